@@ -1,0 +1,27 @@
+/* Errors: every fallible call takes an opc_error * (may be NULL) and fills it with one
+ * line, "<file or object>: <reason>", suitable for printing as is. */
+#ifndef OPENPOSE_C_ERROR_H
+#define OPENPOSE_C_ERROR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct opc_error {
+    char msg[512];
+} opc_error;
+
+/* Status codes returned by fallible calls (0 = success). */
+enum {
+    OPC_OK = 0,
+    OPC_ERR_IO = -1,      /* a file could not be read or written */
+    OPC_ERR_FORMAT = -2,  /* the content is malformed or inconsistent */
+    OPC_ERR_NOMEM = -3,   /* an allocation failed or a size is too large */
+    OPC_ERR_ARG = -4,     /* a caller's argument is invalid */
+    OPC_ERR_UNSUPPORTED = -5
+};
+
+#ifdef __cplusplus
+}
+#endif
+#endif

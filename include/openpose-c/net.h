@@ -1,0 +1,55 @@
+/* Running a model: an opc_net holds the execution plan (blob shapes, a memory arena
+ * reused across layers), scratch space and worker threads for one input size at a time;
+ * it re-plans when the input size changes. One opc_net is used by one thread at a time;
+ * several nets may share one model. */
+#ifndef OPENPOSE_C_NET_H
+#define OPENPOSE_C_NET_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "model.h"
+#include "tensor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct opc_net opc_net;
+
+typedef enum {
+    OPC_ENGINE_FAST = 0,      /* the optimised kernels (default) */
+    OPC_ENGINE_REFERENCE = 1  /* plain loops, the yardstick the fast paths are tested against */
+} opc_engine;
+
+typedef struct opc_net_options {
+    int threads;        /* worker threads (and OpenBLAS threads); 0 = number of CPUs */
+    opc_engine engine;
+} opc_net_options;
+
+opc_net *opc_net_create(const opc_model *m, const opc_net_options *opt, opc_error *err);
+void opc_net_free(opc_net *net);
+
+/* Runs the network on input (1 x C x H x W, preprocessed, NCHW). On success *output
+ * points at the output blob (1 x channels x H/stride x W/stride), owned by the net and
+ * valid until the next forward or opc_net_free. */
+int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **output,
+                    opc_error *err);
+
+/* Like opc_net_forward, but copies the blob called blob_name (any intermediate blob,
+ * as the model file names it) into *out, which the caller frees with opc_tensor_free. */
+int opc_net_forward_blob(opc_net *net, const opc_tensor *input, const char *blob_name,
+                         opc_tensor *out, opc_error *err);
+
+/* Memory figures of the plan for a net_w x net_h input. */
+typedef struct opc_net_memory {
+    size_t activation_bytes;  /* the arena holding all blobs, after buffer reuse */
+    size_t naive_bytes;       /* what one buffer per blob would take */
+    size_t scratch_bytes;     /* per-layer workspace (im2col, transforms) */
+} opc_net_memory;
+int opc_net_memory_at(opc_net *net, int net_w, int net_h, opc_net_memory *mem, opc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,14 @@
+/* openpose-c: multi-person 2D pose estimation (OpenPose's Part Affinity Fields) in C.
+ * Include this header for the whole public API. */
+#ifndef OPENPOSE_C_OPENPOSE_H
+#define OPENPOSE_C_OPENPOSE_H
+
+#include "error.h"
+#include "tensor.h"
+#include "topology.h"
+#include "model.h"
+#include "net.h"
+#include "pose.h"
+#include "convert.h"
+
+#endif

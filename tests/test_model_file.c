@@ -1,0 +1,155 @@
+/* Model file: a built graph survives write + open unchanged; corrupt files are refused
+ * with a one-line reason and never crash. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/graph.h"
+#include "core/fileio.h"
+#include "testutil.h"
+
+/* A tiny two-conv network with the COCO topology's output width. */
+static opc_graph *tiny_graph(void)
+{
+    opc_error err;
+    const opc_topology *t = opc_topology_builtin("coco");
+    opc_graph *g = opc_graph_new("image", 3);
+    g->name = opc_graph_strdup(g, "tiny");
+    g->source = opc_graph_strdup(g, "test");
+    g->topology = *t;
+    g->preprocess = (opc_preprocess){"BGR", 1.0f / 256, {-0.5f, -0.5f, -0.5f}, 0, 8, -1, 64};
+    opc_layer *l = opc_graph_add_layer(g, OPC_OP_CONV, "c1", "c1", &err);
+    l->inputs[l->n_inputs++] = 0;
+    l->kernel[0] = l->kernel[1] = 3;
+    l->pad[0] = l->pad[1] = l->pad[2] = l->pad[3] = 1;
+    l->stride[0] = l->stride[1] = 8;
+    l->out_channels = 8;
+    l->act = OPC_ACT_PRELU;
+    float *w = opc_graph_new_weight(g, &l->weight, 4, (int[]){8, 3, 3, 3}, &err);
+    for (size_t i = 0; i < l->weight.count; i++)
+        w[i] = (float)i * 0.01f;
+    float *s = opc_graph_new_weight(g, &l->slope, 1, (int[]){8}, &err);
+    for (int i = 0; i < 8; i++)
+        s[i] = 0.25f;
+    opc_layer *m = opc_graph_add_layer(g, OPC_OP_CONV, "c2", "out", &err);
+    m->inputs[m->n_inputs++] = 1;
+    m->kernel[0] = m->kernel[1] = 1;
+    m->out_channels = t->total_channels;
+    w = opc_graph_new_weight(g, &m->weight, 4, (int[]){t->total_channels, 8, 1, 1}, &err);
+    for (size_t i = 0; i < m->weight.count; i++)
+        w[i] = -(float)i;
+    float *b = opc_graph_new_weight(g, &m->bias, 1, (int[]){t->total_channels}, &err);
+    for (int i = 0; i < t->total_channels; i++)
+        b[i] = (float)i;
+    g->output_blob = 2;
+    return g;
+}
+
+static int same_weight(const opc_weight *a, const opc_weight *b)
+{
+    if (a->count != b->count || a->ndim != b->ndim)
+        return 0;
+    return a->count == 0 || memcmp(a->data, b->data, a->count * sizeof(float)) == 0;
+}
+
+static void expect_refused(const char *path, const char *what)
+{
+    opc_error err = {{0}};
+    opc_model *m = opc_model_open(path, &err);
+    CHECK(m == NULL, "%s: a corrupt model was accepted", what);
+    CHECK(strstr(err.msg, path) != NULL, "%s: message does not name the file: %s", what, err.msg);
+    CHECK(strchr(err.msg, '\n') == NULL, "%s: message is not one line", what);
+    opc_model_close(m);
+}
+
+int main(void)
+{
+    const char *dir = opc_test_tmpdir("model_file");
+    char path[4200], bad[4200];
+    snprintf(path, sizeof path, "%s/tiny.opc", dir);
+    snprintf(bad, sizeof bad, "%s/bad.opc", dir);
+    opc_error err;
+    opc_graph *g = tiny_graph();
+    CHECK(opc_graph_validate(g, 64, 64, &err) == OPC_OK, "%s", err.msg);
+    CHECK(opc_model_write(g, path, &err) == OPC_OK, "%s", err.msg);
+
+    opc_model *m = opc_model_open(path, &err);
+    CHECK(m != NULL, "%s", err.msg);
+    if (m) {
+        const opc_graph *h = opc_model_graph(m);
+        CHECK(h->n_layers == 2 && h->n_blobs == 3, "layers %d blobs %d", h->n_layers, h->n_blobs);
+        for (int i = 0; i < 2 && h->n_layers == 2; i++) {
+            CHECK(same_weight(&g->layers[i].weight, &h->layers[i].weight), "weight %d", i);
+            CHECK(same_weight(&g->layers[i].bias, &h->layers[i].bias), "bias %d", i);
+            CHECK(same_weight(&g->layers[i].slope, &h->layers[i].slope), "slope %d", i);
+            CHECK(((uintptr_t)h->layers[i].weight.data & 63) == 0, "weights not aligned");
+            CHECK(g->layers[i].act == h->layers[i].act, "act %d", i);
+        }
+        CHECK(memcmp(&g->topology, &h->topology, sizeof g->topology) == 0, "topology differs");
+        CHECK(memcmp(&g->preprocess, &h->preprocess, sizeof g->preprocess) == 0,
+              "preprocess differs");
+        opc_model_stats st;
+        CHECK(opc_model_stats_at(m, 64, 64, &st, &err) == OPC_OK, "%s", err.msg);
+        CHECK(st.out_c == 57 && st.out_h == 8 && st.out_w == 8, "output %dx%dx%d", st.out_c,
+              st.out_h, st.out_w);
+        CHECK(st.macs == 8.0 * 8 * 8 * 27 + 57.0 * 8 * 8 * 8, "macs %g", st.macs);
+        opc_model_close(m);
+    }
+
+    /* Corruptions: truncation, bad magic, a header pointing outside the file, broken JSON,
+     * a weight offset beyond the data, a layer reading an unknown blob. */
+    unsigned char *data;
+    size_t size;
+    CHECK(opc_read_file(path, 1 << 20, &data, &size, &err) == OPC_OK, "%s", err.msg);
+    opc_write_file_atomic(bad, data, size - 100, &err);
+    expect_refused(bad, "truncated");
+    opc_write_file_atomic(bad, data, 30, &err);
+    expect_refused(bad, "header only");
+    data[0] = 'X';
+    opc_write_file_atomic(bad, data, size, &err);
+    expect_refused(bad, "magic");
+    data[0] = 'O';
+    unsigned char saved = data[24];
+    data[24] = 0xff; /* json size */
+    data[25] = 0xff;
+    data[26] = 0xff;
+    opc_write_file_atomic(bad, data, size, &err);
+    expect_refused(bad, "json size");
+    data[24] = saved;
+    data[25] = data[26] = 0;
+    char *json = (char *)data + 64;
+    char *p = strstr(json, "\"layers\"");
+    p[1] = 'X';
+    opc_write_file_atomic(bad, data, size, &err);
+    expect_refused(bad, "no layers");
+    p[1] = 'l';
+    p = strstr(json, "\"inputs\":[\"c1\"]");
+    CHECK(p != NULL, "layout changed");
+    if (p) {
+        p[11] = 'z';
+        opc_write_file_atomic(bad, data, size, &err);
+        expect_refused(bad, "unknown blob");
+        p[11] = 'c';
+    }
+    p = strstr(json, "\"offset\":0");
+    CHECK(p != NULL, "layout changed");
+    if (p) {
+        p[9] = '9';
+        opc_write_file_atomic(bad, data, size, &err);
+        expect_refused(bad, "misaligned offset");
+        p[9] = '0';
+    }
+    /* Flip every byte of the JSON in turn: nothing may crash (errors are fine). */
+    size_t jlen = strlen(json);
+    for (size_t i = 0; i < jlen && i < 4000; i += 7) {
+        char c = json[i];
+        json[i] = (char)(c ^ 0x5a);
+        opc_write_file_atomic(bad, data, size, &err);
+        opc_model_close(opc_model_open(bad, &err));
+        json[i] = c;
+    }
+    free(data);
+    expect_refused("/nonexistent/model.opc", "missing");
+    opc_graph_free(g);
+    return opc_test_result();
+}

@@ -1,0 +1,44 @@
+/* Small test harness: checks that count failures, paths to ../shared, array comparison. */
+#ifndef OPC_TESTUTIL_H
+#define OPC_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "openpose-c/tensor.h"
+
+extern int opc_test_failures;
+
+#define CHECK(cond, ...)                                                                    \
+    do {                                                                                    \
+        if (!(cond)) {                                                                      \
+            opc_test_failures++;                                                            \
+            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond);        \
+            fprintf(stderr, __VA_ARGS__);                                                   \
+            fputc('\n', stderr);                                                            \
+        }                                                                                   \
+    } while (0)
+
+/* Exit status for main: 0 if no check failed. */
+int opc_test_result(void);
+
+/* The shared data folder: $OPENPOSE_C_SHARED, else <source dir>/../shared. When it is
+ * missing this exits with 77 (skip) after saying so, or with 1 when
+ * OPENPOSE_C_REQUIRE_SHARED=1. */
+const char *opc_test_shared(void);
+/* "<shared>/<rel>" in a static buffer rotation (valid for a few calls). */
+const char *opc_test_shared_path(const char *rel);
+/* A fresh scratch directory under the build tree (or /tmp), removed by nobody: tests
+ * write their outputs there. */
+const char *opc_test_tmpdir(const char *name);
+
+typedef struct {
+    double max_abs;   /* max |a - b| */
+    double rel_l2;    /* ||a - b|| / ||b|| */
+    double max_ref;   /* max |b| */
+    size_t nonfinite; /* entries of a that are NaN or Inf */
+} opc_diff;
+
+opc_diff opc_compare(const float *a, const float *b, size_t n);
+
+#endif
