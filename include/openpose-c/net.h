@@ -30,6 +30,9 @@ typedef struct opc_net_options {
 opc_net *opc_net_create(const opc_model *m, const opc_net_options *opt, opc_error *err);
 void opc_net_free(opc_net *net);
 
+/* Channels of the input tensor the network takes (C of 1 x C x H x W). */
+int opc_net_input_channels(const opc_net *net);
+
 /* Runs the network on input (1 x C x H x W, preprocessed, NCHW). On success *output
  * points at the output blob (1 x channels x H/stride x W/stride), owned by the net and
  * valid until the next forward or opc_net_free. */
