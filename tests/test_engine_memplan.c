@@ -271,6 +271,41 @@ static void values_survive(void)
     opc_graph_free(g);
 }
 
+/* Misuse of the API: an unknown blob name, a wrong input shape. Clear errors, nothing
+ * allocated, and the net still works afterwards. */
+static void api_errors(void)
+{
+    opc_graph *g = linear_graph();
+    opc_model *m = tg_open(g, dir, "api");
+    opc_net *net = tg_net(m, OPC_ENGINE_FAST, 2);
+    opc_tensor in, bad, out;
+    opc_error err = {{0}};
+    tg_input(&in, C0, 5, 6, 1);
+    tg_input(&bad, C0 + 1, 5, 6, 1);
+    CHECK(opc_net_forward_blob(net, &in, "nosuch", &out, &err) != OPC_OK && !out.data &&
+              strstr(err.msg, "nosuch"),
+          "unknown blob: %s", err.msg);
+    const char *names[2] = {"d", "nosuch"};
+    opc_tensor two[2];
+    CHECK(opc_net_forward_blobs(net, &in, 2, names, two, &err) != OPC_OK && !two[0].data &&
+              !two[1].data,
+          "one unknown blob of two: %s", err.msg);
+    const opc_tensor *o;
+    CHECK(opc_net_forward(net, &bad, &o, &err) != OPC_OK && strstr(err.msg, "1x3xHxW"),
+          "wrong channels: %s", err.msg);
+    bad.n = 2;
+    CHECK(opc_net_forward(net, &bad, &o, &err) != OPC_OK, "batch 2 accepted");
+    CHECK(opc_net_forward(net, &in, &o, &err) == OPC_OK && o->c == 57 && o->h == 5 && o->w == 6,
+          "forward after errors: %s", err.msg);
+    opc_net_options silly = {-1, OPC_ENGINE_FAST};
+    CHECK(!opc_net_create(m, &silly, &err), "-1 threads accepted");
+    opc_tensor_free(&in);
+    opc_tensor_free(&bad);
+    opc_net_free(net);
+    opc_model_close(m);
+    opc_graph_free(g);
+}
+
 int main(void)
 {
     dir = opc_test_tmpdir("engine_memplan");
@@ -283,5 +318,6 @@ int main(void)
     no_live_overlap(g, 13, 9, 16);
     opc_graph_free(g);
     values_survive();
+    api_errors();
     return opc_test_result();
 }

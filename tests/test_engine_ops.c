@@ -18,37 +18,40 @@
 
 static const char *dir;
 
-/* Compares every blob (except the input) of model m between the engines; blobs in exact[]
- * (by name prefix "x_") must be identical. Fast runs with `threads` threads. */
+/* Compares every blob (except the input) of graph g between the engines; blobs named
+ * "x_..." must be identical. Fast runs with `threads` threads. */
 static void compare_engines(const char *name, const opc_graph *g, int w, int h, int threads)
 {
     opc_model *m = tg_open(g, dir, name);
     opc_net *ref = tg_net(m, OPC_ENGINE_REFERENCE, 1), *fast = tg_net(m, OPC_ENGINE_FAST, threads);
     opc_tensor in;
     tg_input(&in, g->input_channels, h, w, 12345u + (unsigned)w * 7u + (unsigned)h);
-    const opc_graph *mg = opc_model_graph(m);
-    for (int b = 1; b < mg->n_blobs; b++) {
-        const char *bn = mg->blob_names[b];
-        opc_tensor r, f;
-        opc_error err;
-        int rc1 = opc_net_forward_blob(ref, &in, bn, &r, &err);
-        CHECK(rc1 == OPC_OK, "%s: reference: %s", name, err.msg);
-        int rc2 = opc_net_forward_blob(fast, &in, bn, &f, &err);
-        CHECK(rc2 == OPC_OK, "%s: fast: %s", name, err.msg);
-        if (rc1 == OPC_OK && rc2 == OPC_OK) {
-            CHECK(r.c == f.c && r.h == f.h && r.w == f.w, "%s/%s: shapes differ", name, bn);
-            opc_diff d = opc_compare(f.data, r.data, opc_tensor_count(&r));
-            if (strncmp(bn, "x_", 2) == 0)
-                CHECK(d.max_abs == 0 && d.nonfinite == 0, "%s/%s: not exact: max %g", name, bn,
-                      d.max_abs);
-            else
-                CHECK(d.rel_l2 <= CONV_REL && d.max_abs <= CONV_ABS && d.nonfinite == 0,
-                      "%s/%s: rel %g max %g nonfinite %zu", name, bn, d.rel_l2, d.max_abs,
-                      d.nonfinite);
-        }
-        opc_tensor_free(&r);
-        opc_tensor_free(&f);
+    int n = g->n_blobs - 1;
+    const char *const *names = (const char *const *)g->blob_names + 1;
+    opc_tensor *r = calloc((size_t)n, sizeof *r), *f = calloc((size_t)n, sizeof *f);
+    opc_error err;
+    int rc1 = opc_net_forward_blobs(ref, &in, n, names, r, &err);
+    CHECK(rc1 == OPC_OK, "%s: reference: %s", name, err.msg);
+    int rc2 = opc_net_forward_blobs(fast, &in, n, names, f, &err);
+    CHECK(rc2 == OPC_OK, "%s: fast: %s", name, err.msg);
+    for (int b = 0; b < n && rc1 == OPC_OK && rc2 == OPC_OK; b++) {
+        CHECK(r[b].c == f[b].c && r[b].h == f[b].h && r[b].w == f[b].w, "%s/%s: shapes differ",
+              name, names[b]);
+        opc_diff d = opc_compare(f[b].data, r[b].data, opc_tensor_count(&r[b]));
+        if (strncmp(names[b], "x_", 2) == 0)
+            CHECK(d.max_abs == 0 && d.nonfinite == 0, "%s/%s: not exact: max %g", name,
+                  names[b], d.max_abs);
+        else
+            CHECK(d.rel_l2 <= CONV_REL && d.max_abs <= CONV_ABS && d.nonfinite == 0,
+                  "%s/%s: rel %g max %g nonfinite %zu", name, names[b], d.rel_l2, d.max_abs,
+                  d.nonfinite);
     }
+    for (int b = 0; b < n; b++) {
+        opc_tensor_free(&r[b]);
+        opc_tensor_free(&f[b]);
+    }
+    free(r);
+    free(f);
     opc_tensor_free(&in);
     opc_net_free(ref);
     opc_net_free(fast);

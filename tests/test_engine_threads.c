@@ -10,29 +10,33 @@ static void compare_threads(const char *dir, const opc_graph *g, const char *nam
     opc_model *m = tg_open(g, dir, name);
     opc_tensor in;
     tg_input(&in, g->input_channels, h, w, 5);
+    int n = g->n_blobs - 1;
+    const char *const *names = (const char *const *)g->blob_names + 1;
+    opc_tensor *r = calloc((size_t)n, sizeof *r), *t = calloc((size_t)n, sizeof *t);
     opc_net *one = tg_net(m, OPC_ENGINE_FAST, 1);
+    opc_error err;
+    CHECK(opc_net_forward_blobs(one, &in, n, names, r, &err) == OPC_OK, "%s", err.msg);
     for (int threads = 2; threads <= 3; threads++) {
         opc_net *many = tg_net(m, OPC_ENGINE_FAST, threads);
-        for (int b = 1; b < g->n_blobs; b++) {
-            opc_tensor r, t;
-            opc_error err;
-            int ok = opc_net_forward_blob(one, &in, g->blob_names[b], &r, &err) == OPC_OK &&
-                     opc_net_forward_blob(many, &in, g->blob_names[b], &t, &err) == OPC_OK;
-            CHECK(ok, "%s", err.msg);
-            if (!ok)
-                continue;
-            opc_diff d = opc_compare(t.data, r.data, opc_tensor_count(&r));
-            if (exact && strcmp(g->blob_names[b], "head") != 0) /* the head is a GEMM */
+        int ok = opc_net_forward_blobs(many, &in, n, names, t, &err) == OPC_OK;
+        CHECK(ok, "%s", err.msg);
+        for (int b = 0; b < n && ok && r[b].data; b++) {
+            opc_diff d = opc_compare(t[b].data, r[b].data, opc_tensor_count(&r[b]));
+            if (exact && strcmp(names[b], "head") != 0) /* the head is a GEMM */
                 CHECK(d.max_abs == 0 && !d.nonfinite, "%s, %d threads, %s: max %g", name,
-                      threads, g->blob_names[b], d.max_abs);
+                      threads, names[b], d.max_abs);
             else
                 CHECK(d.rel_l2 <= 1e-5 && !d.nonfinite, "%s, %d threads, %s: rel %g", name,
-                      threads, g->blob_names[b], d.rel_l2);
-            opc_tensor_free(&r);
-            opc_tensor_free(&t);
+                      threads, names[b], d.rel_l2);
         }
+        for (int b = 0; b < n; b++)
+            opc_tensor_free(&t[b]);
         opc_net_free(many);
     }
+    for (int b = 0; b < n; b++)
+        opc_tensor_free(&r[b]);
+    free(r);
+    free(t);
     opc_net_free(one);
     opc_tensor_free(&in);
     opc_model_close(m);

@@ -44,6 +44,11 @@ int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **ou
 int opc_net_forward_blob(opc_net *net, const opc_tensor *input, const char *blob_name,
                          opc_tensor *out, opc_error *err);
 
+/* The same for n blobs in one forward: out[k] receives blob_names[k]. On failure every
+ * out[k] is left empty. */
+int opc_net_forward_blobs(opc_net *net, const opc_tensor *input, int n,
+                          const char *const *blob_names, opc_tensor *out, opc_error *err);
+
 /* Memory figures of the plan for a net_w x net_h input. */
 typedef struct opc_net_memory {
     size_t activation_bytes;  /* the arena holding all blobs, after buffer reuse */

@@ -120,33 +120,32 @@ static int check_input(const opc_net *net, const opc_tensor *in, opc_error *err)
     return OPC_OK;
 }
 
-static void copy_blob(const opc_net *net, int b, opc_tensor *out)
-{
-    memcpy(out->data, net->data[b], opc_tensor_count(out) * sizeof(float));
-}
-
-/* Runs every layer; when capture >= 0, copies that blob into *cap as soon as it is written
- * (later layers may reuse its memory). */
-static void run_layers(opc_net *net, int capture, opc_tensor *cap)
+/* Runs every layer; each blob ids[k] is copied into out[k] as soon as it is written (later
+ * layers may reuse its memory). */
+static void run_layers(opc_net *net, int n, const int *ids, opc_tensor *out)
 {
     const opc_graph *g = net->g;
     const opc_plan *p = &net->plan;
     if (net->engine == OPC_ENGINE_FAST)
         openblas_set_num_threads(net->threads); /* process-wide: another net may have set it */
-    if (capture == 0)
-        copy_blob(net, 0, cap);
-    for (int i = 0; i < g->n_layers; i++) {
-        const opc_layer *l = &g->layers[i];
-        opc_kernel_args a = {.layer = l, .n_inputs = l->n_inputs, .out = net->data[l->output],
-                             .out_shape = p->shapes[l->output], .scratch = net->scratch,
-                             .pool = net->pool};
-        for (int k = 0; k < l->n_inputs; k++) {
-            a.in[k] = net->data[l->inputs[k]];
-            a.in_shape[k] = p->shapes[l->inputs[k]];
+    for (int i = -1; i < g->n_layers; i++) {
+        int written = 0; /* the input, "written" by the caller before layer 0 */
+        if (i >= 0) {
+            const opc_layer *l = &g->layers[i];
+            opc_kernel_args a = {.layer = l, .n_inputs = l->n_inputs,
+                                 .out = net->data[l->output],
+                                 .out_shape = p->shapes[l->output], .scratch = net->scratch,
+                                 .pool = net->pool};
+            for (int k = 0; k < l->n_inputs; k++) {
+                a.in[k] = net->data[l->inputs[k]];
+                a.in_shape[k] = p->shapes[l->inputs[k]];
+            }
+            p->kernels[i]->run(&a);
+            written = l->output;
         }
-        p->kernels[i]->run(&a);
-        if (l->output == capture)
-            copy_blob(net, capture, cap);
+        for (int k = 0; k < n; k++)
+            if (ids[k] == written)
+                memcpy(out[k].data, net->data[written], opc_tensor_count(&out[k]) * sizeof(float));
     }
 }
 
@@ -166,7 +165,7 @@ int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **ou
     int rc = prepare(net, input, err);
     if (rc != OPC_OK)
         return rc;
-    run_layers(net, -1, NULL);
+    run_layers(net, 0, NULL, NULL);
     int b = net->g->output_blob;
     const opc_shape *s = &net->plan.shapes[b];
     net->output = (opc_tensor){1, s->c, s->h, s->w, net->data[b]};
@@ -174,23 +173,38 @@ int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **ou
     return OPC_OK;
 }
 
+int opc_net_forward_blobs(opc_net *net, const opc_tensor *input, int n,
+                          const char *const *blob_names, opc_tensor *out, opc_error *err)
+{
+    for (int k = 0; k < n; k++)
+        memset(&out[k], 0, sizeof out[k]);
+    int *ids = malloc((n > 0 ? (size_t)n : 1) * sizeof *ids);
+    if (!ids)
+        return opc_fail(err, OPC_ERR_NOMEM, "net: out of memory");
+    int rc = OPC_OK;
+    for (int k = 0; k < n && rc == OPC_OK; k++)
+        if ((ids[k] = opc_graph_find_blob(net->g, blob_names[k])) < 0)
+            rc = opc_fail(err, OPC_ERR_ARG, "blob %s: not in model %s", blob_names[k],
+                          net->g->name ? net->g->name : "?");
+    if (rc == OPC_OK)
+        rc = prepare(net, input, err);
+    for (int k = 0; k < n && rc == OPC_OK; k++) {
+        const opc_shape *s = &net->plan.shapes[ids[k]];
+        rc = opc_tensor_alloc(&out[k], 1, s->c, s->h, s->w, err);
+    }
+    if (rc == OPC_OK)
+        run_layers(net, n, ids, out);
+    else
+        for (int k = 0; k < n; k++)
+            opc_tensor_free(&out[k]);
+    free(ids);
+    return rc;
+}
+
 int opc_net_forward_blob(opc_net *net, const opc_tensor *input, const char *blob_name,
                          opc_tensor *out, opc_error *err)
 {
-    memset(out, 0, sizeof *out);
-    int b = opc_graph_find_blob(net->g, blob_name);
-    if (b < 0)
-        return opc_fail(err, OPC_ERR_ARG, "blob %s: not in model %s", blob_name,
-                        net->g->name ? net->g->name : "?");
-    int rc = prepare(net, input, err);
-    if (rc != OPC_OK)
-        return rc;
-    const opc_shape *s = &net->plan.shapes[b];
-    rc = opc_tensor_alloc(out, 1, s->c, s->h, s->w, err);
-    if (rc != OPC_OK)
-        return rc;
-    run_layers(net, b, out);
-    return OPC_OK;
+    return opc_net_forward_blobs(net, input, 1, &blob_name, out, err);
 }
 
 int opc_net_memory_at(opc_net *net, int net_w, int net_h, opc_net_memory *mem, opc_error *err)

@@ -23,17 +23,20 @@ void opc_ref_conv(const opc_kernel_args *a)
         for (int oy = 0; oy < out.h; oy++)
             for (int ox = 0; ox < out.w; ox++) {
                 double sum = l->bias.data ? l->bias.data[oc] : 0.0;
-                for (int ic = 0; ic < cin_g; ic++)
-                    for (int ky = 0; ky < l->kernel[0]; ky++)
+                for (int ic = 0; ic < cin_g; ic++) {
+                    const float *plane = a->in[0] + (size_t)(g * cin_g + ic) * in.h * in.w;
+                    const float *w = wt + (size_t)ic * l->kernel[0] * l->kernel[1];
+                    for (int ky = 0; ky < l->kernel[0]; ky++) {
+                        int iy = oy * l->stride[0] - pad[0] + ky * l->dilation[0];
+                        if (iy < 0 || iy >= in.h)
+                            continue; /* zero padding */
                         for (int kx = 0; kx < l->kernel[1]; kx++) {
-                            int iy = oy * l->stride[0] - pad[0] + ky * l->dilation[0];
                             int ix = ox * l->stride[1] - pad[1] + kx * l->dilation[1];
-                            if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w)
-                                continue;
-                            float x = a->in[0][((size_t)(g * cin_g + ic) * in.h + iy) * in.w + ix];
-                            float w = wt[(ic * l->kernel[0] + ky) * l->kernel[1] + kx];
-                            sum += (double)w * x;
+                            if (ix >= 0 && ix < in.w)
+                                sum += (double)w[ky * l->kernel[1] + kx] * plane[iy * in.w + ix];
                         }
+                    }
+                }
                 a->out[((size_t)oc * out.h + oy) * out.w + ox] =
                     opc_act1((float)sum, l->act, opc_layer_slope(l, oc));
             }
