@@ -212,11 +212,12 @@ static void test_reversed_order(const cJSON *expected)
  * are 1000 px apart, so the OKS of a detection is 1 on its own person and 0 elsewhere,
  * and every threshold gives the same matches. */
 
-static cJSON *keypoints(double ox, double oy, int v)
+/* moved: keypoint 0 lies 1000 px off, so it adds exp(-huge) = 0 to the OKS sum. */
+static cJSON *keypoints(double ox, double oy, int v, int moved)
 {
     cJSON *a = cJSON_CreateArray();
     for (int k = 0; k < 17; k++) {
-        cJSON_AddItemToArray(a, cJSON_CreateNumber(ox + 3 * k));
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(ox + 3 * k + (k == 0 && moved ? 1000 : 0)));
         cJSON_AddItemToArray(a, cJSON_CreateNumber(oy + 6 * k));
         cJSON_AddItemToArray(a, cJSON_CreateNumber(v));
     }
@@ -225,7 +226,7 @@ static cJSON *keypoints(double ox, double oy, int v)
 
 typedef struct {
     double id, image_id, cat, ox, oy, area;
-    int iscrowd;
+    int iscrowd, moved;
 } gt_person;
 
 static cJSON *gt_doc(const double *images, int ni, const double *cats, int nc,
@@ -249,7 +250,7 @@ static cJSON *gt_doc(const double *images, int ni, const double *cats, int nc,
         cJSON_AddNumberToObject(o, "id", p[i].id);
         cJSON_AddNumberToObject(o, "image_id", p[i].image_id);
         cJSON_AddNumberToObject(o, "category_id", p[i].cat);
-        cJSON_AddItemToObject(o, "keypoints", keypoints(p[i].ox, p[i].oy, 2));
+        cJSON_AddItemToObject(o, "keypoints", keypoints(p[i].ox, p[i].oy, 2, p[i].moved));
         cJSON_AddNumberToObject(o, "num_keypoints", 17);
         cJSON_AddNumberToObject(o, "area", p[i].area);
         cJSON *bb = cJSON_AddArrayToObject(o, "bbox");
@@ -274,7 +275,7 @@ static cJSON *dt_doc(const det *d, int n)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "image_id", d[i].image_id);
         cJSON_AddNumberToObject(o, "category_id", d[i].cat);
-        cJSON_AddItemToObject(o, "keypoints", keypoints(d[i].ox, d[i].oy, 1));
+        cJSON_AddItemToObject(o, "keypoints", keypoints(d[i].ox, d[i].oy, 1, 0));
         cJSON_AddNumberToObject(o, "score", d[i].score);
         if (d[i].bbox_area > 0) {
             cJSON *bb = cJSON_AddArrayToObject(o, "bbox");
@@ -310,15 +311,24 @@ static void test_rules(void)
      * the crowd outscore the real match; counted as false positives they would halve
      * the AP. No GT is large: APl and ARl are -1. */
     {
-        gt_person p[] = {{1, 1, 1, 0, 0, 5000, 0}, {2, 1, 1, 1000, 0, 5000, 1}};
+        gt_person p[] = {{1, 1, 1, 0, 0, 5000, 0, 0}, {2, 1, 1, 1000, 0, 5000, 1, 0}};
         det d[] = {{1, 1, 1000, 0, .95, 0}, {1, 1, 1000, 0, .9, 0}, {1, 1, 0, 0, .5, 0}};
         expect_stats("crowd", gt_doc(img1, 1, cat1, 1, p, 2), dt_doc(d, 3),
                      (double[]){1, 1, 1, 1, -1, 1, 1, 1, 1, -1});
     }
+    /* A detection matched to a regular GT does not move to a better ignored one. Here it
+     * has OKS 16/17 = 0.94 with the regular GT and 1 with a crowd: it is a true positive
+     * at the 9 thresholds up to 0.9, and ignored at 0.95 (where it fails the regular GT). */
+    {
+        gt_person p[] = {{1, 1, 1, 0, 0, 5000, 0, 1}, {2, 1, 1, 0, 0, 5000, 1, 0}};
+        det d[] = {{1, 1, 0, 0, .9, 0}};
+        expect_stats("regular before ignored", gt_doc(img1, 1, cat1, 1, p, 2), dt_doc(d, 1),
+                     (double[]){.9, 1, 1, .9, -1, .9, 1, 1, .9, -1});
+    }
     /* An unmatched detection is ignored outside the area range; its area is the
      * keypoints' extent (4608, medium) ... */
     {
-        gt_person p[] = {{1, 1, 1, 0, 0, 5000, 0}};
+        gt_person p[] = {{1, 1, 1, 0, 0, 5000, 0, 0}};
         det d[] = {{1, 1, 1000, 0, .9, 0}, {1, 1, 0, 0, .5, 0}};
         expect_stats("area from keypoints", gt_doc(img1, 1, cat1, 1, p, 1), dt_doc(d, 2),
                      (double[]){.5, .5, .5, .5, -1, 1, 1, 1, 1, -1});
@@ -326,7 +336,7 @@ static void test_rules(void)
     /* ... or, when the first result has a bbox, the bbox area (here 20000, large): the
      * false positive then does not count for medium persons. */
     {
-        gt_person p[] = {{1, 1, 1, 0, 0, 5000, 0}};
+        gt_person p[] = {{1, 1, 1, 0, 0, 5000, 0, 0}};
         det d[] = {{1, 1, 1000, 0, .9, 20000}, {1, 1, 0, 0, .5, 5000}};
         expect_stats("area from bbox", gt_doc(img1, 1, cat1, 1, p, 1), dt_doc(d, 2),
                      (double[]){.5, .5, .5, 1, -1, 1, 1, 1, 1, -1});
@@ -334,7 +344,7 @@ static void test_rules(void)
     /* Only the 20 best detections of an image count: 19 false positives and the match
      * give recall 1 at precision 1/20; a 20th false positive pushes the match out. */
     for (int n_fp = 19; n_fp <= 20; n_fp++) {
-        gt_person p[] = {{1, 1, 1, 0, 0, 5000, 0}};
+        gt_person p[] = {{1, 1, 1, 0, 0, 5000, 0, 0}};
         det d[21];
         for (int i = 0; i < n_fp; i++)
             d[i] = (det){1, 1, 1000 * (i + 1), 0, .9 - .01 * i, 0};
@@ -347,7 +357,7 @@ static void test_rules(void)
     /* pycocotools records a match as the GT's id and tests it for truth, so a perfect
      * detection of a GT with id 0 is a false positive. */
     {
-        gt_person p[] = {{0, 1, 1, 0, 0, 5000, 0}};
+        gt_person p[] = {{0, 1, 1, 0, 0, 5000, 0, 0}};
         det d[] = {{1, 1, 0, 0, .9, 0}};
         expect_stats("GT id 0", gt_doc(img1, 1, cat1, 1, p, 1), dt_doc(d, 1),
                      (double[]){0, 0, 0, 0, -1, 0, 0, 0, 0, -1});
@@ -358,8 +368,8 @@ static void test_rules(void)
      * positive is ignored and both categories score 1. */
     {
         const double cats[] = {2, 1};
-        gt_person p[] = {{1, 1, 1, 0, 0, 20000, 0}, {2, 1, 2, 2000, 0, 20000, 0},
-                         {3, 2, 1, 0, 0, 20000, 0}};
+        gt_person p[] = {{1, 1, 1, 0, 0, 20000, 0, 0}, {2, 1, 2, 2000, 0, 20000, 0, 0},
+                         {3, 2, 1, 0, 0, 20000, 0, 0}};
         det d[] = {{1, 3, 0, 0, 1, 0},       {1, 1, 0, 0, .8, 0},
                    {1, 2, 5000, 0, .9, 0},   {1, 2, 2000, 0, .5, 0}};
         expect_stats("two categories", gt_doc(img1, 1, cats, 2, p, 3), dt_doc(d, 4),
@@ -367,7 +377,7 @@ static void test_rules(void)
     }
     /* No results at all: nothing found (pycocotools itself cannot load an empty list). */
     {
-        gt_person p[] = {{1, 1, 1, 0, 0, 5000, 0}};
+        gt_person p[] = {{1, 1, 1, 0, 0, 5000, 0, 0}};
         expect_stats("no results", gt_doc(img1, 1, cat1, 1, p, 1), dt_doc(NULL, 0),
                      (double[]){0, 0, 0, 0, -1, 0, 0, 0, 0, -1});
     }
@@ -376,7 +386,7 @@ static void test_rules(void)
      * precision 1/2 at recall 1 whichever comes first in the file. */
     {
         const double imgs[] = {2, 1};
-        gt_person p[] = {{1, 2, 1, 0, 0, 5000, 0}};
+        gt_person p[] = {{1, 2, 1, 0, 0, 5000, 0, 0}};
         det d[] = {{2, 1, 0, 0, .5, 0}, {1, 1, 1000, 0, .5, 0}};
         expect_stats("ties", gt_doc(imgs, 2, cat1, 1, p, 1), dt_doc(d, 2),
                      (double[]){.5, .5, .5, .5, -1, 1, 1, 1, 1, -1});

@@ -4,6 +4,8 @@
 
 #include <cJSON.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,10 +57,15 @@ static int parse_json(const char *path, cJSON **root, opc_error *err)
     return rc;
 }
 
-static int bad(opc_error *err, where w, const char *fmt, const char *key)
+/* "<file>: <array>[<index>]: <what>" */
+__attribute__((format(printf, 3, 4))) static int bad(opc_error *err, where w, const char *fmt,
+                                                     ...)
 {
-    char what[160];
-    snprintf(what, sizeof what, fmt, key);
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
     return opc_fail(err, OPC_ERR_FORMAT, "%s: %s[%zu]: %s", w.path, w.array, w.index, what);
 }
 
@@ -85,11 +92,8 @@ static int get_numbers(const cJSON *o, const char *key, double *v, int n, where 
     if (!cJSON_IsArray(a))
         return bad(err, w, "\"%s\" is not an array", key);
     int count = cJSON_GetArraySize(a);
-    if (count != n) {
-        char what[96];
-        snprintf(what, sizeof what, "\"%%s\" has %d values, expected %d", count, n);
-        return bad(err, w, what, key);
-    }
+    if (count != n)
+        return bad(err, w, "\"%s\" has %d values, expected %d", key, count, n);
     int i = 0;
     for (const cJSON *it = a->child; it; it = it->next, i++) {
         if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
@@ -157,7 +161,7 @@ static int find_id(const double *ids, int n, double id)
 
 static int load_gt_ann(const cJSON *a, where w, opc_coco_gt *g, opc_error *err)
 {
-    double num_kp;
+    double num_kp = 0;
     int rc;
     if ((rc = get_numbers(a, "keypoints", g->kp, 3 * OPC_COCO_KPTS, w, err)) != OPC_OK ||
         (rc = get_number(a, "num_keypoints", &num_kp, w, err)) != OPC_OK ||
@@ -167,7 +171,7 @@ static int load_gt_ann(const cJSON *a, where w, opc_coco_gt *g, opc_error *err)
     /* iscrowd is optional here (pycocotools needs it); a bool is accepted like Python's. */
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(a, "iscrowd");
     if (c && !cJSON_IsNumber(c) && !cJSON_IsBool(c))
-        return bad(err, w, "\"%s\" is not a number", "iscrowd");
+        return bad(err, w, "\"iscrowd\" is not a number");
     g->iscrowd = cJSON_IsTrue(c) || (cJSON_IsNumber(c) && c->valuedouble != 0);
     g->ignore = g->iscrowd || num_kp == 0;
     return OPC_OK;
@@ -235,9 +239,9 @@ static int load_gt(const char *path, opc_coco_data *d, opc_error *err)
     for (const cJSON *a = anns->child; a; a = a->next, i++) {
         where w = {path, "annotations", (size_t)i};
         opc_coco_gt *g = &d->gt[d->num_gt];
-        double image_id, cat_id;
+        double image_id = 0, cat_id = 0;
         if (!cJSON_IsObject(a)) {
-            rc = bad(err, w, "%s", "not an object");
+            rc = bad(err, w, "not an object");
             goto done;
         }
         if ((rc = get_number(a, "id", &g->id, w, err)) != OPC_OK ||
@@ -305,7 +309,6 @@ static int load_results(const char *path, const char *gt_path, opc_coco_data *d,
         goto done;
     }
     int count = cJSON_GetArraySize(root);
-    d->num_results = (size_t)count;
     d->dt = malloc(sizeof(opc_coco_dt) * (count ? count : 1));
     if (!d->dt) {
         rc = opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory", path);
@@ -327,9 +330,9 @@ static int load_results(const char *path, const char *gt_path, opc_coco_data *d,
     for (const cJSON *r = root->child; r; r = r->next, i++) {
         where w = {path, "results", (size_t)i};
         opc_coco_dt *t = &d->dt[d->num_dt];
-        double image_id, cat_id, bbox[4];
+        double image_id = 0, cat_id = 0, bbox[4] = {0};
         if (!cJSON_IsObject(r)) {
-            rc = bad(err, w, "%s", "not an object");
+            rc = bad(err, w, "not an object");
             goto done;
         }
         if ((rc = get_number(r, "image_id", &image_id, w, err)) != OPC_OK ||

@@ -54,7 +54,6 @@ typedef struct opc_coco_data {
     opc_coco_gt *gt;     /* sorted by (cat, img), then file order */
     opc_coco_dt *dt;     /* sorted by (cat, img), then score desc, then file order */
     opc_coco_cell *cells; /* sorted by (cat, img); only cells with some GT or detection */
-    size_t num_results;  /* entries in the results file, including dropped ones */
 } opc_coco_data;
 
 /* Reads GT (a COCO dataset object with images, categories and annotations) and results
