@@ -274,6 +274,30 @@ static void test_streaming_and_errors(void)
     CHECK(strstr(err.msg, path) != NULL, "message does not name the file: %s", err.msg);
 }
 
+/* "-" streams to standard output, here redirected to a file. */
+static void test_stdout(void)
+{
+    const opc_topology *t = opc_topology_builtin("coco");
+    float kp[3 * OPC_MAX_PARTS * 3], scores[3];
+    opc_people pp;
+    make_people(t, &pp, kp, scores);
+    char path[8192];
+    snprintf(path, sizeof path, "%s/stdout.json", tmp);
+    fflush(stdout);
+    int saved = dup(1);
+    CHECK(freopen(path, "w", stdout) != NULL, "redirect stdout");
+    opc_error err = {{0}};
+    opc_coco_writer *w = opc_coco_writer_open("-", &err);
+    CHECK(w && opc_coco_writer_add(w, 9, t, &pp, &err) == OPC_OK &&
+              opc_coco_writer_commit(w, &err) == OPC_OK, "%s", err.msg);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    cJSON *arr = read_json(path);
+    CHECK(cJSON_GetArraySize(arr) == 2, "stdout: %d entries", cJSON_GetArraySize(arr));
+    cJSON_Delete(arr);
+}
+
 int main(void)
 {
     tmp = opc_test_tmpdir("coco_writer");
@@ -281,5 +305,6 @@ int main(void)
     test_round_trip("coco");
     test_round_trip("body25");
     test_streaming_and_errors();
+    test_stdout();
     return opc_test_result();
 }
