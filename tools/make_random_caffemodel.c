@@ -22,6 +22,8 @@
 
 typedef struct {
     uint64_t state;
+    int has_spare;     /* Box-Muller makes normals in pairs */
+    double spare;
 } rng;
 
 /* splitmix64: tiny, good enough for weights, identical on every platform. */
@@ -37,8 +39,14 @@ static double rng_uniform(rng *r) { return ((rng_next(r) >> 11) + 0.5) * (1.0 / 
 
 static double rng_normal(rng *r)
 {
-    double u = rng_uniform(r), v = rng_uniform(r);
-    return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
+    if (r->has_spare) {
+        r->has_spare = 0;
+        return r->spare;
+    }
+    double u = rng_uniform(r), v = rng_uniform(r), m = sqrt(-2.0 * log(u));
+    r->spare = m * sin(6.283185307179586 * v);
+    r->has_spare = 1;
+    return m * cos(6.283185307179586 * v);
 }
 
 static uint64_t fnv1a(const char *s)
@@ -173,7 +181,7 @@ static int write_layer(FILE *f, const caffe_layer *l, uint64_t seed, int legacy,
     if (!write_bytes(f, hdr, n) || !write_string_field(f, 1, l->name) ||
         !write_string_field(f, 2, l->type))
         return 0;
-    rng r = {seed ^ fnv1a(l->name)};
+    rng r = {seed ^ fnv1a(l->name), 0, 0.0};
     for (int k = 0; k < l->n_weights; k++)
         if (!write_blob(f, l, &l->weights[k], &r, legacy, buf))
             return 0;

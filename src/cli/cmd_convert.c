@@ -124,9 +124,12 @@ static int report(const char *path)
 
 int cmd_convert(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        general_help(argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    if (argc < 2)
+        return usage_error("which framework? e.g. openpose-c convert caffe PROTOTXT CAFFEMODEL "
+                           "-o MODEL%s", "");
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        general_help(stdout);
+        return EXIT_OK;
     }
     const framework *fw = NULL;
     for (int i = 0; i < NUM_FRAMEWORKS; i++)

@@ -123,10 +123,10 @@ static int attach_weights(converter *cv, int li)
             len += snprintf(need + len, sizeof need - (size_t)len, "%s%s", k ? ", " : "",
                             ROLE_NAMES[cl->weights[k].role]);
         return opc_fail(cv->err, OPC_ERR_FORMAT,
-                        "%s: layer '%.80s' (%s, %s:%d) has %d weight blobs, the prototxt needs "
-                        "%d (%s)",
+                        "%s: layer '%.80s' (%s, %s:%d) has %d weight blob%s, the prototxt "
+                        "needs %d (%s)",
                         cv->caffemodel, cl->name, cl->type, base_name(cv->net.path), cl->line,
-                        have, cl->n_weights, need);
+                        have, have == 1 ? "" : "s", cl->n_weights, need);
     }
     if (!n)
         return OPC_OK;

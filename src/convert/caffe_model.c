@@ -46,8 +46,9 @@ static int read_shape(const ctx *c, const pb_field *sf, caffe_blob_data *b, cons
     pb_reader r = pb_sub(sf);
     pb_field f;
     int rc;
+    const uint8_t *at = r.p;
     b->ndim = 0;
-    while ((rc = pb_next(&r, &f)) == 1) {
+    for (; (rc = pb_next(&r, &f)) == 1; at = r.p) {
         if (f.number != 1)
             continue;
         if (f.wire == PB_VARINT) {
@@ -63,10 +64,10 @@ static int read_shape(const ctx *c, const pb_field *sf, caffe_blob_data *b, cons
             if (k < 0)
                 return malformed(c, vals.p, "blob shape");
         } else {
-            return malformed(c, r.p, "blob shape");
+            return malformed(c, at, "blob shape");
         }
     }
-    return rc < 0 ? malformed(c, r.p, "blob shape") : OPC_OK;
+    return rc < 0 ? malformed(c, at, "blob shape") : OPC_OK;
 }
 
 static int read_blob(const ctx *c, const pb_field *bf, caffe_blob_data *b, const char *layer)
@@ -78,7 +79,8 @@ static int read_blob(const ctx *c, const pb_field *bf, caffe_blob_data *b, const
     memset(b, 0, sizeof *b);
     b->msg = bf->data;
     b->msg_len = bf->len;
-    while ((rc = pb_next(&r, &f)) == 1) {
+    const uint8_t *at = r.p;
+    for (; (rc = pb_next(&r, &f)) == 1; at = r.p) {
         if (f.number >= 1 && f.number <= 4 && f.wire == PB_VARINT) {
             int64_t v = (int32_t)f.value;
             if (v < 0)
@@ -94,7 +96,7 @@ static int read_blob(const ctx *c, const pb_field *bf, caffe_blob_data *b, const
         } else if (f.number == 5 && f.wire == PB_FIXED32) {
             b->count++;
         } else if (f.number == 5) {
-            return malformed(c, r.p, "blob data");
+            return malformed(c, at, "blob data");
         } else if (f.number == 7 && f.wire == PB_BYTES) {
             if ((rc = read_shape(c, &f, b, layer)) != OPC_OK)
                 return rc;
@@ -107,7 +109,7 @@ static int read_blob(const ctx *c, const pb_field *bf, caffe_blob_data *b, const
         }
     }
     if (rc < 0)
-        return malformed(c, r.p, "blob");
+        return malformed(c, at, "blob");
     if (!has_shape && has_legacy) {
         b->ndim = 4;
         memcpy(b->shape, legacy, sizeof legacy);
@@ -138,7 +140,8 @@ static int read_layer(const ctx *c, const pb_field *lf, int v1, caffe_model_laye
     int rc, n_blobs = 0;
     const uint8_t *name = NULL;
     size_t name_len = 0;
-    while ((rc = pb_next(&r, &f)) == 1) {
+    const uint8_t *at = r.p;
+    for (; (rc = pb_next(&r, &f)) == 1; at = r.p) {
         if (f.number == name_field && f.wire == PB_BYTES) {
             name = f.data;
             name_len = f.len;
@@ -150,7 +153,10 @@ static int read_layer(const ctx *c, const pb_field *lf, int v1, caffe_model_laye
         }
     }
     if (rc < 0)
-        return malformed(c, r.p, "layer");
+        return malformed(c, at, "layer");
+    for (size_t i = 0; i < name_len; i++)
+        if (name[i] < 0x20 || name[i] == 0x7f) /* never in a real model; keeps messages one line */
+            return malformed(c, name + i, "layer name");
     l->name = malloc(name_len + 1);
     l->blobs = calloc((size_t)n_blobs + 1, sizeof *l->blobs);
     if (!l->name || !l->blobs)
@@ -175,12 +181,13 @@ static int read_net(caffe_model *m, opc_error *err)
     pb_reader r = pb_init(m->map, m->size);
     pb_field f;
     int rc, cap = 0;
-    while ((rc = pb_next(&r, &f)) == 1) {
+    const uint8_t *at = r.p;
+    for (; (rc = pb_next(&r, &f)) == 1; at = r.p) {
         int v1 = f.number == 2;
         if (f.number != 100 && !v1)
             continue;
         if (f.wire != PB_BYTES)
-            return malformed(&c, r.p, "layer list");
+            return malformed(&c, at, "layer list");
         if (m->n_layers == cap) {
             int ncap = cap ? 2 * cap : 64;
             caffe_model_layer *n = realloc(m->layers, (size_t)ncap * sizeof *n);
@@ -195,7 +202,7 @@ static int read_net(caffe_model *m, opc_error *err)
             return rc;
     }
     if (rc < 0)
-        return malformed(&c, r.p, "message");
+        return malformed(&c, at, "message");
     if (m->n_layers == 0)
         return opc_fail(err, OPC_ERR_FORMAT, "%s: no layers (is this a caffemodel?)", m->path);
     return OPC_OK;

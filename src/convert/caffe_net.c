@@ -379,6 +379,9 @@ static int parse_pool(layer_ctx *c)
         (rc = window_param(c, p, "stride", 0, 1, 1, MAX_WINDOW, stride)) ||
         (rc = window_param(c, p, "pad", 0, 0, 0, MAX_WINDOW, pad)))
         return rc;
+    if (pad[0] >= kernel[0] || pad[1] >= kernel[1]) /* Caffe refuses windows of only padding */
+        return layer_fail(c, "pad %dx%d must be smaller than the %dx%d window", pad[1], pad[0],
+                          kernel[1], kernel[0]);
     caffe_node *n;
     if ((rc = new_node(c, OPC_OP_MAXPOOL, -1, &n)) != OPC_OK)
         return rc;
@@ -558,6 +561,18 @@ static int included(const pt_doc *doc, const pt_node *layer, opc_error *err, int
     return rc;
 }
 
+/* A name used in messages and matched across files: no control characters, so that
+ * every message stays one line. */
+static int name_field(const pt_doc *doc, const pt_node *f, const char **out, opc_error *err)
+{
+    int rc = pt_string(doc, f, out, err);
+    for (const unsigned char *p = (const unsigned char *)*out; rc == OPC_OK && *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            rc = opc_fail(err, OPC_ERR_FORMAT, "%s:%d: %s contains a control character",
+                          pt_path(doc), f->line, f->name);
+    return rc;
+}
+
 /* The repeated string field name of msg as an array (caller frees). */
 static int string_list(const pt_doc *doc, const pt_node *msg, const char *name,
                        const char ***out, int *n, opc_error *err)
@@ -568,11 +583,22 @@ static int string_list(const pt_doc *doc, const pt_node *msg, const char *name,
         return opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory", pt_path(doc));
     int i = 0;
     for (const pt_node *f = pt_field(msg, name); f; f = pt_next_same(f)) {
-        int rc = pt_string(doc, f, &(*out)[i++], err);
+        int rc = name_field(doc, f, &(*out)[i++], err);
         if (rc != OPC_OK)
             return rc;
     }
     return OPC_OK;
+}
+
+static int check_arity(const layer_ctx *c, const char *what, int n, int lo, int hi)
+{
+    if (n >= lo && n <= hi)
+        return OPC_OK;
+    if (lo == hi)
+        return layer_fail(c, "has %d %s, %s takes %d", n, what, cur(c)->type, lo);
+    if (hi == INT_MAX)
+        return layer_fail(c, "has %d %s, %s takes %d or more", n, what, cur(c)->type, lo);
+    return layer_fail(c, "has %d %s, %s takes %d..%d", n, what, cur(c)->type, lo, hi);
 }
 
 static int parse_layer(builder *b, const pt_node *msg)
@@ -589,7 +615,7 @@ static int parse_layer(builder *b, const pt_node *msg)
         return opc_fail(b->err, OPC_ERR_FORMAT, "%s:%d: layer without %s", pt_path(doc),
                         msg->line, fn ? "a type" : "a name");
     caffe_layer l = {.line = msg->line, .node = -1};
-    if ((rc = pt_string(doc, fn, &l.name, b->err)) || (rc = pt_string(doc, ft, &l.type, b->err)))
+    if ((rc = name_field(doc, fn, &l.name, b->err)) || (rc = name_field(doc, ft, &l.type, b->err)))
         return rc;
     for (int i = 0; i < net->n_layers; i++)
         if (strcmp(net->layers[i].name, l.name) == 0)
@@ -612,13 +638,11 @@ static int parse_layer(builder *b, const pt_node *msg)
     rc = string_list(doc, msg, "bottom", &c.bottoms, &c.n_bottoms, b->err);
     if (rc == OPC_OK)
         rc = string_list(doc, msg, "top", &c.tops, &c.n_tops, b->err);
-    if (rc == OPC_OK && (c.n_bottoms < LAYER_TYPES[t].min_bottoms ||
-                         c.n_bottoms > LAYER_TYPES[t].max_bottoms))
-        rc = layer_fail(&c, "has %d bottoms, %s takes %d..%d", c.n_bottoms, l.type,
-                        LAYER_TYPES[t].min_bottoms, LAYER_TYPES[t].max_bottoms);
-    if (rc == OPC_OK && (c.n_tops < LAYER_TYPES[t].min_tops || c.n_tops > LAYER_TYPES[t].max_tops))
-        rc = layer_fail(&c, "has %d tops, %s takes %d", c.n_tops, l.type,
-                        LAYER_TYPES[t].min_tops);
+    if (rc == OPC_OK)
+        rc = check_arity(&c, "bottoms", c.n_bottoms, LAYER_TYPES[t].min_bottoms,
+                         LAYER_TYPES[t].max_bottoms);
+    if (rc == OPC_OK)
+        rc = check_arity(&c, "tops", c.n_tops, LAYER_TYPES[t].min_tops, LAYER_TYPES[t].max_tops);
     if (rc == OPC_OK)
         rc = LAYER_TYPES[t].parse(&c);
     free(c.bottoms);
@@ -637,7 +661,7 @@ static int parse_net_input(builder *b, const pt_node *root)
         return opc_fail(b->err, OPC_ERR_FORMAT, "%s:%d: a second net input; only one is supported",
                         pt_path(doc), pt_next_same(in)->line);
     const char *name;
-    int rc = pt_string(doc, in, &name, b->err), channels = 0;
+    int rc = name_field(doc, in, &name, b->err), channels = 0;
     if (rc != OPC_OK)
         return rc;
     const pt_node *shape = pt_field(root, "input_shape");

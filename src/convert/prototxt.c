@@ -414,14 +414,31 @@ int pt_count(const pt_node *msg, const char *name)
     return n;
 }
 
+/* A value for a message: at most 48 bytes, control characters escaped, so that the
+ * message stays one line. */
+static const char *show_value(const char *v, char *buf, size_t size)
+{
+    size_t n = 0;
+    for (; *v && n + 5 < size && n < 48; v++) {
+        unsigned char c = (unsigned char)*v;
+        if (c < 0x20 || c == 0x7f)
+            n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
+        else
+            buf[n++] = (char)c;
+    }
+    buf[n] = 0;
+    return buf;
+}
+
 static int bad_value(const pt_doc *doc, const pt_node *f, const char *expected, opc_error *err)
 {
     if (f->is_message)
         return opc_fail(err, OPC_ERR_FORMAT, "%s:%d: %s: expected %s, found a message",
                         doc->path, f->line, f->name, expected);
-    return opc_fail(err, OPC_ERR_FORMAT, "%s:%d: %s: expected %s, found %s%.64s%s", doc->path,
-                    f->line, f->name, expected, f->is_string ? "\"" : "'", f->value,
-                    f->is_string ? "\"" : "'");
+    char shown[64];
+    return opc_fail(err, OPC_ERR_FORMAT, "%s:%d: %s: expected %s, found %s%s%s", doc->path,
+                    f->line, f->name, expected, f->is_string ? "\"" : "'",
+                    show_value(f->value, shown, sizeof shown), f->is_string ? "\"" : "'");
 }
 
 int pt_int(const pt_doc *doc, const pt_node *f, long lo, long hi, long *out, opc_error *err)
