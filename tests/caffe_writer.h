@@ -45,7 +45,10 @@ static inline void cw_varint(cw_buf *b, uint64_t v)
     cw_put(b, t, n);
 }
 
-static inline void cw_tag(cw_buf *b, uint32_t field, int wire) { cw_varint(b, (uint64_t)field << 3 | (unsigned)wire); }
+static inline void cw_tag(cw_buf *b, uint32_t field, int wire)
+{
+    cw_varint(b, (uint64_t)field << 3 | (unsigned)wire);
+}
 
 static inline void cw_bytes(cw_buf *b, uint32_t field, const void *p, size_t n)
 {
@@ -63,8 +66,8 @@ static inline void cw_f32(cw_buf *b, float v)
 }
 
 /* Appends one BlobProto (as field `field` of the layer in `layer`). */
-static inline void cw_blob(cw_buf *layer, uint32_t field, int ndim, const int *shape, const float *data,
-                    int flags)
+static inline void cw_blob(cw_buf *layer, uint32_t field, int ndim, const int *shape,
+                           const float *data, int flags)
 {
     cw_buf blob = {0}, tmp = {0};
     size_t count = 1;
@@ -117,7 +120,8 @@ static inline void cw_blob(cw_buf *layer, uint32_t field, int ndim, const int *s
 }
 
 /* A layer with its blobs already in body: LayerParameter (v1 = 0) or V1LayerParameter. */
-static inline void cw_layer(cw_buf *net, const char *name, const char *type, const cw_buf *blobs, int v1)
+static inline void cw_layer(cw_buf *net, const char *name, const char *type, const cw_buf *blobs,
+                            int v1)
 {
     cw_buf l = {0};
     if (v1) {

@@ -14,8 +14,8 @@
 #include "testutil.h"
 
 typedef struct {
-    const char *proto, *model;     /* the intact inputs */
-    const char *bad, *out;         /* scratch: damaged copy, output */
+    const char *proto, *model; /* the intact inputs */
+    const char *bad, *out;     /* scratch: damaged copy, output */
     int runs, failures;
     int cut_runs, cut_failures; /* truncations alone */
 } fuzz_ctx;
@@ -55,8 +55,8 @@ static inline void fuzz_run(fuzz_ctx *fz, int damaged_proto, const char *what, s
  * `subst` (or XORs it with them when xor is set); positions step evenly through
  * [from, to). */
 static inline void fuzz_sweep(fuzz_ctx *fz, int damaged_proto, const unsigned char *data, size_t n,
-                       size_t from, size_t to, size_t cuts, size_t flips,
-                       const unsigned char *subst, size_t n_subst, int xor)
+                              size_t from, size_t to, size_t cuts, size_t flips,
+                              const unsigned char *subst, size_t n_subst, int xor)
 {
     unsigned char *copy = malloc(n ? n : 1);
     if (to > n)
@@ -74,7 +74,7 @@ static inline void fuzz_sweep(fuzz_ctx *fz, int damaged_proto, const unsigned ch
         size_t at = from + span * i / flips;
         for (size_t k = 0; k < n_subst; k++) {
             memcpy(copy, data, n);
-            copy[at] = xor ? (unsigned char)(copy[at] ^ subst[k]) : subst[k];
+            copy[at] = xor? (unsigned char)(copy[at] ^ subst[k]) : subst[k];
             fuzz_save(fz->bad, copy, n);
             fuzz_run(fz, damaged_proto, "changed byte", at);
         }

@@ -137,29 +137,34 @@ int main(void)
     CHECK(opc_convert_caffe(proto, model, out, NULL, &err) == OPC_OK, "base net: %s", err.msg);
 
     /* prototxt: structure */
-    proto_case("layer { name: \"p1\"",
-               "layer { name: \"c1\" type: \"ReLU\" bottom: \"c1\" top: \"c1\" }\nlayer { name: \"p1\"",
-               ":9: a second layer called 'c1' (first on line 6)");
+    proto_case(
+        "layer { name: \"p1\"",
+        "layer { name: \"c1\" type: \"ReLU\" bottom: \"c1\" top: \"c1\" }\nlayer { name: \"p1\"",
+        ":9: a second layer called 'c1' (first on line 6)");
     proto_case("\"Pooling\"", "\"Softmax\"", ":9: layer 'p1': unsupported layer type 'Softmax'");
     proto_case("pool: MAX", "pool: AVE", ":9: layer 'p1' (Pooling): AVE pooling is not supported");
     proto_case("pool: MAX", "pool: MAX global_pooling: true", "global pooling");
     proto_case("pool: MAX", "pool: MAX pad: 2", "pad 2x2 must be smaller than the 2x2 window");
     proto_case("input_dim: 1\ninput_dim: 3\ninput_dim: 8\ninput_dim: 8\n", "",
                ":1: input 'data' has no shape");
-    proto_case("input: \"data\"", "", "bottom 'data' is not produced by any earlier layer (the "
-                                      "net declares no input)");
-    proto_case("bottom: \"p1\"", "bottom: \"p2\"", ":11: layer 'out' (Convolution): bottom 'p2' "
-                                                   "is not produced by any earlier layer");
+    proto_case("input: \"data\"", "",
+               "bottom 'data' is not produced by any earlier layer (the "
+               "net declares no input)");
+    proto_case("bottom: \"p1\"", "bottom: \"p2\"",
+               ":11: layer 'out' (Convolution): bottom 'p2' "
+               "is not produced by any earlier layer");
     proto_case("layer { name: \"out\"",
                "layer { name: \"side\" type: \"Convolution\" bottom: \"p1\" top: \"side\"\n"
                "  convolution_param { num_output: 2 kernel_size: 1 } }\nlayer { name: \"out\"",
                "two candidate outputs, 'side' and 'out'");
     proto_case("num_output: 44 ", "", "layer 'out' (Convolution): num_output is missing");
-    proto_case("num_output: 4 ", "num_output: 4 group: 3 ", "group 3 does not divide 3 inputs and 4 outputs");
+    proto_case("num_output: 4 ", "num_output: 4 group: 3 ",
+               "group 3 does not divide 3 inputs and 4 outputs");
     proto_case("kernel_size: 3 ", "kernel_size: 3 kernel_size: 3 kernel_size: 3 ",
                "only 2-D windows");
     proto_case("kernel_size: 3 ", "kernel_size: 3 kernel_h: 3 kernel_w: 3 ", "not both");
-    proto_case("kernel_size: 3 ", "kernel_size: 300 ", ":7: kernel_size: expected an integer in 1..64");
+    proto_case("kernel_size: 3 ", "kernel_size: 300 ",
+               ":7: kernel_size: expected an integer in 1..64");
     proto_case("\"ReLU\"", "\"Eltwise\"", "Eltwise takes 2..16");
     proto_case("\"ReLU\" bottom: \"c1\"",
                "\"Eltwise\" bottom: \"c1\" bottom: \"c1\" eltwise_param { operation: PROD }",
@@ -169,22 +174,27 @@ int main(void)
                "coefficient -1 is not supported");
     proto_case("\"ReLU\" bottom: \"c1\"", "\"Concat\" concat_param { axis: 2 } bottom: \"c1\"",
                "axis 2 is not supported");
-    proto_case("\"ReLU\" bottom: \"c1\"", "\"BatchNorm\" batch_norm_param { use_global_stats: false } bottom: \"c1\"",
+    proto_case("\"ReLU\" bottom: \"c1\"",
+               "\"BatchNorm\" batch_norm_param { use_global_stats: false } bottom: \"c1\"",
                "use_global_stats: false");
     proto_case("\"ReLU\" bottom: \"c1\"", "\"Scale\" bottom: \"c1\" bottom: \"c1\"",
                "has 2 bottoms, Scale takes 1");
     proto_case("input: \"data\"", "input: \"data\"\ninput: \"other\"", ":2: a second net input");
-    proto_case("input_dim: 3", "input_dim: 1", "the input has 1 channels; OpenPose networks take 3");
+    proto_case("input_dim: 3", "input_dim: 1",
+               "the input has 1 channels; OpenPose networks take 3");
     proto_case("layer { name: \"c1\"", "layers { name: \"v1\" }\nlayer { name: \"c1\"",
                ":6: legacy V1 'layers'");
-    proto_case("num_output: 44", "num_output: 45", "cannot tell the topology from the 45 channels of output 'out'");
-    proto_case("stride: 2 }", "stride: 2 ", ":13: unexpected end of file inside 'layer' (opened on line 9)");
+    proto_case("num_output: 44", "num_output: 45",
+               "cannot tell the topology from the 45 channels of output 'out'");
+    proto_case("stride: 2 }", "stride: 2 ",
+               ":13: unexpected end of file inside 'layer' (opened on line 9)");
     proto_case("layer { name: \"p1\"", "layer { name: \x01", ":9: expected a value, found 0x01");
     proto_case("\"c1\" }\nlayer { name: \"p1\"", "\"c1 }\nlayer { name: \"p1\"",
                ":8: unterminated string");
     opc_convert_options coco = {.topology = "coco"};
     write_text(bad_proto, BASE);
-    expect_fail(bad_proto, model, bad_proto, "output 'out' has 44 channels but topology coco needs 57", &coco);
+    expect_fail(bad_proto, model, bad_proto,
+                "output 'out' has 44 channels but topology coco needs 57", &coco);
     opc_convert_options nope = {.topology = "nope"};
     expect_fail(bad_proto, model, "nope", "unknown topology", &nope);
     opc_convert_options res = {.net_width = 10, .net_height = 0};
@@ -211,12 +221,13 @@ int main(void)
     raw_model_case(blob_past_end, sizeof blob_past_end, "malformed");
     const uint8_t odd_floats[] = {0xa2, 0x06, 0x07, 0x3a, 0x05, 0x2a, 0x03, 1, 2, 3};
     raw_model_case(odd_floats, sizeof odd_floats, "malformed packed float data at byte 7");
-    const uint8_t huge_dims[] = {0xa2, 0x06, 0x0c, 0x3a, 0x0a, 0x3a, 0x08, 0x0a, 0x06,
-                                 0xff, 0xff, 0xff, 0xff, 0x0f, 0x02};
+    const uint8_t huge_dims[] = {0xa2, 0x06, 0x0c, 0x3a, 0x0a, 0x3a, 0x08, 0x0a,
+                                 0x06, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x02};
     raw_model_case(huge_dims, sizeof huge_dims, "blob shape has too many or invalid dims");
     raw_model_case("", 0, "empty file");
     raw_model_case(BASE, strlen(BASE), "caffemodel");
-    expect_fail(proto, "/nonexistent/w.caffemodel", "/nonexistent/w.caffemodel", "No such file", NULL);
+    expect_fail(proto, "/nonexistent/w.caffemodel", "/nonexistent/w.caffemodel", "No such file",
+                NULL);
     expect_fail(proto, dir, dir, "not a regular file", NULL);
 
     free(good.p);

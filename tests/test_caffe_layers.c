@@ -151,7 +151,8 @@ static const char STRUCTURE[] =
     "  dropout_param { dropout_ratio: 0.5 } }\n"
     "layer { name: \"leaky\" type: \"ReLU\" bottom: \"d\" top: \"l\"\n"
     "  relu_param { negative_slope: 0.125 } }\n"
-    "layer { name: \"sum\" type: \"Eltwise\" bottom: \"a\" bottom: \"l\" bottom: \"a2\" top: \"s\"\n"
+    "layer { name: \"sum\" type: \"Eltwise\" bottom: \"a\" bottom: \"l\" bottom: \"a2\" top: "
+    "\"s\"\n"
     "  eltwise_param { operation: SUM coeff: 1 coeff: 1 coeff: 1.0 } }\n"
     "layer { name: \"s_relu\" type: \"ReLU\" bottom: \"s\" top: \"s\" }\n"
     "layer { name: \"g\" type: \"Convolution\" bottom: \"s\" top: \"g\"\n"
@@ -200,8 +201,8 @@ static void test_structure(void)
     cw_save(&net, path_in("struct.caffemodel"));
 
     opc_error err;
-    opc_convert_options opt = {.topology = "mpi4", .name = "structure", .net_width = 64,
-                               .net_height = 48};
+    opc_convert_options opt = {
+        .topology = "mpi4", .name = "structure", .net_width = 64, .net_height = 48};
     int rc = opc_convert_caffe(path_in("struct.prototxt"), path_in("struct.caffemodel"),
                                path_in("struct.opc"), &opt, &err);
     CHECK(rc == OPC_OK, "%s", err.msg);
@@ -220,7 +221,7 @@ static void test_structure(void)
 
     const opc_layer *a = find_layer(g, "a");
     CHECK(a && a->op == OPC_OP_CONV && a->act == OPC_ACT_NONE, "a stays linear: its value is "
-                                                                "read before the ReLU");
+                                                               "read before the ReLU");
     CHECK(a && a->kernel[0] == 3 && a->kernel[1] == 1 && a->stride[0] == 2 && a->stride[1] == 1 &&
               a->pad[0] == 1 && a->pad[1] == 0 && a->pad[2] == 1 && a->pad[3] == 0,
           "kernel/stride/pad h and w");
@@ -247,8 +248,8 @@ static void test_structure(void)
               strcmp(in_name(g, s, 2), "a@a") == 0,
           "sum inputs: %s %s %s", in_name(g, s, 0), in_name(g, s, 1), in_name(g, s, 2));
     const opc_layer *gl = find_layer(g, "g");
-    CHECK(gl && gl->group == 2 && gl->dilation[0] == 2 && gl->dilation[1] == 2 &&
-              gl->pad[0] == 2 && gl->weight.shape[1] == 2,
+    CHECK(gl && gl->group == 2 && gl->dilation[0] == 2 && gl->dilation[1] == 2 && gl->pad[0] == 2 &&
+              gl->weight.shape[1] == 2,
           "group/dilation");
     CHECK(gl && gl->act == OPC_ACT_PRELU && gl->slope.count == 1 && gl->slope.data[0] == 0.3f,
           "shared PReLU fused");
@@ -273,8 +274,8 @@ static void test_structure(void)
           "concat");
     CHECK(find_layer(g, "train_only") == NULL, "TRAIN-phase layer left out");
     opc_model_stats st;
-    CHECK(opc_model_stats_at(m, 16, 16, &st, &err) == OPC_OK && st.out_c == 44 &&
-              st.out_h == 5 && st.out_w == 8,
+    CHECK(opc_model_stats_at(m, 16, 16, &st, &err) == OPC_OK && st.out_c == 44 && st.out_h == 5 &&
+              st.out_w == 8,
           "output %dx%dx%d", st.out_c, st.out_h, st.out_w);
     opc_model_close(m);
 done:

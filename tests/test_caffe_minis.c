@@ -105,8 +105,8 @@ static int count_type(const char *text, const char *type)
 
 typedef struct {
     const char *dir, *topology;
-    size_t params;       /* the data's README */
-    double mmacs;        /* conv MACs at 128x96, README (rounded to 0.1 M) */
+    size_t params; /* the data's README */
+    double mmacs;  /* conv MACs at 128x96, README (rounded to 0.1 M) */
 } mini;
 
 static const mini MINIS[] = {
@@ -119,9 +119,18 @@ static const mini MINIS[] = {
 static void check_reference_blobs(const opc_graph *g, const char *dir, const char *name)
 {
     static const char *const BLOBS[] = {
-        "pool1_stage1", "conv4_4_CPM", "conv5_5_CPM_L1", "conv5_5_CPM_L2", "concat_stage2",
-        "Mconv7_stage6_L1", "Mconv1_stage0_L2_concat", "Mconv7_stage0_L2", "concat_stage0_L1",
-        "Mconv7_stage0_L1", "output", "output_odd",
+        "pool1_stage1",
+        "conv4_4_CPM",
+        "conv5_5_CPM_L1",
+        "conv5_5_CPM_L2",
+        "concat_stage2",
+        "Mconv7_stage6_L1",
+        "Mconv1_stage0_L2_concat",
+        "Mconv7_stage0_L2",
+        "concat_stage0_L1",
+        "Mconv7_stage0_L1",
+        "output",
+        "output_odd",
     };
     opc_shape *shapes = calloc((size_t)g->n_blobs, sizeof *shapes);
     opc_shape *odd = calloc((size_t)g->n_blobs, sizeof *odd);
@@ -176,7 +185,8 @@ static void check_mini(const mini *mn, const char *tmp)
     CHECK(strcmp(opc_model_topology(m)->name, mn->topology) == 0, "%s: topology %s", mn->dir,
           opc_model_topology(m)->name);
 
-    int n_conv = count_type((char *)text, "Convolution"), n_pool = count_type((char *)text, "Pooling");
+    int n_conv = count_type((char *)text, "Convolution"),
+        n_pool = count_type((char *)text, "Pooling");
     int n_concat = count_type((char *)text, "Concat");
     int kinds[OPC_OP_COUNT] = {0}, checked = 0, prelus = 0;
     for (int i = 0; i < g->n_layers; i++) {
@@ -202,8 +212,8 @@ static void check_mini(const mini *mn, const char *tmp)
           mn->dir, kinds[OPC_OP_CONV], n_conv);
     CHECK(kinds[OPC_OP_MAXPOOL] == n_pool, "%s: pools %d vs %d", mn->dir, kinds[OPC_OP_MAXPOOL],
           n_pool);
-    CHECK(kinds[OPC_OP_CONCAT] == n_concat, "%s: concats %d vs %d", mn->dir,
-          kinds[OPC_OP_CONCAT], n_concat);
+    CHECK(kinds[OPC_OP_CONCAT] == n_concat, "%s: concats %d vs %d", mn->dir, kinds[OPC_OP_CONCAT],
+          n_concat);
     CHECK(g->n_layers == n_conv + n_pool + n_concat,
           "%s: %d layers: every ReLU/PReLU should be fused into its conv", mn->dir, g->n_layers);
     CHECK(prelus == count_type((char *)text, "PReLU"), "%s: %d PReLUs fused, prototxt has %d",

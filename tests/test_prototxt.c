@@ -29,24 +29,23 @@ static void expect_error(const char *text, int line, const char *what)
 
 static void test_structure(void)
 {
-    const char *text =
-        "# a comment line\n"
-        "name: \"net\"  # trailing comment\n"
-        "input: 'image'\n"
-        "input_dim: 1 input_dim: 3, input_dim: 368; input_dim: 656\n"
-        "layer {\n"
-        "  name: \"conv1\"\n"
-        "  bottom: \"image\"\n"
-        "  param { lr_mult: 1.0 } param { lr_mult: 2 }\n"
-        "  convolution_param {\n"
-        "    num_output: 64 kernel_size: 3 pad: 1\n"
-        "    weight_filler { type: \"gaussian\" std: 1e-2 }\n"
-        "  }\n"
-        "}\n"
-        "layer: < name: \"pool\" pooling_param: { pool: MAX } >\n"
-        "dims: [1, 2, 0x10]\n"
-        "empty: []\n"
-        "msgs: [{a: 1}, {a: 2}]\n";
+    const char *text = "# a comment line\n"
+                       "name: \"net\"  # trailing comment\n"
+                       "input: 'image'\n"
+                       "input_dim: 1 input_dim: 3, input_dim: 368; input_dim: 656\n"
+                       "layer {\n"
+                       "  name: \"conv1\"\n"
+                       "  bottom: \"image\"\n"
+                       "  param { lr_mult: 1.0 } param { lr_mult: 2 }\n"
+                       "  convolution_param {\n"
+                       "    num_output: 64 kernel_size: 3 pad: 1\n"
+                       "    weight_filler { type: \"gaussian\" std: 1e-2 }\n"
+                       "  }\n"
+                       "}\n"
+                       "layer: < name: \"pool\" pooling_param: { pool: MAX } >\n"
+                       "dims: [1, 2, 0x10]\n"
+                       "empty: []\n"
+                       "msgs: [{a: 1}, {a: 2}]\n";
     opc_error err;
     pt_doc *d = parse(text, &err);
     CHECK(d != NULL, "%s", err.msg);
@@ -74,7 +73,8 @@ static void test_structure(void)
     const pt_node *p2 = pt_next_same(pt_field(l, "param"));
     CHECK(pt_float(d, pt_field(p2, "lr_mult"), &x, &err) == OPC_OK && x == 2.0f, "lr_mult 2");
     const pt_node *cp = pt_field(l, "convolution_param");
-    CHECK(pt_opt_int(d, cp, "num_output", -1, 1, 100000, &v, &err) == OPC_OK && v == 64, "num_output");
+    CHECK(pt_opt_int(d, cp, "num_output", -1, 1, 100000, &v, &err) == OPC_OK && v == 64,
+          "num_output");
     CHECK(pt_opt_int(d, cp, "group", 1, 1, 100000, &v, &err) == OPC_OK && v == 1, "default");
     const pt_node *wf = pt_field(cp, "weight_filler");
     CHECK(pt_float(d, pt_field(wf, "std"), &x, &err) == OPC_OK && x == 0.01f, "std 1e-2");
@@ -156,8 +156,8 @@ static void test_accessors(void)
     CHECK(pt_int(d, pt_field(r, "m"), 0, 9, &v, &err) != OPC_OK &&
               strstr(err.msg, "found a message"),
           "%s", err.msg);
-    CHECK(pt_message(d, pt_field(r, "i"), &err) != OPC_OK && strstr(err.msg, ":1: i:"),
-          "%s", err.msg);
+    CHECK(pt_message(d, pt_field(r, "i"), &err) != OPC_OK && strstr(err.msg, ":1: i:"), "%s",
+          err.msg);
     pt_free(d);
 }
 
@@ -191,7 +191,8 @@ static void test_errors(void)
     /* Embedded NUL bytes in the text are refused, not read as the end of the file. */
     opc_error err;
     pt_doc *d = pt_parse("net.prototxt", "a: 1\n\0b: 2", 10, &err);
-    CHECK(d == NULL && strstr(err.msg, "net.prototxt:2:"), "NUL byte: %s", d ? "accepted" : err.msg);
+    CHECK(d == NULL && strstr(err.msg, "net.prototxt:2:"), "NUL byte: %s",
+          d ? "accepted" : err.msg);
     pt_free(d);
     d = pt_load("/nonexistent/net.prototxt", 1 << 20, &err);
     CHECK(d == NULL && strstr(err.msg, "/nonexistent/net.prototxt"), "missing file: %s", err.msg);

@@ -22,7 +22,7 @@
 
 typedef struct {
     uint64_t state;
-    int has_spare;     /* Box-Muller makes normals in pairs */
+    int has_spare; /* Box-Muller makes normals in pairs */
     double spare;
 } rng;
 
@@ -35,7 +35,10 @@ static uint64_t rng_next(rng *r)
     return z ^ (z >> 31);
 }
 
-static double rng_uniform(rng *r) { return ((rng_next(r) >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
+static double rng_uniform(rng *r)
+{
+    return ((rng_next(r) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
 
 static double rng_normal(rng *r)
 {
@@ -148,8 +151,8 @@ static int write_string_field(FILE *f, uint32_t field, const char *s)
     return write_bytes(f, hdr, n) && write_bytes(f, s, len);
 }
 
-static int write_blob(FILE *f, const caffe_layer *l, const caffe_weight_spec *w, rng *r,
-                      int legacy, uint8_t *buf)
+static int write_blob(FILE *f, const caffe_layer *l, const caffe_weight_spec *w, rng *r, int legacy,
+                      uint8_t *buf)
 {
     uint8_t hdr[160];
     size_t n = put_tag(hdr, 7, WIRE_BYTES); /* LayerParameter.blobs */
@@ -190,7 +193,8 @@ static int write_layer(FILE *f, const caffe_layer *l, uint64_t seed, int legacy,
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: make_random_caffemodel PROTOTXT OUT.caffemodel [--seed N] [--legacy]\n");
+    fprintf(stderr,
+            "usage: make_random_caffemodel PROTOTXT OUT.caffemodel [--seed N] [--legacy]\n");
     return 2;
 }
 

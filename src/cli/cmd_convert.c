@@ -41,10 +41,9 @@ static const char CAFFE_EXAMPLES[] =
 
 typedef struct {
     const char *name;
-    int n_inputs;  /* positional input files */
+    int n_inputs; /* positional input files */
     void (*help)(FILE *f);
-    int (*convert)(char **inputs, const char *out, const opc_convert_options *opt,
-                   opc_error *err);
+    int (*convert)(char **inputs, const char *out, const opc_convert_options *opt, opc_error *err);
 } framework;
 
 static void caffe_help(FILE *f) { fprintf(f, "%s%s%s", CAFFE_HELP, OPTIONS_HELP, CAFFE_EXAMPLES); }
@@ -114,8 +113,8 @@ static int report(const char *path)
     int rc = opc_model_stats_at(m, w, h, &st, &err);
     if (rc == OPC_OK)
         printf("%s: %s, topology %s, %d layers, %zu parameters, %.2f GMAC at %dx%d\n", path,
-               opc_model_name(m), opc_model_topology(m)->name, st.layers, st.params,
-               st.macs * 1e-9, w, h);
+               opc_model_name(m), opc_model_topology(m)->name, st.layers, st.params, st.macs * 1e-9,
+               w, h);
     else
         fprintf(stderr, "openpose-c convert: %s\n", err.msg);
     opc_model_close(m);
@@ -126,7 +125,8 @@ int cmd_convert(int argc, char **argv)
 {
     if (argc < 2)
         return usage_error("which framework? e.g. openpose-c convert caffe PROTOTXT CAFFEMODEL "
-                           "-o MODEL%s", "");
+                           "-o MODEL%s",
+                           "");
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
         general_help(stdout);
         return EXIT_OK;
@@ -157,8 +157,7 @@ int cmd_convert(int argc, char **argv)
                 return usage_error("%s needs a name: coco, body25, mpi or mpi4", a);
             opt.topology = argv[++i];
             if (!opc_topology_builtin(opt.topology))
-                return usage_error("unknown topology '%s' (coco, body25, mpi, mpi4)",
-                                   opt.topology);
+                return usage_error("unknown topology '%s' (coco, body25, mpi, mpi4)", opt.topology);
         } else if (strcmp(a, "--name") == 0) {
             if (!has_value)
                 return usage_error("%s needs a value", a);

@@ -14,8 +14,8 @@
 #include "openpose-c/convert.h"
 
 /* CMU OpenPose's input: BGR, pixel / 256 - 0.5, maps at 1/8, default -1x368. */
-static const opc_preprocess OPENPOSE_PREPROCESS = {"BGR", 1.0f / 256, {-0.5f, -0.5f, -0.5f},
-                                                   0, 8, -1, 368};
+static const opc_preprocess OPENPOSE_PREPROCESS = {"BGR", 1.0f / 256, {-0.5f, -0.5f, -0.5f}, 0, 8,
+                                                   -1,    368};
 
 /* Topologies told apart by the network's output width (heatmaps + PAFs). */
 static const struct {
@@ -24,8 +24,14 @@ static const struct {
 } INFER_TOPOLOGY[] = {{57, "coco"}, {78, "body25"}, {44, "mpi"}};
 
 static const char *const ROLE_NAMES[] = {
-    "weights", "bias", "PReLU slopes", "BatchNorm mean", "BatchNorm variance",
-    "BatchNorm scale factor", "Scale factors", "Scale bias",
+    "weights",
+    "bias",
+    "PReLU slopes",
+    "BatchNorm mean",
+    "BatchNorm variance",
+    "BatchNorm scale factor",
+    "Scale factors",
+    "Scale bias",
 };
 
 typedef struct {
@@ -60,8 +66,8 @@ static int shape_matches(const caffe_blob_data *b, const caffe_weight_spec *w)
 }
 
 /* Reads weight blob k of layer cl into a new graph weight of the spec's shape. */
-static float *take_weight(converter *cv, const caffe_layer *cl, const caffe_model_layer *ml,
-                          int k, opc_weight *dst)
+static float *take_weight(converter *cv, const caffe_layer *cl, const caffe_model_layer *ml, int k,
+                          opc_weight *dst)
 {
     const caffe_weight_spec *w = &cl->weights[k];
     const caffe_blob_data *b = &ml->blobs[k];
@@ -125,8 +131,8 @@ static int attach_weights(converter *cv, int li)
         return opc_fail(cv->err, OPC_ERR_FORMAT,
                         "%s: layer '%.80s' (%s, %s:%d) has %d weight blob%s, the prototxt "
                         "needs %d (%s)",
-                        cv->caffemodel, cl->name, cl->type, base_name(cv->net.path), cl->line,
-                        have, have == 1 ? "" : "s", cl->n_weights, need);
+                        cv->caffemodel, cl->name, cl->type, base_name(cv->net.path), cl->line, have,
+                        have == 1 ? "" : "s", cl->n_weights, need);
     }
     if (!n)
         return OPC_OK;
@@ -136,8 +142,7 @@ static int attach_weights(converter *cv, int li)
             return OPC_ERR_FORMAT;
         return cl->n_weights < 2 || take_weight(cv, cl, ml, 1, &n->l.bias) ? OPC_OK
                                                                            : OPC_ERR_FORMAT;
-    case CAFFE_PRELU:
-        return take_weight(cv, cl, ml, 0, &n->l.slope) ? OPC_OK : OPC_ERR_FORMAT;
+    case CAFFE_PRELU: return take_weight(cv, cl, ml, 0, &n->l.slope) ? OPC_OK : OPC_ERR_FORMAT;
     case CAFFE_RELU:
         if (n->l.act == OPC_ACT_PRELU) {
             float *s = opc_graph_new_weight(cv->g, &n->l.slope, 1, (int[]){1}, cv->err);
@@ -146,15 +151,13 @@ static int attach_weights(converter *cv, int li)
             s[0] = n->relu_slope;
         }
         return OPC_OK;
-    case CAFFE_BATCHNORM:
-        return batchnorm_affine(cv, cl, ml, n);
+    case CAFFE_BATCHNORM: return batchnorm_affine(cv, cl, ml, n);
     case CAFFE_SCALE:
         if (!take_weight(cv, cl, ml, 0, &n->l.weight))
             return OPC_ERR_FORMAT;
         return cl->n_weights < 2 || take_weight(cv, cl, ml, 1, &n->l.bias) ? OPC_OK
                                                                            : OPC_ERR_FORMAT;
-    default:
-        return OPC_OK;
+    default: return OPC_OK;
     }
 }
 

@@ -16,7 +16,7 @@
 #include "convert/protobuf.h"
 #include "core/error.h"
 
-#define MAX_ELEMS ((int64_t)1 << 31)  /* per blob: far above any real layer */
+#define MAX_ELEMS ((int64_t)1 << 31) /* per blob: far above any real layer */
 
 typedef struct {
     const char *path;
@@ -26,8 +26,9 @@ typedef struct {
 
 static int malformed(const ctx *c, const uint8_t *at, const char *what)
 {
-    return opc_fail(c->err, OPC_ERR_FORMAT, "%s: malformed %s at byte %zu (truncated or not a caffemodel)",
-                    c->path, what, (size_t)(at - c->base));
+    return opc_fail(c->err, OPC_ERR_FORMAT,
+                    "%s: malformed %s at byte %zu (truncated or not a caffemodel)", c->path, what,
+                    (size_t)(at - c->base));
 }
 
 static int add_dim(const ctx *c, caffe_blob_data *b, uint64_t v, const char *layer)
@@ -118,15 +119,15 @@ static int read_blob(const ctx *c, const pb_field *bf, caffe_blob_data *b, const
     for (int i = 0; i < b->ndim; i++) {
         n *= b->shape[i];
         if (n > MAX_ELEMS)
-            return opc_fail(c->err, OPC_ERR_FORMAT, "%s: layer '%.80s': blob is too large",
-                            c->path, layer);
+            return opc_fail(c->err, OPC_ERR_FORMAT, "%s: layer '%.80s': blob is too large", c->path,
+                            layer);
     }
     if ((size_t)n != b->count) {
         char s[96];
         caffe_blob_shape_str(b, s, sizeof s);
         return opc_fail(c->err, OPC_ERR_FORMAT,
-                        "%s: layer '%.80s': blob of shape %s holds %zu floats, not %lld",
-                        c->path, layer, s, b->count, (long long)n);
+                        "%s: layer '%.80s': blob of shape %s holds %zu floats, not %lld", c->path,
+                        layer, s, b->count, (long long)n);
     }
     return OPC_OK;
 }
@@ -205,6 +206,9 @@ static int read_net(caffe_model *m, opc_error *err)
         return malformed(&c, at, "message");
     if (m->n_layers == 0)
         return opc_fail(err, OPC_ERR_FORMAT, "%s: no layers (is this a caffemodel?)", m->path);
+    for (int i = 0; i < m->n_layers; i++)
+        if (strmap_put(&m->by_name, m->layers[i].name, i) != 0)
+            return opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory", m->path);
     return OPC_OK;
 }
 
@@ -246,6 +250,7 @@ void caffe_model_close(caffe_model *m)
         free(m->layers[i].blobs);
     }
     free(m->layers);
+    strmap_free(&m->by_name);
     if (m->map)
         munmap(m->map, m->size);
     memset(m, 0, sizeof *m);
@@ -253,10 +258,8 @@ void caffe_model_close(caffe_model *m)
 
 const caffe_model_layer *caffe_model_find(const caffe_model *m, const char *name)
 {
-    for (int i = m->n_layers - 1; i >= 0; i--)
-        if (strcmp(m->layers[i].name, name) == 0)
-            return &m->layers[i];
-    return NULL;
+    int i = strmap_get(&m->by_name, name);
+    return i >= 0 ? &m->layers[i] : NULL;
 }
 
 void caffe_blob_read(const caffe_blob_data *blob, float *out)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "convert/strmap.h"
 #include "openpose-c/error.h"
 
 #define CAFFE_BLOB_MAX_DIMS 8
@@ -15,8 +16,8 @@
 typedef struct caffe_blob_data {
     int ndim;
     int64_t shape[CAFFE_BLOB_MAX_DIMS];
-    size_t count;                  /* floats stored (= product of shape) */
-    const uint8_t *msg;            /* the BlobProto bytes, walked again to copy the data */
+    size_t count;       /* floats stored (= product of shape) */
+    const uint8_t *msg; /* the BlobProto bytes, walked again to copy the data */
     size_t msg_len;
 } caffe_blob_data;
 
@@ -32,6 +33,7 @@ typedef struct caffe_model {
     size_t size;
     int n_layers;
     caffe_model_layer *layers;
+    strmap by_name; /* layer name -> last layer of that name */
 } caffe_model;
 
 int caffe_model_open(caffe_model *m, const char *path, opc_error *err);

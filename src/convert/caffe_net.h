@@ -15,8 +15,17 @@
 #include "model/graph.h"
 
 typedef enum {
-    CAFFE_INPUT, CAFFE_CONV, CAFFE_RELU, CAFFE_PRELU, CAFFE_POOL, CAFFE_CONCAT, CAFFE_ELTWISE,
-    CAFFE_SPLIT, CAFFE_DROPOUT, CAFFE_BATCHNORM, CAFFE_SCALE
+    CAFFE_INPUT,
+    CAFFE_CONV,
+    CAFFE_RELU,
+    CAFFE_PRELU,
+    CAFFE_POOL,
+    CAFFE_CONCAT,
+    CAFFE_ELTWISE,
+    CAFFE_SPLIT,
+    CAFFE_DROPOUT,
+    CAFFE_BATCHNORM,
+    CAFFE_SCALE
 } caffe_kind;
 
 /* What a stored weight blob is, in the order the caffemodel lists a layer's blobs. */
@@ -44,29 +53,29 @@ typedef struct caffe_layer {
     const char *name, *type;
     int line;
     caffe_kind kind;
-    int node;              /* the node it made, or -1 */
+    int node; /* the node it made, or -1 */
     int n_weights;
     caffe_weight_spec weights[CAFFE_MAX_WEIGHTS];
-    int fan_in;            /* CONV: inputs per output value (He initialisation) */
+    int fan_in; /* CONV: inputs per output value (He initialisation) */
 } caffe_layer;
 
 /* A graph layer in the making: l.inputs/l.output are blob ids of the caffe_net. */
 typedef struct caffe_node {
     opc_layer l;
-    int layer;             /* index of the Caffe layer that made it */
-    int dead;              /* fused into the node that writes its input */
-    float relu_slope;      /* ReLU negative_slope (a shared-slope PReLU when non-zero) */
-    float bn_eps;          /* BatchNorm */
+    int layer;        /* index of the Caffe layer that made it */
+    int dead;         /* fused into the node that writes its input */
+    float relu_slope; /* ReLU negative_slope (a shared-slope PReLU when non-zero) */
+    float bn_eps;     /* BatchNorm */
 } caffe_node;
 
 typedef struct caffe_blob {
-    const char *name;      /* the Caffe blob name */
-    int final;             /* the name's last version: the graph calls it name, and
-                              earlier versions NAME@LAYER after the layer that wrote them */
-    int writer_layer;      /* Caffe layer that wrote it, -1 for the net input */
-    int writer;            /* node id, -1 for the net input */
+    const char *name; /* the Caffe blob name */
+    int final;        /* the name's last version: the graph calls it name, and
+                         earlier versions NAME@LAYER after the layer that wrote them */
+    int writer_layer; /* Caffe layer that wrote it, -1 for the net input */
+    int writer;       /* node id, -1 for the net input */
     int channels;
-    int readers;           /* nodes reading it */
+    int readers; /* nodes reading it */
 } caffe_blob;
 
 typedef struct caffe_net {
@@ -76,9 +85,9 @@ typedef struct caffe_net {
     caffe_layer *layers;
     int n_nodes;
     caffe_node *nodes;
-    int n_blobs;           /* blob 0 is the net input */
+    int n_blobs; /* blob 0 is the net input */
     caffe_blob *blobs;
-    int output;            /* the one blob no node reads */
+    int output; /* the one blob no node reads */
 } caffe_net;
 
 /* Parses a prototxt and builds the nodes; errors name the file and line. */

@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "core/fileio.h"
 
-#define MAX_DEPTH 100           /* deeper nesting than any real file: refuse, never overflow */
+#define MAX_DEPTH 100 /* deeper nesting than any real file: refuse, never overflow */
 #define BLOCK_SIZE (64 * 1024)
 
 typedef struct block {
@@ -146,7 +146,10 @@ static int simple_escape(char e)
     case 'b': return '\b';
     case 'f': return '\f';
     case 'v': return '\v';
-    case '\\': case '\'': case '"': case '?': return e;
+    case '\\':
+    case '\'':
+    case '"':
+    case '?': return e;
     default: return -1;
     }
 }
@@ -433,11 +436,11 @@ static const char *show_value(const char *v, char *buf, size_t size)
 static int bad_value(const pt_doc *doc, const pt_node *f, const char *expected, opc_error *err)
 {
     if (f->is_message)
-        return opc_fail(err, OPC_ERR_FORMAT, "%s:%d: %s: expected %s, found a message",
-                        doc->path, f->line, f->name, expected);
+        return opc_fail(err, OPC_ERR_FORMAT, "%s:%d: %s: expected %s, found a message", doc->path,
+                        f->line, f->name, expected);
     char shown[64];
-    return opc_fail(err, OPC_ERR_FORMAT, "%s:%d: %s: expected %s, found %s%s%s", doc->path,
-                    f->line, f->name, expected, f->is_string ? "\"" : "'",
+    return opc_fail(err, OPC_ERR_FORMAT, "%s:%d: %s: expected %s, found %s%s%s", doc->path, f->line,
+                    f->name, expected, f->is_string ? "\"" : "'",
                     show_value(f->value, shown, sizeof shown), f->is_string ? "\"" : "'");
 }
 
@@ -473,7 +476,8 @@ int pt_float(const pt_doc *doc, const pt_node *f, float *out, opc_error *err)
 
 int pt_bool(const pt_doc *doc, const pt_node *f, int *out, opc_error *err)
 {
-    static const char *const T[] = {"true", "True", "t", "1"}, *const F[] = {"false", "False", "f", "0"};
+    static const char *const T[] = {"true", "True", "t", "1"}, *const F[] = {"false", "False", "f",
+                                                                             "0"};
     if (!f->is_message && !f->is_string)
         for (int i = 0; i < 4; i++) {
             if (strcmp(f->value, T[i]) == 0)
@@ -508,8 +512,8 @@ int pt_message(const pt_doc *doc, const pt_node *f, opc_error *err)
     return OPC_OK;
 }
 
-int pt_opt_int(const pt_doc *doc, const pt_node *msg, const char *name, long def, long lo,
-               long hi, long *out, opc_error *err)
+int pt_opt_int(const pt_doc *doc, const pt_node *msg, const char *name, long def, long lo, long hi,
+               long *out, opc_error *err)
 {
     const pt_node *f = pt_field(msg, name);
     if (!f) {

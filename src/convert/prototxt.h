@@ -10,13 +10,13 @@
 #include "openpose-c/error.h"
 
 typedef struct pt_node {
-    const char *name;          /* field name */
-    int line;                  /* 1-based line of the field name */
-    int is_message;            /* 1: children holds the fields; 0: a scalar */
-    int is_string;             /* scalar was quoted (value is the decoded string) */
-    const char *value;         /* scalar text: identifier/number as written, or string */
-    struct pt_node *children;  /* first field of a message */
-    struct pt_node *next;      /* next field of the enclosing message */
+    const char *name;         /* field name */
+    int line;                 /* 1-based line of the field name */
+    int is_message;           /* 1: children holds the fields; 0: a scalar */
+    int is_string;            /* scalar was quoted (value is the decoded string) */
+    const char *value;        /* scalar text: identifier/number as written, or string */
+    struct pt_node *children; /* first field of a message */
+    struct pt_node *next;     /* next field of the enclosing message */
 } pt_node;
 
 typedef struct pt_doc pt_doc;
@@ -44,8 +44,8 @@ int pt_bool(const pt_doc *doc, const pt_node *f, int *out, opc_error *err);
 int pt_string(const pt_doc *doc, const pt_node *f, const char **out, opc_error *err);
 int pt_enum(const pt_doc *doc, const pt_node *f, const char **out, opc_error *err);
 /* The optional field name of msg: def when absent (hi/lo as above). */
-int pt_opt_int(const pt_doc *doc, const pt_node *msg, const char *name, long def, long lo,
-               long hi, long *out, opc_error *err);
+int pt_opt_int(const pt_doc *doc, const pt_node *msg, const char *name, long def, long lo, long hi,
+               long *out, opc_error *err);
 int pt_opt_float(const pt_doc *doc, const pt_node *msg, const char *name, float def, float *out,
                  opc_error *err);
 int pt_opt_bool(const pt_doc *doc, const pt_node *msg, const char *name, int def, int *out,
