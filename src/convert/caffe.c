@@ -106,7 +106,7 @@ static int batchnorm_affine(converter *cv, const caffe_layer *cl, const caffe_mo
         float var_i = v[i] * inv;
         if (!(var_i + n->bn_eps > 0))
             return opc_fail(cv->err, OPC_ERR_FORMAT,
-                            "%s: layer '%.80s': BatchNorm variance %g of channel %d is negative",
+                            "%s: layer '%.80s': BatchNorm variance %g of channel %d is invalid",
                             cv->caffemodel, cl->name, var_i, i);
         s[i] = 1.0f / sqrtf(var_i + n->bn_eps);
         t[i] = -m[i] * inv * s[i];
