@@ -81,7 +81,7 @@ static int parse_args(int argc, char **argv, forward_args *a)
             if (!val)
                 return usage_error("missing value after", s);
             i++;
-            if (s[1] == 'o' || !strcmp(s, "--output"))
+            if (!strcmp(s, "-o") || !strcmp(s, "--output"))
                 a->output = val;
             else if (!strcmp(s, "--blob"))
                 a->blob = val;
