@@ -103,7 +103,7 @@ static void no_live_overlap(const opc_graph *g, int h, int w, int min_views)
 {
     opc_plan p;
     opc_error err;
-    int rc = opc_plan_build(&p, g, OPC_ENGINE_FAST, h, w, &err);
+    int rc = opc_plan_build(&p, g, OPC_ENGINE_FAST, h, w, 1, &err);
     CHECK(rc == OPC_OK, "%s", err.msg);
     if (rc != OPC_OK)
         return;

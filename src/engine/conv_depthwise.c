@@ -6,7 +6,8 @@
 
 #include "engine/act.h"
 
-int opc_depthwise_fits(const opc_layer *l, const opc_shape *in, const opc_shape *out)
+int opc_depthwise_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                       const opc_shape *out)
 {
     return l->group == in->c && out->c == in->c && l->weight.shape[1] == 1;
 }

@@ -41,7 +41,8 @@ static void bias_act(opc_pool *pool, const opc_layer *l, float *out, int channel
         opc_pool_for(pool, channels, bias_act_channels, &b);
 }
 
-int opc_conv1x1_fits(const opc_layer *l, const opc_shape *in, const opc_shape *out)
+int opc_conv1x1_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                     const opc_shape *out)
 {
     int pad[4];
     opc_layer_pads(l, in->h, in->w, pad);
@@ -75,7 +76,8 @@ static int band_rows(const opc_layer *l, const opc_shape *in, const opc_shape *o
     return rows < (size_t)out->h ? (int)rows : out->h;
 }
 
-size_t opc_im2col_scratch(const opc_layer *l, const opc_shape *in, const opc_shape *out)
+size_t opc_im2col_scratch(const void *param, const opc_layer *l, const opc_shape *in,
+                          const opc_shape *out, int threads)
 {
     return (size_t)in->c * l->kernel[0] * l->kernel[1] * (size_t)band_rows(l, in, out) * out->w;
 }

@@ -4,13 +4,22 @@
 
 #include "engine/kernel.h"
 
-int opc_depthwise_fits(const opc_layer *l, const opc_shape *in, const opc_shape *out);
+int opc_depthwise_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                       const opc_shape *out);
 void opc_fast_conv_depthwise(const opc_kernel_args *a);
 
-int opc_conv1x1_fits(const opc_layer *l, const opc_shape *in, const opc_shape *out);
+int opc_conv1x1_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                     const opc_shape *out);
 void opc_fast_conv1x1(const opc_kernel_args *a);
 
-size_t opc_im2col_scratch(const opc_layer *l, const opc_shape *in, const opc_shape *out);
+int opc_winograd_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                      const opc_shape *out);
+size_t opc_winograd_scratch(const void *param, const opc_layer *l, const opc_shape *in,
+                            const opc_shape *out, int threads);
+void opc_fast_conv_winograd(const opc_kernel_args *a); /* param: an opc_wino_variant */
+
+size_t opc_im2col_scratch(const void *param, const opc_layer *l, const opc_shape *in,
+                          const opc_shape *out, int threads);
 void opc_fast_conv_im2col(const opc_kernel_args *a);
 
 void opc_fast_maxpool(const opc_kernel_args *a);

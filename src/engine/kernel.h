@@ -21,16 +21,22 @@ typedef struct opc_kernel_args {
     opc_shape out_shape;
     float *scratch;         /* scratch() floats, 64-byte aligned */
     opc_pool *pool;
+    const void *param;      /* the kernel's param (see opc_kernel) */
 } opc_kernel_args;
 
 typedef struct opc_kernel {
     const char *name;
     opc_op op;
     /* Whether this kernel handles layer l at these shapes; NULL = every layer of op. */
-    int (*fits)(const opc_layer *l, const opc_shape *in, const opc_shape *out);
-    /* Scratch floats needed at these shapes; NULL = none. */
-    size_t (*scratch)(const opc_layer *l, const opc_shape *in, const opc_shape *out);
+    int (*fits)(const void *param, const opc_layer *l, const opc_shape *in,
+                const opc_shape *out);
+    /* Scratch floats needed at these shapes when run by `threads` threads; NULL = none. */
+    size_t (*scratch)(const void *param, const opc_layer *l, const opc_shape *in,
+                      const opc_shape *out, int threads);
     void (*run)(const opc_kernel_args *a);
+    /* Constant data one implementation is specialised with (say, a Winograd variant), passed
+     * to fits, scratch and run; NULL for most kernels. */
+    const void *param;
 } opc_kernel;
 
 /* The kernel of engine e for layer l; in_shape is l's first input, out_shape its output.

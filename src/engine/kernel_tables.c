@@ -2,29 +2,44 @@
  * whose fits() accepts the layer is used, so special cases come before general ones. */
 #include "engine/fast_kernels.h"
 #include "engine/ref_kernels.h"
+#include "engine/winograd.h"
+
+/* Winograd variants and their points, chosen by measured accuracy: float32 against float64
+ * on real activations and weights of the full COCO net, relative L2 error of one layer.
+ * F(6x6, 3x3) on 0, +-1, +-2, +-1/2: 0.6 to 1.4e-6 (direct float32: 2.5e-7; no other set of
+ * 0 and three pairs did better). F(3x3, 7x7) on +-1, +-2, +-2/3, +-1/4: 1.6e-6, where the
+ * textbook 0, +-1, +-2, +-1/2, 1/4 gave 5.5e-6, too much for the 2e-5 end-to-end budget
+ * of the OpenPose nets; F(2x2, 7x7) is more exact (7.7e-7) but 1.8x slower. Points in
+ * +- pairs also halve the transforms' multiplies (opc_wino_op). */
+static const opc_wino_variant F6_3 = {6, 3, {0, 1, -1, 2, -2, 0.5, -0.5}};
+static const opc_wino_variant F3_7 = {3, 7, {1, -1, 2, -2, 2.0 / 3, -2.0 / 3, 0.25, -0.25}};
 
 static const opc_kernel REFERENCE[] = {
-    {"ref_conv", OPC_OP_CONV, NULL, NULL, opc_ref_conv},
-    {"ref_maxpool", OPC_OP_MAXPOOL, NULL, NULL, opc_ref_maxpool},
-    {"concat", OPC_OP_CONCAT, NULL, NULL, opc_concat},
-    {"ref_add", OPC_OP_ADD, NULL, NULL, opc_ref_add},
-    {"ref_act", OPC_OP_ACT, NULL, NULL, opc_ref_act},
-    {"ref_instance_norm", OPC_OP_INSTANCE_NORM, NULL, NULL, opc_ref_instance_norm},
-    {"ref_affine", OPC_OP_AFFINE, NULL, NULL, opc_ref_affine},
-    {"ref_resize_bilinear", OPC_OP_RESIZE_BILINEAR, NULL, NULL, opc_ref_resize_bilinear},
+    {"ref_conv", OPC_OP_CONV, NULL, NULL, opc_ref_conv, NULL},
+    {"ref_maxpool", OPC_OP_MAXPOOL, NULL, NULL, opc_ref_maxpool, NULL},
+    {"concat", OPC_OP_CONCAT, NULL, NULL, opc_concat, NULL},
+    {"ref_add", OPC_OP_ADD, NULL, NULL, opc_ref_add, NULL},
+    {"ref_act", OPC_OP_ACT, NULL, NULL, opc_ref_act, NULL},
+    {"ref_instance_norm", OPC_OP_INSTANCE_NORM, NULL, NULL, opc_ref_instance_norm, NULL},
+    {"ref_affine", OPC_OP_AFFINE, NULL, NULL, opc_ref_affine, NULL},
+    {"ref_resize_bilinear", OPC_OP_RESIZE_BILINEAR, NULL, NULL, opc_ref_resize_bilinear, NULL},
 };
 
 static const opc_kernel FAST[] = {
-    {"conv_depthwise", OPC_OP_CONV, opc_depthwise_fits, NULL, opc_fast_conv_depthwise},
-    {"conv_1x1_sgemm", OPC_OP_CONV, opc_conv1x1_fits, NULL, opc_fast_conv1x1},
-    {"conv_im2col_sgemm", OPC_OP_CONV, NULL, opc_im2col_scratch, opc_fast_conv_im2col},
-    {"maxpool", OPC_OP_MAXPOOL, NULL, NULL, opc_fast_maxpool},
-    {"concat", OPC_OP_CONCAT, NULL, NULL, opc_concat},
-    {"add", OPC_OP_ADD, NULL, NULL, opc_fast_add},
-    {"act", OPC_OP_ACT, NULL, NULL, opc_fast_act},
-    {"instance_norm", OPC_OP_INSTANCE_NORM, NULL, NULL, opc_fast_instance_norm},
-    {"affine", OPC_OP_AFFINE, NULL, NULL, opc_fast_affine},
-    {"resize_bilinear", OPC_OP_RESIZE_BILINEAR, NULL, NULL, opc_fast_resize_bilinear},
+    {"conv_depthwise", OPC_OP_CONV, opc_depthwise_fits, NULL, opc_fast_conv_depthwise, NULL},
+    {"conv_winograd_f6x6_3x3", OPC_OP_CONV, opc_winograd_fits, opc_winograd_scratch,
+     opc_fast_conv_winograd, &F6_3},
+    {"conv_winograd_f3x3_7x7", OPC_OP_CONV, opc_winograd_fits, opc_winograd_scratch,
+     opc_fast_conv_winograd, &F3_7},
+    {"conv_1x1_sgemm", OPC_OP_CONV, opc_conv1x1_fits, NULL, opc_fast_conv1x1, NULL},
+    {"conv_im2col_sgemm", OPC_OP_CONV, NULL, opc_im2col_scratch, opc_fast_conv_im2col, NULL},
+    {"maxpool", OPC_OP_MAXPOOL, NULL, NULL, opc_fast_maxpool, NULL},
+    {"concat", OPC_OP_CONCAT, NULL, NULL, opc_concat, NULL},
+    {"add", OPC_OP_ADD, NULL, NULL, opc_fast_add, NULL},
+    {"act", OPC_OP_ACT, NULL, NULL, opc_fast_act, NULL},
+    {"instance_norm", OPC_OP_INSTANCE_NORM, NULL, NULL, opc_fast_instance_norm, NULL},
+    {"affine", OPC_OP_AFFINE, NULL, NULL, opc_fast_affine, NULL},
+    {"resize_bilinear", OPC_OP_RESIZE_BILINEAR, NULL, NULL, opc_fast_resize_bilinear, NULL},
 };
 
 static const struct {
@@ -42,7 +57,7 @@ const opc_kernel *opc_kernel_select(opc_engine e, const opc_layer *l, const opc_
         return NULL;
     for (int i = 0; i < ENGINES[e].n; i++) {
         const opc_kernel *k = &ENGINES[e].table[i];
-        if (k->op == l->op && (!k->fits || k->fits(l, in, out)))
+        if (k->op == l->op && (!k->fits || k->fits(k->param, l, in, out)))
             return k;
     }
     return NULL;

@@ -5,13 +5,17 @@
 #include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/error.h"
+#include "engine/net_profile.h"
 #include "engine/plan.h"
 #include "model/graph.h"
 
 #define MAX_THREADS 256
+#define HUGE_PAGE ((size_t)2 << 20)
 
 struct opc_net {
     const opc_graph *g;
@@ -84,7 +88,15 @@ int opc_net_input_channels(const opc_net *net) { return net->g->input_channels; 
 static float *alloc_floats(size_t n)
 {
     size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
-    return aligned_alloc(64, bytes ? bytes : 64);
+    if (bytes < HUGE_PAGE)
+        return aligned_alloc(64, bytes ? bytes : 64);
+    /* Big buffers in transparent huge pages where the system allows them: the kernels
+     * stride through tens of MB, and 4 KiB pages would make that a TLB miss per row. */
+    bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    float *p = aligned_alloc(HUGE_PAGE, bytes);
+    if (p)
+        madvise(p, bytes, MADV_HUGEPAGE);
+    return p;
 }
 
 /* Makes the plan fit an h x w input. */
@@ -93,7 +105,8 @@ static int ensure_plan(opc_net *net, int h, int w, opc_error *err)
     if (net->plan.shapes && net->plan.h == h && net->plan.w == w)
         return OPC_OK;
     drop_plan(net);
-    int rc = opc_plan_build(&net->plan, net->g, net->engine, h, w, err);
+    int rc = opc_plan_build(&net->plan, net->g, net->engine, h, w,
+                            opc_pool_threads(net->pool), err);
     if (rc != OPC_OK)
         return rc;
     net->arena = alloc_floats(net->plan.mem.arena_floats);
@@ -120,9 +133,17 @@ static int check_input(const opc_net *net, const opc_tensor *in, opc_error *err)
     return OPC_OK;
 }
 
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
+}
+
 /* Runs every layer; each blob ids[k] is copied into out[k] as soon as it is written (later
- * layers may reuse its memory). */
-static void run_layers(opc_net *net, int n, const int *ids, opc_tensor *out)
+ * layers may reuse its memory). With times, records each layer's time and kernel. */
+static void run_layers(opc_net *net, int n, const int *ids, opc_tensor *out,
+                       opc_layer_time *times)
 {
     const opc_graph *g = net->g;
     const opc_plan *p = &net->plan;
@@ -135,12 +156,16 @@ static void run_layers(opc_net *net, int n, const int *ids, opc_tensor *out)
             opc_kernel_args a = {.layer = l, .n_inputs = l->n_inputs,
                                  .out = net->data[l->output],
                                  .out_shape = p->shapes[l->output], .scratch = net->scratch,
-                                 .pool = net->pool};
+                                 .pool = net->pool, .param = p->kernels[i]->param};
             for (int k = 0; k < l->n_inputs; k++) {
                 a.in[k] = net->data[l->inputs[k]];
                 a.in_shape[k] = p->shapes[l->inputs[k]];
             }
+            double t0 = times ? now_ms() : 0.0;
             p->kernels[i]->run(&a);
+            if (times)
+                times[i] = (opc_layer_time){l->name, p->kernels[i]->name, now_ms() - t0,
+                                            opc_layer_macs(g, l, p->shapes)};
             written = l->output;
         }
         for (int k = 0; k < n; k++)
@@ -165,7 +190,7 @@ int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **ou
     int rc = prepare(net, input, err);
     if (rc != OPC_OK)
         return rc;
-    run_layers(net, 0, NULL, NULL);
+    run_layers(net, 0, NULL, NULL, NULL);
     int b = net->g->output_blob;
     const opc_shape *s = &net->plan.shapes[b];
     net->output = (opc_tensor){1, s->c, s->h, s->w, net->data[b]};
@@ -193,7 +218,7 @@ int opc_net_forward_blobs(opc_net *net, const opc_tensor *input, int n,
         rc = opc_tensor_alloc(&out[k], 1, s->c, s->h, s->w, err);
     }
     if (rc == OPC_OK)
-        run_layers(net, n, ids, out);
+        run_layers(net, n, ids, out, NULL);
     else
         for (int k = 0; k < n; k++)
             opc_tensor_free(&out[k]);
@@ -207,10 +232,22 @@ int opc_net_forward_blob(opc_net *net, const opc_tensor *input, const char *blob
     return opc_net_forward_blobs(net, input, 1, &blob_name, out, err);
 }
 
+int opc_net_forward_profile(opc_net *net, const opc_tensor *input, opc_layer_time *times,
+                            opc_error *err)
+{
+    int rc = prepare(net, input, err);
+    if (rc == OPC_OK)
+        run_layers(net, 0, NULL, NULL, times);
+    return rc;
+}
+
+int opc_net_layers(const opc_net *net) { return net->g->n_layers; }
+
 int opc_net_memory_at(opc_net *net, int net_w, int net_h, opc_net_memory *mem, opc_error *err)
 {
     opc_plan p;
-    int rc = opc_plan_build(&p, net->g, net->engine, net_h, net_w, err);
+    int rc = opc_plan_build(&p, net->g, net->engine, net_h, net_w, opc_pool_threads(net->pool),
+                            err);
     if (rc != OPC_OK)
         return rc;
     mem->activation_bytes = p.mem.arena_floats * sizeof(float);

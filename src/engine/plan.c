@@ -6,7 +6,8 @@
 
 #include "core/error.h"
 
-int opc_plan_build(opc_plan *p, const opc_graph *g, opc_engine e, int h, int w, opc_error *err)
+int opc_plan_build(opc_plan *p, const opc_graph *g, opc_engine e, int h, int w, int threads,
+                   opc_error *err)
 {
     memset(p, 0, sizeof *p);
     p->h = h;
@@ -31,7 +32,7 @@ int opc_plan_build(opc_plan *p, const opc_graph *g, opc_engine e, int h, int w, 
             goto fail;
         }
         p->kernels[i] = k;
-        size_t s = k->scratch ? k->scratch(l, in, out) : 0;
+        size_t s = k->scratch ? k->scratch(k->param, l, in, out, threads) : 0;
         if (s > p->scratch_floats)
             p->scratch_floats = s;
     }

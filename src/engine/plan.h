@@ -16,7 +16,9 @@ typedef struct opc_plan {
     size_t scratch_floats;       /* the largest kernel scratch */
 } opc_plan;
 
-int opc_plan_build(opc_plan *p, const opc_graph *g, opc_engine e, int h, int w, opc_error *err);
+/* threads: how many the kernels will run with (per-thread scratch). */
+int opc_plan_build(opc_plan *p, const opc_graph *g, opc_engine e, int h, int w, int threads,
+                   opc_error *err);
 void opc_plan_free(opc_plan *p);
 
 #endif

@@ -1,0 +1,359 @@
+/* Fast convolution by Winograd's minimal filtering F(m x m, r x r) (see winograd.h), for
+ * stride-1, undilated, ungrouped r x r convolutions. The output is cut into m x m tiles;
+ * for each tile and input channel the n x n input patch d (n = m + r - 1) becomes
+ * V = BT d B, each filter g becomes U = G g GT, and for each of the n*n transform points t
+ * one GEMM sums over the input channels:
+ *     M_t [Cout x T] = U_t [Cout x Cin] * V_t [Cin x T]      (T tiles)
+ * after which a tile's output is AT M A, plus bias, activated. That is n*n multiplies per
+ * m*m outputs instead of m*m*r*r: 2.25x fewer for F(6x6, 3x3), 5.4x for F(3x3, 7x7).
+ *
+ * Phases, each split between threads over what it writes (so no result depends on the
+ * thread count):
+ *   1. the filters -> U, over output channels. Done at every run: it costs a few percent
+ *      of the GEMMs and keeps memory flat (no transformed copy of the model).
+ *   2. per block of tile rows (bounding the scratch whatever the image size):
+ *      the input patches -> V, over input channels;
+ *   3. the n*n GEMMs, over t, each single-threaded;
+ *   4. M -> output tiles + bias + activation, over output channels.
+ * The transforms handle LANES tiles (or filters) at once, one lane each, so their
+ * arithmetic is plain loops over lanes that the compiler vectorises. */
+#include "engine/fast_kernels.h"
+
+#include <cblas.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "engine/act.h"
+#include "engine/winograd.h"
+
+#define MAXN OPC_WINO_MAX_N
+/* Tiles per transform unit along a tile row: a bounded slice, so the per-unit buffers are
+ * small whatever the image width. */
+#define CHUNK (4 * OPC_LANES)
+#define CHUNK_V (CHUNK / OPC_LANES)
+/* V + M of one block, in floats (1 MiB): small enough to stay in a core's L2 cache
+ * between the transforms and the GEMMs, which measured 25% faster than letting them
+ * spill to L3 on the OpenPose 7x7 layers. */
+#define BLOCK_FLOATS ((size_t)1 << 18)
+
+int opc_winograd_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                      const opc_shape *out)
+{
+    const opc_wino_variant *v = param;
+    /* Below 16 input channels the transforms cost more than the GEMMs they save. */
+    return l->kernel[0] == v->r && l->kernel[1] == v->r && l->stride[0] == 1 &&
+           l->stride[1] == 1 && l->dilation[0] == 1 && l->dilation[1] == 1 && l->group == 1 &&
+           in->c >= 16;
+}
+
+typedef struct {
+    int n;
+    int tiles_y, tiles_x, chunks; /* chunks: CHUNK-wide slices of a tile row */
+    int block_rows, blocks;       /* tile rows per block, number of blocks */
+    size_t u_floats, block_floats;
+} wino_geometry;
+
+/* Blocks are runs of whole tile rows. Each GEMM of a block packs U_t (Cout x Cin) anew, so
+ * a block must have enough tiles to pay for that: at least Cout * Cin / 1024 (and 16), which
+ * leaves the wide layers one block. The sizes depend on the shapes only, never on the
+ * thread count, so neither do the results. */
+static wino_geometry geometry(const opc_wino_variant *v, const opc_shape *in,
+                              const opc_shape *out)
+{
+    wino_geometry g;
+    g.n = v->m + v->r - 1;
+    size_t nn = (size_t)g.n * g.n;
+    g.tiles_y = (out->h + v->m - 1) / v->m;
+    g.tiles_x = (out->w + v->m - 1) / v->m;
+    g.chunks = (g.tiles_x + CHUNK - 1) / CHUNK;
+    size_t per_row = nn * (size_t)(in->c + out->c) * g.tiles_x;
+    size_t min_tiles = (size_t)out->c * in->c / 1024;
+    if (min_tiles < 16)
+        min_tiles = 16;
+    size_t rows = BLOCK_FLOATS / per_row, need = (min_tiles + g.tiles_x - 1) / g.tiles_x;
+    if (rows < need)
+        rows = need;
+    g.block_rows = rows > (size_t)g.tiles_y ? g.tiles_y : (int)rows;
+    g.blocks = (g.tiles_y + g.block_rows - 1) / g.block_rows;
+    g.u_floats = nn * (size_t)out->c * in->c;
+    g.block_floats = per_row * g.block_rows;
+    return g;
+}
+
+/* U, then V + M for each thread. */
+size_t opc_winograd_scratch(const void *param, const opc_layer *l, const opc_shape *in,
+                            const opc_shape *out, int threads)
+{
+    wino_geometry g = geometry(param, in, out);
+    return g.u_floats + g.block_floats * (size_t)threads;
+}
+
+/* One block of tile rows and where its transforms live. */
+typedef struct {
+    int ty0, nt;   /* tile rows from ty0; nt tiles */
+    /* Channel-major, so that a transform reads or writes one contiguous block per
+     * channel; the GEMM of point t takes every (n*n)-th row. */
+    float *v;      /* [Cin][n*n][nt] */
+    float *mm;     /* [Cout][n*n][nt] */
+} wino_block;
+
+typedef struct {
+    const opc_layer *l;
+    int m, r, n;
+    opc_wino_op at, g, bt;
+    const float *in;
+    float *out;
+    opc_shape is, os;
+    int pad[4];
+    wino_geometry geo;
+    float *u;           /* [Cout][n*n][Cin] */
+    float *blocks;      /* each thread's V + M */
+    wino_block cur;     /* the block all threads work on (shared mode) */
+    atomic_int next;    /* the next block to take (per-thread mode) */
+} wino_ctx;
+
+static wino_block block_at(const wino_ctx *x, int b, int thread)
+{
+    wino_block k;
+    k.ty0 = b * x->geo.block_rows;
+    int rows = x->geo.tiles_y - k.ty0 < x->geo.block_rows ? x->geo.tiles_y - k.ty0
+                                                         : x->geo.block_rows;
+    k.nt = rows * x->geo.tiles_x;
+    k.v = x->blocks + (size_t)thread * x->geo.block_floats;
+    k.mm = k.v + (size_t)x->n * x->n * x->is.c * k.nt;
+    return k;
+}
+
+/* U[co][t][ci0 + e] = (G g GT)[t] for the filters (co, ci0 + e), e < cnt. */
+static void weight_lanes(const wino_ctx *x, int co, int ci0, int cnt)
+{
+    int n = x->n, r = x->r, cin = x->is.c;
+    float gk[MAXN][MAXN * OPC_LANES], t[MAXN][MAXN * OPC_LANES], u[MAXN][OPC_LANES];
+    opc_vlanes tmp[MAXN * MAXN];
+    const float *src = x->l->weight.data + ((size_t)co * cin + ci0) * r * r;
+    for (int e = 0; e < OPC_LANES; e++)
+        for (int k = 0; k < r; k++)
+            for (int l = 0; l < r; l++)
+                gk[k][l * OPC_LANES + e] = e < cnt ? src[(size_t)e * r * r + k * r + l] : 0.0f;
+    const float *rows[MAXN] = {0};
+    for (int k = 0; k < r; k++)
+        rows[k] = gk[k];
+    opc_wino_apply(&x->g, rows, OPC_LANES, t[0], MAXN * OPC_LANES, OPC_LANES, r, tmp); /* G g */
+    float *dst = x->u + (size_t)co * n * n * cin + ci0;
+    for (int a = 0; a < n; a++) {                               /* U = t GT, row a */
+        const float *cols[MAXN] = {0};
+        for (int l = 0; l < r; l++)
+            cols[l] = t[a] + l * OPC_LANES;
+        opc_wino_apply(&x->g, cols, OPC_LANES, u[0], OPC_LANES, OPC_LANES, 1, tmp);
+        for (int b = 0; b < n; b++)
+            opc_store_lanes_n(dst + (size_t)(a * n + b) * cin, opc_load_lanes(u[b]), cnt);
+    }
+}
+
+static void weight_channels(const wino_ctx *x, int co0, int co1)
+{
+    for (int co = co0; co < co1; co++)
+        for (int ci = 0; ci < x->is.c; ci += OPC_LANES)
+            weight_lanes(x, co, ci, x->is.c - ci < OPC_LANES ? x->is.c - ci : OPC_LANES);
+}
+
+/* Largest deinterleaved row slice (see row_transform), rounded up to whole vectors. */
+#define SEG_FLOATS (MAXN * (CHUNK + MAXN) + OPC_LANES)
+
+/* h[b * nv * OPC_LANES + e] = (d B)[b] of input row iy for the tiles tx0 + e, e < nv lanes
+ * of vectors: the column half of the input transform. The row slice is first deinterleaved by column phase: entry
+ * (p, s) is column x0 + s*m + p, so column j of tile e is entry (j % m, e + j / m) and the
+ * lanes of one tile column are contiguous (no transposition; shared columns read once). */
+static void row_transform(const wino_ctx *x, const float *plane, int iy, int tx0, int nv,
+                          float *h)
+{
+    int n = x->n, m = x->m, iw = x->is.w, w = nv * OPC_LANES;
+    int q = w + (n - 1) / m;
+    float seg[SEG_FLOATS];
+    opc_vlanes tmp[MAXN * CHUNK_V];
+    if (iy < 0 || iy >= x->is.h) {
+        memset(h, 0, (size_t)n * w * sizeof(float));
+        return;
+    }
+    int x0 = tx0 * m - x->pad[1];
+    const float *src = plane + (size_t)iy * iw + x0;
+    for (int p = 0; p < m; p++) {
+        /* Entries s of phase p inside the image: 0 <= x0 + s*m + p < iw. */
+        int s0 = x0 + p >= 0 ? 0 : (-(x0 + p) + m - 1) / m;
+        int s1 = iw - x0 - p <= 0 ? 0 : (iw - x0 - p + m - 1) / m;
+        if (s1 > q)
+            s1 = q;
+        if (s0 > s1)
+            s0 = s1;
+        float *d = seg + p * q;
+        for (int s = 0; s < s0; s++)
+            d[s] = 0.0f;
+        for (int s = s0; s < s1; s++)
+            d[s] = src[s * m + p];
+        for (int s = s1; s < q; s++)
+            d[s] = 0.0f;
+    }
+    const float *cols[MAXN] = {0};
+    for (int j = 0; j < n; j++)
+        cols[j] = seg + (j % m) * q + j / m;
+    opc_wino_apply(&x->bt, cols, OPC_LANES, h, (size_t)w, OPC_LANES, nv, tmp);
+}
+
+/* V[ci][t][...] for the tiles tx0 .. tx0 + cw - 1 of every tile row of block k. The
+ * column transforms of an input row are shared by the n / m tile rows that overlap it:
+ * they are kept in a ring of the last n rows. */
+static void input_unit(const wino_ctx *x, const wino_block *k, int ci, int tx0, int cw)
+{
+    int n = x->n, m = x->m, rows = k->nt / x->geo.tiles_x;
+    int nv = (cw + OPC_LANES - 1) / OPC_LANES, w = nv * OPC_LANES;
+    float ring[MAXN][MAXN * CHUNK], y[MAXN][MAXN * CHUNK]; /* [row][b * w + e] */
+    opc_vlanes tmp[MAXN * MAXN * CHUNK_V];
+    const float *plane = x->in + (size_t)ci * x->is.h * x->is.w;
+    int iy0 = k->ty0 * m - x->pad[0], have = 0; /* ring rows computed so far */
+    float *dst = k->v + (size_t)ci * n * n * k->nt + tx0;
+    for (int r = 0; r < rows; r++) {
+        for (; have < r * m + n; have++)
+            row_transform(x, plane, iy0 + have, tx0, nv, ring[have % n]);
+        const float *in[MAXN] = {0};
+        for (int i = 0; i < n; i++)
+            in[i] = ring[(r * m + i) % n];
+        opc_wino_apply(&x->bt, in, OPC_LANES, y[0], MAXN * CHUNK, OPC_LANES, n * nv, tmp);
+        for (int t = 0; t < n * n; t++)
+            opc_copy_floats(dst + (size_t)t * k->nt + (size_t)r * x->geo.tiles_x,
+                            y[t / n] + (t % n) * w, cw);
+    }
+}
+
+/* Units u0 .. u1 - 1 of (input channel, chunk) of block k. */
+static void input_units(const wino_ctx *x, const wino_block *k, int u0, int u1)
+{
+    for (int u = u0; u < u1; u++) {
+        int tx0 = u % x->geo.chunks * CHUNK, tx_n = x->geo.tiles_x;
+        input_unit(x, k, u / x->geo.chunks, tx0, tx_n - tx0 < CHUNK ? tx_n - tx0 : CHUNK);
+    }
+}
+
+/* The GEMMs of transform points t0 .. t1 - 1 of block k, each single-threaded. */
+static void gemm_points(const wino_ctx *x, const wino_block *k, int t0, int t1)
+{
+    int cin = x->is.c, cout = x->os.c, nt = k->nt, nn = x->n * x->n;
+    for (int t = t0; t < t1; t++)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, nt, cin, 1.0f,
+                    x->u + (size_t)t * cin, nn * cin, k->v + (size_t)t * nt, nn * nt, 0.0f,
+                    k->mm + (size_t)t * nt, nn * nt);
+}
+
+/* Output channel co, tiles tx0 .. tx0 + cw - 1 of every tile row of block k:
+ * AT M A + bias, activated. */
+static void output_unit(const wino_ctx *x, const wino_block *k, int co, int tx0, int cw)
+{
+    const opc_layer *l = x->l;
+    int n = x->n, m = x->m, oh = x->os.h, ow = x->os.w, rows = k->nt / x->geo.tiles_x;
+    int nv = (cw + OPC_LANES - 1) / OPC_LANES, w = nv * OPC_LANES;
+    float mv[MAXN][MAXN * CHUNK], t[MAXN][MAXN * CHUNK], y[MAXN][CHUNK]; /* [.][b * w + e] */
+    opc_vlanes tmp[MAXN * MAXN * CHUNK_V];
+    float bias = l->bias.data ? l->bias.data[co] : 0.0f, slope = opc_layer_slope(l, co);
+    const float *src = k->mm + (size_t)co * n * n * k->nt + tx0;
+    int x0 = tx0 * m, len = ow - x0 < cw * m ? ow - x0 : cw * m;
+    for (int r = 0; r < rows; r++) {
+        int ty = k->ty0 + r;
+        for (int tpt = 0; tpt < n * n; tpt++) {
+            float *d = mv[tpt / n] + (tpt % n) * w;
+            const float *s = src + (size_t)tpt * k->nt + (size_t)r * x->geo.tiles_x;
+            for (int e = 0; e < w; e += OPC_LANES)
+                opc_store_lanes(d + e, opc_load_lanes_n(s + e, cw - e < OPC_LANES ? cw - e
+                                                                                : OPC_LANES));
+        }
+        const float *in[MAXN] = {0};
+        for (int a = 0; a < n; a++)
+            in[a] = mv[a];
+        opc_wino_apply(&x->at, in, OPC_LANES, t[0], MAXN * CHUNK, OPC_LANES, n * nv, tmp);
+        for (int i = 0; i < m && ty * m + i < oh; i++) {
+            for (int b = 0; b < n; b++)
+                in[b] = t[i] + b * w;
+            opc_wino_apply(&x->at, in, OPC_LANES, y[0], CHUNK, OPC_LANES, nv, tmp);
+            float *dst = x->out + ((size_t)co * oh + ty * m + i) * ow + x0;
+            for (int j = 0; j < m; j++)
+                opc_bias_act_row(y[j], (size_t)w, bias, l->act, slope);
+            for (int j = 0; j < m; j++)
+                for (int e = 0; e < cw; e++)
+                    if (e * m + j < len)
+                        dst[e * m + j] = y[j][e];
+        }
+    }
+}
+
+/* Units u0 .. u1 - 1 of (output channel, chunk) of block k. */
+static void output_units(const wino_ctx *x, const wino_block *k, int u0, int u1)
+{
+    for (int u = u0; u < u1; u++) {
+        int tx0 = u % x->geo.chunks * CHUNK, tx_n = x->geo.tiles_x;
+        output_unit(x, k, u / x->geo.chunks, tx0, tx_n - tx0 < CHUNK ? tx_n - tx0 : CHUNK);
+    }
+}
+
+/* The pool's loop bodies. */
+static void weights_loop(void *p, int co0, int co1) { weight_channels(p, co0, co1); }
+static void input_loop(void *p, int u0, int u1)
+{
+    const wino_ctx *x = p;
+    input_units(x, &x->cur, u0, u1);
+}
+static void gemm_loop(void *p, int t0, int t1)
+{
+    const wino_ctx *x = p;
+    gemm_points(x, &x->cur, t0, t1);
+}
+static void output_loop(void *p, int u0, int u1)
+{
+    const wino_ctx *x = p;
+    output_units(x, &x->cur, u0, u1);
+}
+
+/* Per-thread mode: each thread takes whole blocks, in whatever order they come free, and
+ * does all of a block in its own buffers: no waiting on the others between phases. */
+static void block_loop(void *p, int thread, int thread_end)
+{
+    wino_ctx *x = p;
+    int units_in = x->is.c * x->geo.chunks, units_out = x->os.c * x->geo.chunks;
+    for (int b; (b = atomic_fetch_add(&x->next, 1)) < x->geo.blocks;) {
+        wino_block k = block_at(x, b, thread);
+        input_units(x, &k, 0, units_in);
+        gemm_points(x, &k, 0, x->n * x->n);
+        output_units(x, &k, 0, units_out);
+    }
+}
+
+void opc_fast_conv_winograd(const opc_kernel_args *a)
+{
+    const opc_wino_variant *v = a->param;
+    wino_ctx x = {.l = a->layer, .in = a->in[0], .out = a->out, .is = a->in_shape[0],
+                  .os = a->out_shape};
+    opc_wino_mats w;
+    opc_wino_build(v, &w);
+    x.m = w.m;
+    x.r = w.r;
+    x.n = w.n;
+    opc_wino_op_build(w.at, w.m, w.n, &x.at);
+    opc_wino_op_build(w.g, w.n, w.r, &x.g);
+    opc_wino_op_build(w.bt, w.n, w.n, &x.bt);
+    opc_layer_pads(x.l, x.is.h, x.is.w, x.pad);
+    x.geo = geometry(v, &x.is, &x.os);
+    x.u = a->scratch;
+    x.blocks = x.u + x.geo.u_floats;
+    int threads = opc_pool_threads(a->pool), nn = x.n * x.n;
+    opc_pool_for(a->pool, x.os.c, weights_loop, &x);
+    openblas_set_num_threads(1); /* the GEMMs run in parallel, one per thread */
+    if (x.geo.blocks >= 2 * threads) {
+        atomic_init(&x.next, 0);
+        opc_pool_for(a->pool, threads, block_loop, &x);
+    } else { /* too few blocks to share out: all threads on each block, phase by phase */
+        for (int b = 0; b < x.geo.blocks; b++) {
+            x.cur = block_at(&x, b, 0);
+            opc_pool_for(a->pool, x.is.c * x.geo.chunks, input_loop, &x);
+            opc_pool_for(a->pool, nn, gemm_loop, &x);
+            opc_pool_for(a->pool, x.os.c * x.geo.chunks, output_loop, &x);
+        }
+    }
+    openblas_set_num_threads(threads);
+}

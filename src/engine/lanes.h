@@ -1,0 +1,75 @@
+/* OPC_LANES floats as one value, with the GCC/Clang vector extension: the compiler lowers
+ * its arithmetic to whatever SIMD the target has (one AVX-512 register, two AVX ones, four
+ * SSE ones), so kernels written with it stay portable C. Loads and stores go through
+ * memcpy, which compiles to plain unaligned vector moves. */
+#ifndef OPC_ENGINE_LANES_H
+#define OPC_ENGINE_LANES_H
+
+#include <string.h>
+
+#define OPC_LANES 16
+
+typedef float opc_vlanes __attribute__((vector_size(OPC_LANES * sizeof(float))));
+
+static inline opc_vlanes opc_load_lanes(const float *p)
+{
+    opc_vlanes v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void opc_store_lanes(float *p, opc_vlanes v) { memcpy(p, &v, sizeof v); }
+
+/* Partial vectors: cnt < OPC_LANES lanes moved as 8 + 4 + 2 + 1 pieces of fixed size, each
+ * one move (a plain loop here gets turned into a call to memcpy, slow at these sizes). */
+static inline void opc_copy_short(float *dst, const float *src, int cnt)
+{
+    int e = 0;
+    if (cnt & 8) {
+        memcpy(dst + e, src + e, 8 * sizeof(float));
+        e += 8;
+    }
+    if (cnt & 4) {
+        memcpy(dst + e, src + e, 4 * sizeof(float));
+        e += 4;
+    }
+    if (cnt & 2) {
+        memcpy(dst + e, src + e, 2 * sizeof(float));
+        e += 2;
+    }
+    if (cnt & 1)
+        dst[e] = src[e];
+}
+
+/* Stores the first cnt (<= OPC_LANES) lanes of v. */
+static inline void opc_store_lanes_n(float *p, opc_vlanes v, int cnt)
+{
+    if (cnt == OPC_LANES) {
+        opc_store_lanes(p, v);
+    } else {
+        float t[OPC_LANES];
+        opc_store_lanes(t, v);
+        opc_copy_short(p, t, cnt);
+    }
+}
+
+/* Loads cnt (<= OPC_LANES) floats; the other lanes are zero. */
+static inline opc_vlanes opc_load_lanes_n(const float *p, int cnt)
+{
+    if (cnt == OPC_LANES)
+        return opc_load_lanes(p);
+    float t[OPC_LANES] = {0};
+    opc_copy_short(t, p, cnt);
+    return opc_load_lanes(t);
+}
+
+/* dst[0..n) = src[0..n) for short runs: whole vectors, then the tail. */
+static inline void opc_copy_floats(float *dst, const float *src, int n)
+{
+    int i = 0;
+    for (; i + OPC_LANES <= n; i += OPC_LANES)
+        opc_store_lanes(dst + i, opc_load_lanes(src + i));
+    opc_copy_short(dst + i, src + i, n - i);
+}
+
+#endif
