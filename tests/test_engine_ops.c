@@ -1,16 +1,19 @@
 /* Fast engine vs reference engine on small graphs covering every op, activation and the
  * awkward geometries (kernels 1/3/7, strides 1/2, asymmetric and TF SAME padding at odd and
- * even sizes, dilation, groups, depthwise, Caffe ceil-mode pooling, concat in place and
- * copied, resize by size_ref and factor). Every blob of every graph is compared.
+ * even sizes, dilation, groups, depthwise, Winograd tiles cut by the edges, Caffe ceil-mode
+ * pooling, concat in place and copied, resize by size_ref and factor). Every blob of every graph is compared.
  *
  * Tolerances: the reference sums convolutions in double, the fast engine in float32
  * (GEMM or direct), so a conv output differs by float32 rounding of a K-term dot product,
  * about sqrt(K) * 2^-24 relative for random signs: under 2e-6 for K <= 576 here, and it
- * passes through at most one more conv (the head). So rel L2 <= 1e-5 and max |diff| <= 1e-4
+ * passes through at most one more conv (the head). The Winograd kernels add the rounding
+ * of their transforms: about 1.6e-6 relative per layer, measured against float64 on the
+ * full OpenPose nets (kernel_tables.c). So rel L2 <= 1e-5 and max |diff| <= 1e-4
  * (values are O(1)) leave margin while any indexing bug (a wrong tap, pad or channel)
  * gives errors of order 1e-1 and above. Ops that do the same float arithmetic in both
  * engines (pooling, concat, activations, affine, add, instance norm, resize) on inputs that
  * are themselves exact must agree bit for bit. */
+#include "engine/kernel.h"
 #include "engine_graphs.h"
 
 #define CONV_REL 1e-5
@@ -95,6 +98,25 @@ static const conv_case CONVS[] = {
     {"dw_dilated_asym_prelu", 4, 11, 10, {.cout = 4, .kh = 3, .kw = 3, .dh = 2, .dw = 2, .group = 4, .pad = {2, 1, 0, 3}, .act = OPC_ACT_PRELU, .shared_slope = 1}},
     {"dw_5x5_stride2", 3, 14, 13, {.cout = 3, .kh = 5, .kw = 5, .sh = 2, .sw = 2, .group = 3, .pad = {2, 2, 2, 2}}},
     {"dw_multiplier2", 4, 8, 9, {.cout = 8, .kh = 3, .kw = 3, .group = 4, .pad = {1, 1, 1, 1}}},
+    /* Winograd F(6x6, 3x3) (16+ input channels): tiles cut by the image edge, padding of
+     * every kind, inputs smaller than a tile, several 64-tile slices of a row, several
+     * blocks of tile rows (shared out whole between threads), every activation. */
+    {"wino3_relu", 16, 13, 17, {.cout = 20, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
+    {"wino3_prelu_nobias", 24, 9, 11, {.cout = 16, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_PRELU, .no_bias = 1}},
+    {"wino3_prelu_shared", 16, 8, 6, {.cout = 17, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_PRELU, .shared_slope = 1}},
+    {"wino3_asym_pad", 16, 10, 9, {.cout = 16, .kh = 3, .kw = 3, .pad = {0, 2, 1, 0}}},
+    {"wino3_nopad", 17, 12, 15, {.cout = 16, .kh = 3, .kw = 3}},
+    {"wino3_same_relu6", 16, 14, 10, {.cout = 16, .kh = 3, .kw = 3, .pad_same = 1, .act = OPC_ACT_RELU6}},
+    {"wino3_big_pad", 16, 5, 7, {.cout = 16, .kh = 3, .kw = 3, .pad = {3, 2, 4, 3}, .act = OPC_ACT_RELU}},
+    {"wino3_tiny", 16, 2, 3, {.cout = 16, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}}},
+    {"wino3_wide", 16, 5, 401, {.cout = 16, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
+    {"wino3_blocks", 64, 30, 100, {.cout = 64, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
+    /* Winograd F(3x3, 7x7). */
+    {"wino7_relu", 16, 12, 14, {.cout = 18, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
+    {"wino7_prelu_shared", 20, 11, 9, {.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_PRELU, .shared_slope = 1}},
+    {"wino7_asym_pad", 16, 13, 10, {.cout = 16, .kh = 7, .kw = 7, .pad = {1, 3, 2, 0}}},
+    {"wino7_small_input", 16, 4, 5, {.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU6}},
+    {"wino7_blocks", 32, 46, 46, {.cout = 32, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
     /* K = 64 * 9 = 576 rows by 96 * 128 columns is more than one im2col band: the GEMM
      * runs on several bands, the last one shorter. */
     {"3x3_several_bands", 64, 96, 128, {.cout = 4, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
@@ -119,6 +141,22 @@ static const pool_case POOLS[] = {
     {"pool3_s3_ceil_asym", 2, 10, 11, 3, 3, {0, 1, 2, 0}, 0, 1},
 };
 
+/* The fast kernel the planner picks for layer `name` of g at w x h. */
+static const char *kernel_of(const opc_graph *g, const char *name, int w, int h)
+{
+    opc_shape *s = calloc((size_t)g->n_blobs, sizeof *s);
+    opc_error err;
+    const char *k = "?";
+    if (opc_graph_infer_shapes(g, h, w, s, &err) == OPC_OK)
+        for (int i = 0; i < g->n_layers; i++)
+            if (!strcmp(g->layers[i].name, name)) {
+                const opc_layer *l = &g->layers[i];
+                k = opc_kernel_select(OPC_ENGINE_FAST, l, &s[l->inputs[0]], &s[l->output])->name;
+            }
+    free(s);
+    return k;
+}
+
 static void conv_cases(void)
 {
     for (size_t i = 0; i < sizeof CONVS / sizeof CONVS[0]; i++) {
@@ -126,6 +164,10 @@ static void conv_cases(void)
         unsigned seed = 1000u + (unsigned)i;
         opc_graph *g = tg_new(c->c);
         int b = tg_conv(g, "conv", 0, c->c, c->s, &seed);
+        /* The wino cases are there for the Winograd kernels: make sure they get them. */
+        if (!strncmp(c->name, "wino", 4))
+            CHECK(strstr(kernel_of(g, "conv", c->w, c->h), "winograd") != NULL,
+                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
         tg_head(g, b, c->s.cout, &seed);
         compare_engines(c->name, g, c->w, c->h, 2);
         opc_graph_free(g);

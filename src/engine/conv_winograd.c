@@ -40,10 +40,11 @@ int opc_winograd_fits(const void *param, const opc_layer *l, const opc_shape *in
                       const opc_shape *out)
 {
     const opc_wino_variant *v = param;
-    /* Below 16 input channels the transforms cost more than the GEMMs they save. */
+    /* Below 16 input or output channels the transforms (per input and per output channel)
+     * cost more than the GEMM multiplies they save. */
     return l->kernel[0] == v->r && l->kernel[1] == v->r && l->stride[0] == 1 &&
            l->stride[1] == 1 && l->dilation[0] == 1 && l->dilation[1] == 1 && l->group == 1 &&
-           in->c >= 16;
+           in->c >= 16 && out->c >= 16;
 }
 
 typedef struct {
