@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "engine/lanes.h"
 #include "model/graph.h"
 
 /* The PReLU slope of channel c (one shared slope or one per channel); 0 without PReLU. */
@@ -58,6 +59,30 @@ static inline void opc_bias_act_row(float *restrict x, size_t n, float bias, opc
             for (size_t i = 0; i < n; i++)
                 x[i] += bias;
         break;
+    }
+}
+
+/* The activation of a whole vector, same arithmetic as opc_act1 (selects by comparison
+ * masks: the vector extension has no ?: in C). */
+static inline opc_vlanes opc_act_lanes(opc_vlanes x, opc_act act, float slope)
+{
+    typedef int vmask __attribute__((vector_size(sizeof(opc_vlanes))));
+    const opc_vlanes zero = {0};
+    switch (act) {
+    case OPC_ACT_RELU:
+        return (opc_vlanes)((vmask)x & (x > zero));
+    case OPC_ACT_RELU6: {
+        opc_vlanes six = zero + 6.0f;
+        vmask big = x < six;
+        opc_vlanes y = (opc_vlanes)(((vmask)x & big) | ((vmask)six & ~big));
+        return (opc_vlanes)((vmask)y & (x > zero));
+    }
+    case OPC_ACT_PRELU: {
+        vmask pos = x > zero;
+        return (opc_vlanes)(((vmask)x & pos) | ((vmask)(x * slope) & ~pos));
+    }
+    default:
+        return x;
     }
 }
 

@@ -344,7 +344,6 @@ void opc_fast_conv_winograd(const opc_kernel_args *a)
     x.blocks = x.u + x.geo.u_floats;
     int threads = opc_pool_threads(a->pool), nn = x.n * x.n;
     opc_pool_for(a->pool, x.os.c, weights_loop, &x);
-    openblas_set_num_threads(1); /* the GEMMs run in parallel, one per thread */
     if (x.geo.blocks >= 2 * threads) {
         atomic_init(&x.next, 0);
         opc_pool_for(a->pool, threads, block_loop, &x);
@@ -356,5 +355,4 @@ void opc_fast_conv_winograd(const opc_kernel_args *a)
             opc_pool_for(a->pool, x.os.c * x.geo.chunks, output_loop, &x);
         }
     }
-    openblas_set_num_threads(threads);
 }

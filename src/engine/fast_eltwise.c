@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/act.h"
+#include "engine/lanes.h"
 
 typedef void (*channel_fn)(const opc_kernel_args *a, int c, size_t hw);
 
@@ -62,21 +63,56 @@ static void affine_channel(const opc_kernel_args *a, int c, size_t hw)
 /* Mean and biased variance of channel c in double (two passes: a channel that is nearly
  * constant keeps its tiny variance), then out = act((x - mean) * k + bias) with
  * k = weight / sqrt(var + eps), also in double: folding mean into a float shift would lose
- * |mean * k| * 2^-24, which is large exactly for the nearly constant channels. */
+ * |mean * k| * 2^-24, which is large exactly for the nearly constant channels. The sums
+ * run on OPC_LANES / 2 double lanes added up in a fixed order at the end (C does not let
+ * the compiler reorder a plain loop's sum into lanes), so they vectorise and stay
+ * deterministic. */
+typedef double vdouble __attribute__((vector_size(OPC_LANES / 2 * sizeof(double))));
+typedef float vhalf __attribute__((vector_size(OPC_LANES / 2 * sizeof(float))));
+
+static inline vdouble load_half(const float *p)
+{
+    vhalf h;
+    memcpy(&h, p, sizeof h);
+    return __builtin_convertvector(h, vdouble);
+}
+
+static double lanes_sum(vdouble v)
+{
+    double s = 0;
+    for (int e = 0; e < OPC_LANES / 2; e++)
+        s += v[e];
+    return s;
+}
+
 static void instance_norm_channel(const opc_kernel_args *a, int c, size_t hw)
 {
+    enum { H = OPC_LANES / 2 };
     const opc_layer *l = a->layer;
     const float *restrict x = a->in[0] + c * hw;
     float *restrict y = a->out + c * hw;
+    size_t body = hw / H * H;
+    vdouble acc = {0};
     double sum = 0, sq = 0;
-    for (size_t i = 0; i < hw; i++)
+    for (size_t i = 0; i < body; i += H)
+        acc += load_half(x + i);
+    for (size_t i = body; i < hw; i++)
         sum += x[i];
-    double mean = sum / (double)hw;
-    for (size_t i = 0; i < hw; i++)
+    double mean = (sum + lanes_sum(acc)) / (double)hw;
+    acc = (vdouble){0};
+    for (size_t i = 0; i < body; i += H) {
+        vdouble d = load_half(x + i) - mean;
+        acc += d * d;
+    }
+    for (size_t i = body; i < hw; i++)
         sq += ((double)x[i] - mean) * ((double)x[i] - mean);
-    double k = l->weight.data[c] / sqrt(sq / (double)hw + (double)l->eps);
+    double k = l->weight.data[c] / sqrt((sq + lanes_sum(acc)) / (double)hw + (double)l->eps);
     double b = l->bias.data ? l->bias.data[c] : 0.0;
-    for (size_t i = 0; i < hw; i++)
+    for (size_t i = 0; i < body; i += H) {
+        vhalf r = __builtin_convertvector((load_half(x + i) - mean) * k + b, vhalf);
+        memcpy(y + i, &r, sizeof r);
+    }
+    for (size_t i = body; i < hw; i++)
         y[i] = (float)(((double)x[i] - mean) * k + b);
     opc_bias_act_row(y, hw, 0.0f, l->act, opc_layer_slope(l, c));
 }

@@ -6,6 +6,8 @@
 
 int opc_depthwise_fits(const void *param, const opc_layer *l, const opc_shape *in,
                        const opc_shape *out);
+size_t opc_depthwise_scratch(const void *param, const opc_layer *l, const opc_shape *in,
+                             const opc_shape *out, int threads);
 void opc_fast_conv_depthwise(const opc_kernel_args *a);
 
 int opc_conv1x1_fits(const void *param, const opc_layer *l, const opc_shape *in,

@@ -26,7 +26,8 @@ static const opc_kernel REFERENCE[] = {
 };
 
 static const opc_kernel FAST[] = {
-    {"conv_depthwise", OPC_OP_CONV, opc_depthwise_fits, NULL, opc_fast_conv_depthwise, NULL},
+    {"conv_depthwise", OPC_OP_CONV, opc_depthwise_fits, opc_depthwise_scratch,
+     opc_fast_conv_depthwise, NULL},
     {"conv_winograd_f6x6_3x3", OPC_OP_CONV, opc_winograd_fits, opc_winograd_scratch,
      opc_fast_conv_winograd, &F6_3},
     {"conv_winograd_f3x3_7x7", OPC_OP_CONV, opc_winograd_fits, opc_winograd_scratch,

@@ -147,8 +147,10 @@ static void run_layers(opc_net *net, int n, const int *ids, opc_tensor *out,
 {
     const opc_graph *g = net->g;
     const opc_plan *p = &net->plan;
-    if (net->engine == OPC_ENGINE_FAST)
-        openblas_set_num_threads(net->threads); /* process-wide: another net may have set it */
+    /* Every kernel splits its GEMMs between the net's own threads and runs each
+     * single-threaded: OpenBLAS's threads would spin between calls, competing with ours.
+     * (The setting is process-wide; nets only ever set it to 1.) */
+    openblas_set_num_threads(1);
     for (int i = -1; i < g->n_layers; i++) {
         int written = 0; /* the input, "written" by the caller before layer 0 */
         if (i >= 0) {

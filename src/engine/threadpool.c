@@ -1,69 +1,98 @@
-/* Thread pool: workers sleep on a condition variable between loops; each loop bumps a
- * generation counter, every worker runs its slice and the caller waits for the count of
- * pending slices to reach zero. Condition variables (not spinning) because the machine is
- * usually shared and the loops between GEMMs are short. */
+/* Thread pool. A loop is published by bumping a generation counter; each thread (the
+ * caller included) then takes chunks of the index range from a shared counter until none
+ * are left, so a thread the OS has descheduled (the machine is often shared) holds up
+ * only the chunk it is on. Between loops, workers spin on the generation for a short while
+ * before sleeping on a condition variable: a forward is hundreds of loops a few
+ * microseconds apart, and a sleep/wake costs tens of microseconds each time; the spin is
+ * short enough that idle workers do not burn a core. The caller waits for the last chunk
+ * the same way. */
 #include "engine/threadpool.h"
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "core/error.h"
 
+/* Polls before sleeping: about 50 us. */
+#define SPIN_POLLS 2000
+/* Chunks per thread in a loop: enough to even out uneven threads, few enough that taking
+ * one costs nothing next to its work. */
+#define CHUNKS_PER_THREAD 4
+
 struct opc_pool {
     int threads;
-    pthread_t *workers;  /* threads - 1 */
-    int started;         /* workers actually running */
+    pthread_t *workers;      /* threads - 1 */
+    int started;             /* workers actually running */
     pthread_mutex_t mu;
-    pthread_cond_t wake; /* generation changed or quit */
-    pthread_cond_t done; /* pending reached zero */
-    unsigned generation;
-    int pending;
-    int quit;
-    opc_pool_fn fn;      /* the current loop */
+    pthread_cond_t wake;     /* generation changed or quit */
+    pthread_cond_t done;     /* pending reached zero */
+    atomic_uint generation;  /* bumped for each loop (release: the loop below is set) */
+    atomic_int pending;      /* workers not yet finished with the current loop */
+    atomic_int next;         /* the next chunk of the current loop */
+    atomic_int quit;
+    opc_pool_fn fn;          /* the current loop */
     void *ctx;
-    int n;
+    int n, chunk;
 };
 
 typedef struct {
     opc_pool *pool;
-    int index;           /* 1 .. threads-1 (the caller is 0) */
 } worker_arg;
 
-static void slice(const opc_pool *p, int index, int *begin, int *end)
+static inline void cpu_relax(void)
 {
-    *begin = (int)((long long)p->n * index / p->threads);
-    *end = (int)((long long)p->n * (index + 1) / p->threads);
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/* Takes chunks of the current loop until there are none left. */
+static void run_chunks(opc_pool *p)
+{
+    for (;;) {
+        int c = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed);
+        int begin = c * p->chunk;
+        if (begin >= p->n)
+            return;
+        int end = begin + p->chunk < p->n ? begin + p->chunk : p->n;
+        p->fn(p->ctx, begin, end);
+    }
 }
 
 static void *worker_main(void *arg)
 {
-    worker_arg *wa = arg;
-    opc_pool *p = wa->pool;
-    int index = wa->index;
-    free(wa);
+    opc_pool *p = ((worker_arg *)arg)->pool;
+    free(arg);
     /* Generation 0 is the pool's state at creation: a loop started before this thread got
      * here has already moved it on, and must still be run. */
     unsigned seen = 0;
-    pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (p->generation == seen && !p->quit)
-            pthread_cond_wait(&p->wake, &p->mu);
-        if (p->quit)
-            break;
-        seen = p->generation;
-        int begin, end;
-        slice(p, index, &begin, &end);
-        opc_pool_fn fn = p->fn;
-        void *ctx = p->ctx;
-        pthread_mutex_unlock(&p->mu);
-        if (begin < end)
-            fn(ctx, begin, end);
-        pthread_mutex_lock(&p->mu);
-        if (--p->pending == 0)
+        unsigned g = atomic_load_explicit(&p->generation, memory_order_acquire);
+        for (int i = 0; g == seen && i < SPIN_POLLS && !atomic_load(&p->quit); i++) {
+            cpu_relax();
+            g = atomic_load_explicit(&p->generation, memory_order_acquire);
+        }
+        if (g == seen) {
+            pthread_mutex_lock(&p->mu);
+            while ((g = atomic_load_explicit(&p->generation, memory_order_acquire)) == seen &&
+                   !atomic_load(&p->quit))
+                pthread_cond_wait(&p->wake, &p->mu);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (atomic_load(&p->quit))
+            return NULL;
+        seen = g;
+        run_chunks(p);
+        if (atomic_fetch_sub_explicit(&p->pending, 1, memory_order_acq_rel) == 1) {
+            pthread_mutex_lock(&p->mu);
             pthread_cond_signal(&p->done);
+            pthread_mutex_unlock(&p->mu);
+        }
     }
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
 }
 
 opc_pool *opc_pool_create(int threads, opc_error *err)
@@ -81,6 +110,10 @@ opc_pool *opc_pool_create(int threads, opc_error *err)
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->wake, NULL);
     pthread_cond_init(&p->done, NULL);
+    atomic_init(&p->generation, 0);
+    atomic_init(&p->pending, 0);
+    atomic_init(&p->next, 0);
+    atomic_init(&p->quit, 0);
     if (threads == 1)
         return p;
     p->workers = calloc((size_t)threads - 1, sizeof *p->workers);
@@ -91,10 +124,8 @@ opc_pool *opc_pool_create(int threads, opc_error *err)
     }
     for (int i = 1; i < threads; i++) {
         worker_arg *wa = malloc(sizeof *wa);
-        if (wa) {
+        if (wa)
             wa->pool = p;
-            wa->index = i;
-        }
         if (!wa || pthread_create(&p->workers[i - 1], NULL, worker_main, wa) != 0) {
             free(wa);
             opc_pool_free(p);
@@ -111,7 +142,7 @@ void opc_pool_free(opc_pool *p)
     if (!p)
         return;
     pthread_mutex_lock(&p->mu);
-    p->quit = 1;
+    atomic_store(&p->quit, 1);
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->mu);
     for (int i = 0; i < p->started; i++)
@@ -133,22 +164,27 @@ void opc_pool_for(opc_pool *p, int n, opc_pool_fn fn, void *ctx)
         fn(ctx, 0, n);
         return;
     }
-    pthread_mutex_lock(&p->mu);
+    int pieces = p->threads * CHUNKS_PER_THREAD;
     p->fn = fn;
     p->ctx = ctx;
     p->n = n;
-    p->pending = p->threads - 1;
-    p->generation++;
+    p->chunk = (n + pieces - 1) / pieces;
+    atomic_store_explicit(&p->next, 0, memory_order_relaxed);
+    atomic_store_explicit(&p->pending, p->started, memory_order_relaxed);
+    atomic_fetch_add_explicit(&p->generation, 1, memory_order_release);
+    pthread_mutex_lock(&p->mu); /* wakes the workers that went to sleep */
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->mu);
 
-    int begin, end;
-    slice(p, 0, &begin, &end);
-    if (begin < end)
-        fn(ctx, begin, end);
+    run_chunks(p);
 
+    for (int i = 0; i < SPIN_POLLS; i++) {
+        if (atomic_load_explicit(&p->pending, memory_order_acquire) == 0)
+            return;
+        cpu_relax();
+    }
     pthread_mutex_lock(&p->mu);
-    while (p->pending > 0)
+    while (atomic_load_explicit(&p->pending, memory_order_acquire) > 0)
         pthread_cond_wait(&p->done, &p->mu);
     pthread_mutex_unlock(&p->mu);
 }

@@ -16,8 +16,10 @@ opc_pool *opc_pool_create(int threads, opc_error *err);
 void opc_pool_free(opc_pool *p);
 int opc_pool_threads(const opc_pool *p);
 
-/* Splits [0, n) into one contiguous slice per thread, runs fn on each (the caller takes the
- * first) and returns when all are done. With one thread or n <= 1 it just calls fn(ctx, 0, n). */
+/* Runs fn over [0, n) in contiguous chunks handed out to the threads as they come free
+ * (the caller works too) and returns when all are done: each index is in exactly one call,
+ * a thread may make several calls. With one thread or n <= 1 it just calls fn(ctx, 0, n);
+ * with n == threads each call gets one index, usable as a per-call buffer slot. */
 void opc_pool_for(opc_pool *p, int n, opc_pool_fn fn, void *ctx);
 
 #endif
