@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "model.h"
+#include "pose.h"
 #include "tensor.h"
 
 #ifdef __cplusplus
@@ -37,6 +38,10 @@ void opc_image_free(opc_image *img);
 
 /* Writes img atomically as PNG, or as JPEG (quality 90) when path ends in .jpg/.jpeg. */
 int opc_image_write(const char *path, const opc_image *img, opc_error *err);
+
+/* Draws the people (keypoints in image pixels) onto img in OpenPose's colours and
+ * proportions: limbs t->render_pairs, parts t->colors. */
+void opc_render_people(opc_image *img, const opc_topology *t, const opc_people *people);
 
 /* ---- Network input, as OpenPose makes it ---- */
 
