@@ -10,5 +10,7 @@
 #include "net.h"
 #include "pose.h"
 #include "convert.h"
+#include "image.h"
+#include "estimate.h"
 
 #endif

@@ -172,8 +172,8 @@ int cmd_run(int argc, char **argv)
         return rc;
     opc_scale_plan probe;  /* net resolution and scales are usage errors, caught first */
     opc_error err;
-    if (a.net_w && opc_scale_plan_make(640, 480, a.net_w, a.net_h, a.scale_number, a.scale_gap,
-                                       &probe, &err) != OPC_OK) {
+    if (opc_scale_plan_make(640, 480, a.net_w ? a.net_w : -1, a.net_w ? a.net_h : 368,
+                            a.scale_number, a.scale_gap, &probe, &err) != OPC_OK) {
         fprintf(stderr, "openpose-c: %s\nTry 'openpose-c --help'.\n", err.msg);
         return EXIT_USAGE;
     }

@@ -206,8 +206,9 @@ int inputs_check_unique(const run_inputs *in, opc_error *err)
     for (size_t i = 1; i < in->n && rc == OPC_OK; i++)
         if (strcmp(by_name[i - 1]->name, by_name[i]->name) == 0)
             rc = opc_fail(err, OPC_ERR_ARG,
-                          "%s and %s would write the same output files (%s_*); pass their "
-                          "folder instead (subfolders are mirrored) or rename one",
+                          "%s and %s would write the same output files (%s_*): rename one "
+                          "(images of different folders can be passed as their parent folder "
+                          "with -r, which mirrors subfolders)",
                           by_name[i - 1]->path, by_name[i]->path, by_name[i]->name);
     free(by_name);
     return rc;

@@ -15,6 +15,53 @@
 
 static unsigned rd16(const unsigned char *p) { return p[0] | (unsigned)p[1] << 8; }
 static unsigned rd32(const unsigned char *p) { return rd16(p) | (unsigned)rd16(p + 2) << 16; }
+static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static unsigned be32(const unsigned char *p) { return be16(p) << 16 | be16(p + 2); }
+
+/* The dimensions a PNG, JPEG or BMP header claims. stb_image's own header reader gives up
+ * on huge sizes without saying which, so these are read here for a useful message. */
+static int claimed_size(const unsigned char *d, size_t n, long long *w, long long *h)
+{
+    if (n >= 24 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0) {
+        *w = be32(d + 16);
+        *h = be32(d + 20);
+        return 1;
+    }
+    if (n >= 26 && d[0] == 'B' && d[1] == 'M') {
+        int core = rd32(d + 14) == 12;  /* OS/2 header: 16-bit sizes */
+        *w = core ? (int)rd16(d + 18) : (int)rd32(d + 18);
+        *h = core ? (int)rd16(d + 20) : (int)rd32(d + 22);
+        *w = *w < 0 ? -*w : *w;
+        *h = *h < 0 ? -*h : *h;
+        return 1;
+    }
+    if (n < 4 || d[0] != 0xFF || d[1] != 0xD8)
+        return 0;
+    for (size_t i = 2; i + 4 <= n;) {  /* JPEG: walk the segments up to the frame header */
+        if (d[i] != 0xFF)
+            return 0;
+        unsigned m = d[i + 1];
+        if (m == 0xFF) {
+            i++;
+            continue;
+        }
+        if (m == 0xDA || m == 0xD9)
+            return 0;
+        int sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
+        if (sof && i + 9 <= n) {
+            *h = be16(d + i + 5);
+            *w = be16(d + i + 7);
+            return 1;
+        }
+        i += 2 + be16(d + i + 2);
+    }
+    return 0;
+}
+
+static int too_large(long long w, long long h)
+{
+    return w > OPC_IMAGE_MAX_SIDE || h > OPC_IMAGE_MAX_SIDE || w * h > OPC_IMAGE_MAX_PIXELS;
+}
 
 /* Bytes an uncompressed Windows BMP needs (0 when not applicable): pixel offset + rows
  * padded to 4 bytes. stb reads past the end as zeros, so a cut file would decode. */
@@ -66,13 +113,18 @@ int opc_image_decode(const void *data, size_t size, const char *name, opc_image 
         return opc_fail(err, OPC_ERR_FORMAT, "%s: empty file", name);
     if (size > (size_t)0x7fffffff)
         return opc_fail(err, OPC_ERR_FORMAT, "%s: file too large (%zu bytes)", name, size);
+    long long cw, ch;
+    if (claimed_size(data, size, &cw, &ch) && too_large(cw, ch))
+        return opc_fail(err, OPC_ERR_NOMEM,
+                        "%s: image is %lldx%lld, larger than the limit of %d pixels per side "
+                        "and %ld megapixels",
+                        name, cw, ch, OPC_IMAGE_MAX_SIDE, OPC_IMAGE_MAX_PIXELS / 1000000);
     int w, h, comp;
     if (!stbi_info_from_memory(data, (int)size, &w, &h, &comp))
         return opc_fail(err, OPC_ERR_FORMAT,
                         "%s: not a JPEG, PNG, BMP, PPM/PGM or TGA image (%s)", name,
                         stbi_failure_reason());
-    if (w <= 0 || h <= 0 || w > OPC_IMAGE_MAX_SIDE || h > OPC_IMAGE_MAX_SIDE ||
-        (long long)w * h > OPC_IMAGE_MAX_PIXELS)
+    if (w <= 0 || h <= 0 || too_large(w, h))
         return opc_fail(err, OPC_ERR_NOMEM,
                         "%s: image is %dx%d, larger than the limit of %d pixels per side "
                         "and %ld megapixels",
