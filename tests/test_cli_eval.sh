@@ -15,8 +15,12 @@ grep -q '"image_id":785,"category_id":1' "$TMP/results.json" || fail "no result 
     fail "eval failed: $(cat "$TMP/stderr")"
 ap=$(grep -o '"AP": *[0-9.eE+-]*' "$TMP/stats" | head -1 | sed 's/.*: *//')
 echo "AP $ap ($(cat "$TMP/stats"))"
-# FLOOR: see the comment below for where the value comes from.
-FLOOR=__AP_FLOOR__
+# The floor: this pipeline measured AP 0.458 here (-1x368, global assembly; 0.460
+# sequential). With 12 scored people, losing one person's match at every OKS threshold
+# costs about 0.08, so 0.38 allows for a small change in the network's numbers (another
+# engine, another CPU) but not for a real fault: measured, RGB fed instead of BGR gives
+# 0.20 and a net input of two thirds the size (-1x256) 0.19.
+FLOOR=0.38
 awk -v ap="$ap" -v floor="$FLOOR" 'BEGIN { exit !(ap >= floor) }' ||
     fail "AP $ap is below the floor $FLOOR"
 

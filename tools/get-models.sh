@@ -15,11 +15,12 @@
 # they are downloaded (the CMU server first, then public mirrors) into models/cache/.
 # Files with a known checksum are verified; the converter checks every weight against the
 # network definition, so a damaged download is refused either way.
-# The converter is $OPENPOSE_C_BIN, else build/openpose-c (build it first).
+# The converter is $OPENPOSE_C_BIN, else build/openpose-c (build it first). Models go to
+# $OPENPOSE_C_MODELS_DIR, else models/ (where openpose-c looks for its default model).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-MODELS=$ROOT/models
+MODELS=${OPENPOSE_C_MODELS_DIR:-$ROOT/models}
 CACHE=$MODELS/cache
 BIN=${OPENPOSE_C_BIN:-$ROOT/build/openpose-c}
 MIRROR=${OPENPOSE_C_MIRROR:-}
@@ -135,7 +136,7 @@ main() {
     for m in "$@"; do
         case $m in
         --force) FORCE=1 ;;
-        -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; return 0 ;;
+        -h | --help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; return 0 ;;
         all) wanted+=(mobilenet_v2_small coco body25 mpi mpi4) ;;
         mobilenet_v2_small | coco | body25 | mpi | mpi4) wanted+=("$m") ;;
         *) say "get-models.sh: unknown model '$m' (see --help)"; return 2 ;;

@@ -7,19 +7,31 @@
 
 #include "core/error.h"
 
-/* Set by CMake: <prefix>/share/openpose-c/models and <source>/models. */
-static const char *const MODEL_DIRS[] = {OPC_INSTALL_MODEL_DIR, OPC_SOURCE_MODEL_DIR, NULL};
-
 static int exists(const char *p) { return access(p, F_OK) == 0; }
+
+/* The models folders in search order: $OPENPOSE_C_MODELS_DIR, then (set by CMake)
+ * <prefix>/share/openpose-c/models and <source>/models. */
+static int model_dirs(const char *dirs[3])
+{
+    int n = 0;
+    const char *env = getenv("OPENPOSE_C_MODELS_DIR");
+    if (env && *env)
+        dirs[n++] = env;
+    dirs[n++] = OPC_INSTALL_MODEL_DIR;
+    dirs[n++] = OPC_SOURCE_MODEL_DIR;
+    return n;
+}
 
 /* NAME -> the first DIR/NAME.opc (or DIR/NAME) that exists. */
 static int lookup(const char *name, char *path, size_t n)
 {
-    for (int i = 0; MODEL_DIRS[i]; i++) {
-        snprintf(path, n, "%s/%s.opc", MODEL_DIRS[i], name);
+    const char *dirs[3];
+    int nd = model_dirs(dirs);
+    for (int i = 0; i < nd; i++) {
+        snprintf(path, n, "%s/%s.opc", dirs[i], name);
         if (exists(path))
             return 1;
-        snprintf(path, n, "%s/%s", MODEL_DIRS[i], name);
+        snprintf(path, n, "%s/%s", dirs[i], name);
         if (exists(path))
             return 1;
     }
@@ -38,8 +50,14 @@ int model_find(const char *requested, char *path, size_t n, opc_error *err)
     }
     if (lookup(OPC_DEFAULT_MODEL, path, n))
         return OPC_OK;
+    const char *dirs[3];
+    int nd = model_dirs(dirs);
+    char where[1024] = "";
+    for (int i = 0; i < nd; i++)
+        snprintf(where + strlen(where), sizeof where - strlen(where), "%s%s", i ? ", " : "",
+                 dirs[i]);
     return opc_fail(err, OPC_ERR_IO,
-                    "no model: the default %s.opc is in neither %s nor %s; run "
-                    "tools/get-models.sh, or pass --model PATH or set OPENPOSE_C_MODEL",
-                    OPC_DEFAULT_MODEL, MODEL_DIRS[0], MODEL_DIRS[1]);
+                    "no model: %s.opc is not in %s; run tools/get-models.sh, or pass --model "
+                    "PATH or set OPENPOSE_C_MODEL",
+                    OPC_DEFAULT_MODEL, where);
 }

@@ -1,6 +1,7 @@
 /* Which model file the image command opens: --model PATH (or NAME, looked up as
  * NAME.opc in the models folders), else $OPENPOSE_C_MODEL, else the default model in the
- * installed models folder or in the source tree's models/ (tools/get-models.sh). */
+ * models folders: $OPENPOSE_C_MODELS_DIR, the installed one, the source tree's models/
+ * (where tools/get-models.sh puts them). */
 #ifndef OPC_CLI_MODEL_FIND_H
 #define OPC_CLI_MODEL_FIND_H
 

@@ -142,8 +142,11 @@ int opc_estimator_run(opc_estimator *e, const opc_prepared *in, opc_people *peop
         return rc;
     e->nouts = plan->count;
     const opc_topology *t = opc_model_topology(e->model);
-    /* Keypoints come back in image pixels: net pixel * (1 / scale of the first scale). */
-    float to_image = (float)(1.0 / plan->scale[0]);
+    /* Net pixels to image pixels as OpenPose computes it: from the size the image takes
+     * inside the first scale's net input, round(s * W) x round(s * H). */
+    double s = plan->scale[0];
+    float to_image = opc_net_to_image_scale(in->img_w, in->img_h, (int)(s * in->img_w + 0.5),
+                                            (int)(s * in->img_h + 0.5));
     if (plan->count == 1) {
         rc = opc_parse(t, &e->o.parse, &e->outs[0], plan->net_w[0], plan->net_h[0], to_image,
                        people, err);
