@@ -182,6 +182,13 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "openpose-c: %s\n", err.msg);
         return rc == OPC_ERR_ARG ? EXIT_USAGE : EXIT_FAIL;
     }
+    if (in.n == 0) {
+        fprintf(stderr, "openpose-c: no images found (folders are searched for .jpg, .jpeg, "
+                        ".png, .bmp, .ppm, .pgm, .pnm and .tga files%s)\n",
+                a.recursive ? "" : "; -r searches subfolders");
+        inputs_free(&in);
+        return EXIT_FAIL;
+    }
     int per_image_files = (a.format == FORMAT_OPENPOSE && a.output && strcmp(a.output, "-")) ||
                           a.render || a.write_maps;
     if (per_image_files && inputs_check_unique(&in, &err) != OPC_OK) {
@@ -203,7 +210,7 @@ int cmd_run(int argc, char **argv)
         progress_finish(&prog);
         if (outputs_close(&out, 1) != 0)
             rc = EXIT_FAIL;
-        if (prog.failed)
+        if (prog.failed && !prog.enabled)  /* a terminal got the summary line already */
             fprintf(stderr, "openpose-c: %zu of %zu images failed\n", prog.failed, in.n);
     }
     opc_estimator_free(est);

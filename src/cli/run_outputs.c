@@ -163,7 +163,7 @@ static void maps_path(const run_outputs *o, const run_input *in, int k, char *bu
 int outputs_exist(const run_outputs *o, const run_input *in)
 {
     char p[PATH_MAX_LEN];
-    if (o->json == DEST_DIR) {
+    if (o->json == DEST_DIR || o->json == DEST_FILE) {
         json_path(o, in, p, sizeof p);
         if (access(p, F_OK) != 0)
             return 0;

@@ -60,8 +60,14 @@ void progress_message(run_progress *p, const char *msg)
 
 void progress_finish(run_progress *p)
 {
-    if (p->enabled && p->done) {
-        clear_line();
-        fflush(stderr);
-    }
+    if (!p->enabled || !p->done)
+        return;
+    double t = progress_now() - p->start;
+    clear_line();
+    fprintf(stderr, "openpose-c: %zu images", p->done);
+    if (p->failed)
+        fprintf(stderr, ", %zu failed", p->failed);
+    if (p->skipped)
+        fprintf(stderr, ", %zu skipped", p->skipped);
+    fprintf(stderr, " in %.1f s (%.2f images/s)\n", t, t > 0 ? (p->done - p->skipped) / t : 0);
 }

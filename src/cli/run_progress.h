@@ -16,7 +16,7 @@ void progress_start(run_progress *p, size_t total);
 void progress_step(run_progress *p, int failed, int skipped);
 /* Prints a message on stderr without tearing the progress line. */
 void progress_message(run_progress *p, const char *msg);
-/* Clears the line. */
+/* Replaces the line with a summary. */
 void progress_finish(run_progress *p);
 /* Seconds since an arbitrary start. */
 double progress_now(void);
