@@ -27,7 +27,8 @@ typedef struct opc_image {
 } opc_image;
 
 /* Decodes an encoded image held in memory; name is used in error messages. Grey and
- * grey+alpha images become RGB, alpha is dropped. */
+ * grey+alpha images become RGB, alpha is dropped; a JPEG's EXIF orientation is applied
+ * (as OpenCV's imread does), so the image is upright as viewers show it. */
 int opc_image_decode(const void *data, size_t size, const char *name, opc_image *img,
                      opc_error *err);
 /* Reads and decodes a file; "-" reads one encoded image from stdin. */

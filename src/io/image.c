@@ -1,6 +1,7 @@
 /* Decoding images with stb_image, defensively: the dimensions in the header are checked
  * before any pixel memory is allocated, and formats whose decoder would silently fill
- * a truncated file with black (uncompressed BMP, binary PNM) are length-checked. */
+ * a truncated file with black (uncompressed BMP, binary PNM) are length-checked. JPEG
+ * photos are turned upright by their EXIF orientation, as OpenCV's imread does. */
 #include "openpose-c/image.h"
 
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/fileio.h"
+#include "io/exif.h"
 
 static unsigned rd16(const unsigned char *p) { return p[0] | (unsigned)p[1] << 8; }
 static unsigned rd32(const unsigned char *p) { return rd16(p) | (unsigned)rd16(p + 2) << 16; }
@@ -144,6 +146,14 @@ int opc_image_decode(const void *data, size_t size, const char *name, opc_image 
         stbi_image_free(px);
         return opc_fail(err, OPC_ERR_FORMAT, "%s: corrupt image (header says %dx%d, data %dx%d)",
                         name, w, h, dw, dh);
+    }
+    int o = opc_exif_orientation(data, size);
+    if (o != 1) {
+        unsigned char *turned = opc_exif_apply(px, w, h, o, &w, &h);
+        stbi_image_free(px);
+        if (!turned)
+            return opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory for %dx%d", name, w, h);
+        px = turned;
     }
     img->width = w;
     img->height = h;
