@@ -96,8 +96,12 @@ static job *loader_next(loader *l)
 static int process(opc_estimator *est, run_outputs *out, const run_input *in, job *j)
 {
     opc_people people;
-    if (opc_estimator_run(est, j->prep, &people, &j->err) != OPC_OK)
+    opc_error err;
+    if (opc_estimator_run(est, j->prep, &people, &err) != OPC_OK) {
+        /* Network and parser errors name their object, not the image: add it. */
+        snprintf(j->err.msg, sizeof j->err.msg, "%s: %s", in->path, err.msg);
         return -1;
+    }
     const opc_tensor *maps;
     int nmaps = opc_estimator_outputs(est, &maps);
     int rc = outputs_write(out, in, &j->img, &people, maps, nmaps, &j->err);
@@ -121,7 +125,10 @@ static int run_all(opc_estimator *est, run_outputs *out, const run_inputs *in,
         if (j && !failed && !j->skipped)
             failed = process(est, out, &in->v[i], j) != 0;
         if (failed) {
-            const char *msg = j ? j->err.msg : "out of memory";
+            opc_error oom;
+            if (!j)
+                snprintf(oom.msg, sizeof oom.msg, "%s: out of memory", in->v[i].path);
+            const char *msg = j ? j->err.msg : oom.msg;
             progress_message(prog, msg);
             outputs_failed(out, &in->v[i], msg);
         }
