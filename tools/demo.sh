@@ -31,11 +31,11 @@ tools/get-models.sh
 mkdir -p demo
 photo=demo/photo.jpg
 if [ $# -gt 0 ]; then
-    cp "$1" "$photo"
+    install -m 644 "$1" "$photo"
 elif [ ! -s "$photo" ] || [ "$(md5sum <"$photo" | cut -d' ' -f1)" != "$PHOTO_MD5" ]; then
     shared=${OPENPOSE_C_SHARED:-../shared}/images/openpose-media/COCO_val2014_000000000192.jpg
     if [ -f "$shared" ]; then
-        cp "$shared" "$photo"
+        install -m 644 "$shared" "$photo"
     else
         echo "== downloading an example photo"
         curl -fsSL --retry 2 -o "$photo" "$PHOTO_URL"

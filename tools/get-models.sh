@@ -49,7 +49,7 @@ fetch() {
             say "  $rel: not in the mirror $MIRROR"
             return 1
         fi
-        cp "$MIRROR/$rel" "$dest.part"
+        install -m 644 "$MIRROR/$rel" "$dest.part"
         if ! md5_ok "$dest.part" "$md5"; then
             rm -f "$dest.part"
             say "  $rel: checksum mismatch in the mirror"

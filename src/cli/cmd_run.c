@@ -99,7 +99,7 @@ static int process(opc_estimator *est, run_outputs *out, const run_input *in, jo
     opc_error err;
     if (opc_estimator_run(est, j->prep, &people, &err) != OPC_OK) {
         /* Network and parser errors name their object, not the image: add it. */
-        snprintf(j->err.msg, sizeof j->err.msg, "%s: %s", in->path, err.msg);
+        snprintf(j->err.msg, sizeof j->err.msg, "%.250s: %.250s", in->path, err.msg);
         return -1;
     }
     const opc_tensor *maps;
