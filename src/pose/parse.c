@@ -1,0 +1,163 @@
+/* The parser pipeline: peaks, candidate connections, assembly, result. opc_parse_maps
+ * reads maps at net resolution; opc_parse reads the network output and upsamples on the
+ * way (the part heatmaps band by band for NMS, the PAFs only at the pixels the line
+ * integral samples), with the same arithmetic as opc_maps_resize_merge, so both give the
+ * same people. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "pose/parser.h"
+
+/* Output rows per band when upsampling heatmaps for NMS: small enough to stay in cache. */
+enum { BAND_ROWS = 64, NMS_MARGIN = 3 };
+
+static int check_args(const opc_topology *t, const opc_parse_params *p, const opc_tensor *m,
+                      float scale, opc_error *err)
+{
+    int rc = opc_topology_validate(t, err);
+    if (rc == OPC_OK)
+        rc = opc_parse_params_validate(p, err);
+    if (rc != OPC_OK)
+        return rc;
+    if (!m || m->n != 1 || m->c < 0 || m->h < 0 || m->w < 0 || (!m->data && m->c && m->h && m->w))
+        return opc_fail(err, OPC_ERR_ARG, "parse: maps are not a 1 x C x h x w tensor");
+    if (m->c != t->total_channels)
+        return opc_fail(err, OPC_ERR_ARG,
+                        "parse: maps have %d channels but topology %s needs %d (%d heatmaps + "
+                        "%d PAF)", m->c, t->name, t->total_channels, t->heatmap_channels,
+                        2 * t->num_pairs);
+    if (!(isfinite(scale) && scale > 0))
+        return opc_fail(err, OPC_ERR_ARG, "parse: scale %g is not a positive number", scale);
+    return OPC_OK;
+}
+
+/* Connections, assembly and result from the peaks. */
+static int finish(const opc_topology *t, const opc_parse_params *p, const opc_peaks *pk,
+                  const opc_paf *pafs, float scale, opc_people *out, opc_error *err)
+{
+    opc_candidates cand;
+    opc_assembly_result people;
+    int rc = opc_candidates_score(t, pk, pafs, p, &cand, err);
+    if (rc != OPC_OK)
+        return rc;
+    rc = opc_assemble(t, p->assembly, pk, &cand, &people, err);
+    opc_candidates_free(&cand);
+    if (rc != OPC_OK)
+        return rc;
+    rc = opc_people_build(t, p, pk, &people, scale, out, err);
+    opc_assembly_free(&people);
+    return rc;
+}
+
+/* OpenPose's NMS offset: half an image pixel, in net pixels. */
+static float nms_offset(float scale) { return (float)(0.5 / (double)scale); }
+
+static int empty_result(const opc_topology *t, const opc_parse_params *p, float scale,
+                        opc_people *out, opc_error *err)
+{
+    opc_peaks pk;
+    int rc = opc_peaks_alloc(&pk, t->num_parts, p->max_peaks, err);
+    if (rc != OPC_OK)
+        return rc;
+    opc_assembly_result none = {.num_parts = t->num_parts};
+    rc = opc_people_build(t, p, &pk, &none, scale, out, err);
+    opc_peaks_free(&pk);
+    return rc;
+}
+
+int opc_parse_maps(const opc_topology *t, const opc_parse_params *p, const opc_tensor *maps,
+                   float scale, opc_people *out, opc_error *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = check_args(t, p, maps, scale, err);
+    if (rc != OPC_OK)
+        return rc;
+    if (!maps->w || !maps->h)
+        return empty_result(t, p, scale, out, err);
+    const int w = maps->w, h = maps->h;
+    const size_t plane = (size_t)w * h;
+    opc_peaks pk;
+    if ((rc = opc_peaks_alloc(&pk, t->num_parts, p->max_peaks, err)) != OPC_OK)
+        return rc;
+    for (int k = 0; k < t->num_parts; k++) {
+        const opc_band b = {maps->data + k * plane, w, h, 0, h};
+        opc_nms_band(&b, 0, h, p->nms_threshold, nms_offset(scale), &pk, k);
+    }
+    opc_paf pafs[OPC_MAX_PAIRS];
+    const float *paf = maps->data + (size_t)t->paf_offset * plane;
+    for (int l = 0; l < t->num_pairs; l++)
+        pafs[l] = (opc_paf){paf + t->paf_channels[l][0] * plane,
+                            paf + t->paf_channels[l][1] * plane, NULL, w, h};
+    rc = finish(t, p, &pk, pafs, scale, out, err);
+    opc_peaks_free(&pk);
+    return rc;
+}
+
+/* Peaks of every part, upsampling each heatmap band by band. */
+static int upsampled_peaks(const opc_topology *t, const opc_parse_params *p,
+                           const opc_tensor *m, const opc_cubic *c, float scale,
+                           opc_peaks *pk, opc_error *err)
+{
+    const int w = c->x.dst, h = c->y.dst;
+    float *tmp = malloc((size_t)m->h * w * sizeof *tmp);
+    float *band = malloc((size_t)(BAND_ROWS + 2 * NMS_MARGIN) * w * sizeof *band);
+    if (!tmp || !band) {
+        free(tmp);
+        free(band);
+        return opc_fail(err, OPC_ERR_NOMEM, "parse: out of memory for heatmaps");
+    }
+    for (int k = 0; k < t->num_parts; k++) {
+        opc_cubic_rows(c, m->data + (size_t)k * m->h * m->w, tmp);
+        for (int ya = 0; ya < h && pk->count[k] < pk->max_peaks; ya += BAND_ROWS) {
+            const int yb = ya + BAND_ROWS < h ? ya + BAND_ROWS : h;
+            const int r0 = ya > NMS_MARGIN ? ya - NMS_MARGIN : 0;
+            const int r1 = yb + NMS_MARGIN < h ? yb + NMS_MARGIN : h;
+            opc_cubic_cols(c, tmp, r0, r1, band);
+            const opc_band b = {band, w, h, r0, r1};
+            opc_nms_band(&b, ya, yb, p->nms_threshold, nms_offset(scale), pk, k);
+        }
+    }
+    free(tmp);
+    free(band);
+    return OPC_OK;
+}
+
+int opc_parse(const opc_topology *t, const opc_parse_params *p, const opc_tensor *net_output,
+              int net_w, int net_h, float scale, opc_people *out, opc_error *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = check_args(t, p, net_output, scale, err);
+    if (rc != OPC_OK)
+        return rc;
+    if (net_w < 1 || net_h < 1)
+        return opc_fail(err, OPC_ERR_ARG, "parse: net size %dx%d", net_w, net_h);
+    if ((uint64_t)net_w * net_h > ((uint64_t)1 << 28))
+        return opc_fail(err, OPC_ERR_ARG, "parse: net size %dx%d is too large", net_w, net_h);
+    if (!net_output->w || !net_output->h)
+        return empty_result(t, p, scale, out, err);
+    const opc_tensor *m = net_output;
+    opc_cubic c;
+    if ((rc = opc_cubic_init(&c, m->w, m->h, net_w, net_h, err)) != OPC_OK)
+        return rc;
+    opc_peaks pk;
+    if ((rc = opc_peaks_alloc(&pk, t->num_parts, p->max_peaks, err)) != OPC_OK) {
+        opc_cubic_free(&c);
+        return rc;
+    }
+    rc = upsampled_peaks(t, p, m, &c, scale, &pk, err);
+    if (rc == OPC_OK) {
+        const size_t plane = (size_t)m->w * m->h;
+        const float *paf = m->data + (size_t)t->paf_offset * plane;
+        opc_paf pafs[OPC_MAX_PAIRS];
+        for (int l = 0; l < t->num_pairs; l++)
+            pafs[l] = (opc_paf){paf + t->paf_channels[l][0] * plane,
+                                paf + t->paf_channels[l][1] * plane, &c, net_w, net_h};
+        rc = finish(t, p, &pk, pafs, scale, out, err);
+    }
+    opc_peaks_free(&pk);
+    opc_cubic_free(&c);
+    return rc;
+}
