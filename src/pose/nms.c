@@ -12,6 +12,10 @@
  * Beyond OpenPose: non-finite values are never peaks nor weights (OpenPose would return
  * NaN positions for an Inf). */
 #include <float.h>
+#include <stdint.h>
+#if defined(__AVX2__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,45 +98,103 @@ static void add_peak(const opc_band *b, int x, int y, float v, float offset, opc
     p->score = v;
 }
 
-/* Any value of r[0..n) above thr? Branch-free so that it vectorises: most of a heatmap is
- * far below the threshold. */
-static int any_above(const float *r, int n, float thr)
+/* Bit i of the result: is r[x+i] (x + i < end) above the threshold and strictly above
+ * both horizontal neighbours? The first filter of the inner NMS test, LANES pixels at a
+ * time (SIMD where available, the same comparisons otherwise); the other six neighbours
+ * are checked for the few candidates only. */
+#if defined(__AVX512F__)
+enum { LANES = 16 };
+static inline unsigned row_maxima(const float *r, int x, int end, float thr)
 {
-    int any = 0;
-    for (int i = 0; i < n; i++)
-        any |= r[i] > thr;
-    return any;
+    const __mmask16 live = end - x >= 16 ? 0xffff : (__mmask16)((1u << (end - x)) - 1);
+    const __m512 v = _mm512_maskz_loadu_ps(live, r + x);
+    __mmask16 m = _mm512_mask_cmp_ps_mask(live, v, _mm512_set1_ps(thr), _CMP_GT_OQ);
+    m = _mm512_mask_cmp_ps_mask(m, v, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ);
+    m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(live, r + x - 1), _CMP_GT_OQ);
+    m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(live, r + x + 1), _CMP_GT_OQ);
+    return m;
 }
+#else
+enum { LANES = 8 };
+static inline unsigned row_maxima(const float *r, int x, int end, float thr)
+{
+#if defined(__AVX2__)
+    if (end - x >= 8) {
+        const __m256 v = _mm256_loadu_ps(r + x);
+        __m256 m = _mm256_cmp_ps(v, _mm256_set1_ps(thr), _CMP_GT_OQ);
+        m = _mm256_and_ps(m, _mm256_cmp_ps(v, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ));
+        m = _mm256_and_ps(m, _mm256_cmp_ps(v, _mm256_loadu_ps(r + x - 1), _CMP_GT_OQ));
+        m = _mm256_and_ps(m, _mm256_cmp_ps(v, _mm256_loadu_ps(r + x + 1), _CMP_GT_OQ));
+        return (unsigned)_mm256_movemask_ps(m);
+    }
+#endif
+    unsigned bits = 0;
+    for (int i = 0; i < 8 && x + i < end; i++) {
+        const float v = r[x + i];
+        bits |= (unsigned)((v > thr) & (v <= FLT_MAX) & (v > r[x + i - 1]) & (v > r[x + i + 1]))
+                << i;
+    }
+    return bits;
+}
+#endif
 
-void opc_nms_band(const opc_band *b, int ya, int yb, float threshold, float offset,
-                  opc_peaks *pk, int part)
+/* The rule for any pixel (used off the inner area). */
+static int is_peak(const opc_band *b, int x, int y, float thr)
 {
     const int w = b->w, h = b->h;
-    enum { CHUNK = 32 };
-    for (int y = ya; y < yb; y++) {
-        const float *r = row_of(b, y);
-        const int inner_row = 1 < y && y < h - 2;
-        for (int x0 = 0; x0 < w; x0 += CHUNK) {
-            const int x1 = x0 + CHUNK < w ? x0 + CHUNK : w;
-            if (!any_above(r + x0, x1 - x0, threshold))
-                continue;
-            for (int x = x0; x < x1; x++) {
-                const float v = r[x];
-                if (!(v > threshold && v <= FLT_MAX))
-                    continue;
-                int peak;
-                if (inner_row && 1 < x && x < w - 2)
-                    peak = inner_peak(row_of(b, y - 1), r, row_of(b, y + 1), x, v);
-                else if (x == 1 || x == w - 2 || y == 1 || y == h - 2)
-                    peak = ring_peak(b, x, y, v, threshold);
-                else
-                    peak = 0;
-                if (!peak)
-                    continue;
-                if (pk->count[part] >= pk->max_peaks)
-                    return;
-                add_peak(b, x, y, v, offset, pk, part);
-            }
-        }
+    const float v = row_of(b, y)[x];
+    if (!(v > thr && v <= FLT_MAX))
+        return 0;
+    if (1 < x && x < w - 2 && 1 < y && y < h - 2)
+        return inner_peak(row_of(b, y - 1), row_of(b, y), row_of(b, y + 1), x, v);
+    if (x == 1 || x == w - 2 || y == 1 || y == h - 2)
+        return ring_peak(b, x, y, v, thr);
+    return 0;
+}
+
+/* Adds the peak at (x, y) unless the part is full; returns 0 when it is. */
+static int take(const opc_band *b, int x, int y, float offset, opc_peaks *pk, int part)
+{
+    if (pk->count[part] >= pk->max_peaks)
+        return 0;
+    add_peak(b, x, y, row_of(b, y)[x], offset, pk, part);
+    return 1;
+}
+
+/* Peaks of row y in columns [xa, xb); returns 0 once the part is full. */
+static int nms_row(const opc_band *b, int y, int xa, int xb, float threshold, float offset,
+                   opc_peaks *pk, int part)
+{
+    const int w = b->w, h = b->h;
+    const float *r = row_of(b, y);
+    if (!(1 < y && y < h - 2) || w < 5) {
+        for (int x = xa; x < xb; x++)
+            if (is_peak(b, x, y, threshold) && !take(b, x, y, offset, pk, part))
+                return 0;
+        return 1;
     }
+    /* Inner row: x = 1 and x = w-2 follow the ring rule, 2 .. w-3 the inner one. */
+    if (xa <= 1 && 1 < xb && is_peak(b, 1, y, threshold) && !take(b, 1, y, offset, pk, part))
+        return 0;
+    const float *up = row_of(b, y - 1), *dn = row_of(b, y + 1);
+    const int ia = xa > 2 ? xa : 2, ib = xb < w - 2 ? xb : w - 2;
+    for (int x0 = ia; x0 < ib; x0 += LANES)
+        for (unsigned bits = row_maxima(r, x0, ib, threshold); bits; bits &= bits - 1) {
+            const int x = x0 + __builtin_ctz(bits);
+            if (inner_peak(up, r, dn, x, r[x]) && !take(b, x, y, offset, pk, part))
+                return 0;
+        }
+    if (xa <= w - 2 && w - 2 < xb && is_peak(b, w - 2, y, threshold) &&
+        !take(b, w - 2, y, offset, pk, part))
+        return 0;
+    return 1;
+}
+
+void opc_nms_band(const opc_band *b, int ya, int yb, const int *spans, int nspans,
+                  float threshold, float offset, opc_peaks *pk, int part)
+{
+    for (int y = ya; y < yb; y++)
+        for (int i = 0; i < nspans; i++)
+            if (!nms_row(b, y, spans[2 * i], spans[2 * i + 1], threshold, offset, pk, part))
+                return;
 }

@@ -8,9 +8,9 @@
  *  - otherwise pairs closer than sqrt(w * h) / 150 score nms_threshold + 1e-6 (the newer
  *    OpenPose's rule, CPU and CUDA alike, so that very close keypoints, where the PAF is
  *    ~0, can still join), else 0.
- * Peak positions include OpenPose's +0.5/scale offset, as OpenPose samples them. The loop
- * stops as soon as the share can no longer pass: the result is the same. Non-finite PAF
- * values never pass the per-sample threshold. */
+ * Peak positions include OpenPose's +0.5/scale offset, as OpenPose samples them. Sampling
+ * stops as soon as the share can no longer pass, and the sum is taken in sample order, so
+ * the result is OpenPose's. Non-finite PAF values never pass the per-sample threshold. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@
 
 int opc_paf_num_samples(float dx, float dy)
 {
-    float m = fmaxf(fabsf(dx), fabsf(dy));
+    const float ax = fabsf(dx), ay = fabsf(dy), m = ax > ay ? ax : ay;
     float r = sqrtf(5 * m) + 0.5f;
     int n = r < 25.f ? (int)r : 25;
     return n < 5 ? 5 : n;
@@ -36,13 +36,52 @@ static inline int nearest(float v, int n)
     return r >= (float)(n - 1) ? n - 1 : (int)r;
 }
 
-static inline float paf_read(const opc_paf *m, const float *ch, int x, int y)
+/* The field (both channels) at pixel (x, y). */
+static inline void paf_read(const opc_paf *m, int x, int y, float *fx, float *fy)
 {
-    return m->up ? opc_cubic_at(m->up, ch, x, y) : ch[(size_t)y * m->w + x];
+    if (m->up) {
+        opc_cubic_at2(m->up, m->x, m->y, x, y, fx, fy);
+    } else {
+        const size_t i = (size_t)y * m->w + x;
+        *fx = m->x[i];
+        *fy = m->y[i];
+    }
 }
 
-float opc_paf_score(const opc_paf *m, const opc_peak *a, const opc_peak *b,
-                    float inter_threshold, float inter_min_above, float nms_threshold)
+/* The field at a's own pixel, the first sample of every connection from a. */
+static void field_at(const opc_paf *m, const opc_peak *a, float *f)
+{
+    paf_read(m, nearest(a->x, m->w), nearest(a->y, m->h), &f[0], &f[1]);
+}
+
+/* The projection of the field at sample k of a -> b on the unit vector (ux, uy). */
+static inline float sample(const opc_paf *m, const opc_peak *a, float sx, float sy, int k,
+                           float ux, float uy)
+{
+    float fx, fy;
+    paf_read(m, nearest(a->x + (float)k * sx, m->w), nearest(a->y + (float)k * sy, m->h), &fx,
+             &fy);
+    return ux * fx + uy * fy;
+}
+
+static inline int passes(float s, float inter_threshold)
+{
+    return s > inter_threshold && s <= FLT_MAX;
+}
+
+/* allowed[n]: the failures a line of n samples can have and still pass, or -1. */
+static void failures_allowed(float inter_min_above, int *allowed)
+{
+    for (int n = 0; n <= 25; n++) {
+        allowed[n] = -1;
+        while (allowed[n] < n && (float)(n - allowed[n] - 1) / (float)n > inter_min_above)
+            allowed[n]++;
+    }
+}
+
+static float score_pair(const opc_paf *m, const opc_peak *a, const float *fa, const opc_peak *b,
+                        const int *allowed_by_n, float inter_threshold, float inter_min_above,
+                        float nms_threshold)
 {
     const float dx = b->x - a->x, dy = b->y - a->y;
     const float norm = sqrtf(dx * dx + dy * dy);
@@ -51,24 +90,45 @@ float opc_paf_score(const opc_paf *m, const opc_peak *a, const opc_peak *b,
     const int n = opc_paf_num_samples(dx, dy);
     const float ux = dx / norm, uy = dy / norm;
     const float sx = dx / (float)n, sy = dy / (float)n;
-    float sum = 0;
-    int count = 0;
-    for (int k = 0; k < n; k++) {
-        const int px = nearest(a->x + (float)k * sx, m->w);
-        const int py = nearest(a->y + (float)k * sy, m->h);
-        const float s = ux * paf_read(m, m->x, px, py) + uy * paf_read(m, m->y, px, py);
-        if (s > inter_threshold && s <= FLT_MAX) {
-            sum += s;
-            count++;
-        } else if (!((float)(count + n - k - 1) / (float)n > inter_min_above)) {
-            break;
+    /* Stop once more samples failed than allowed. The middle sample goes first: for a
+     * wrong pairing it usually lies between two people, where the field is ~0. The sum is
+     * still taken in sample order. */
+    const int allowed = allowed_by_n[n];
+    float s[25];
+    s[0] = ux * fa[0] + uy * fa[1];
+    int failed = !passes(s[0], inter_threshold);
+    const int mid = n / 2;
+    s[mid] = sample(m, a, sx, sy, mid, ux, uy);
+    failed += !passes(s[mid], inter_threshold);
+    for (int k = 1; k < n && failed <= allowed; k++)
+        if (k != mid) {
+            s[k] = sample(m, a, sx, sy, k, ux, uy);
+            failed += !passes(s[k], inter_threshold);
         }
+    if (failed <= allowed) {
+        float sum = 0;
+        int count = 0;
+        for (int k = 0; k < n; k++)
+            if (passes(s[k], inter_threshold)) {
+                sum += s[k];
+                count++;
+            }
+        if ((float)count / (float)n > inter_min_above)
+            return sum / (float)count;
     }
-    if ((float)count / (float)n > inter_min_above)
-        return sum / (float)count;
     if (norm < sqrt((double)m->w * m->h) / 150)
         return (float)(nms_threshold + 1e-6);
     return 0;
+}
+
+float opc_paf_score(const opc_paf *m, const opc_peak *a, const opc_peak *b,
+                    float inter_threshold, float inter_min_above, float nms_threshold)
+{
+    float fa[2];
+    int allowed[26];
+    failures_allowed(inter_min_above, allowed);
+    field_at(m, a, fa);
+    return score_pair(m, a, fa, b, allowed, inter_threshold, inter_min_above, nms_threshold);
 }
 
 void opc_candidates_free(opc_candidates *c)
@@ -92,26 +152,35 @@ int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_p
         return opc_fail(err, OPC_ERR_NOMEM, "parse: out of memory for connections");
     }
     out->num_pairs = t->num_pairs;
-    for (int l = 0; l < t->num_pairs; l++) {
+    int allowed[26];
+    failures_allowed(p->inter_min_above, allowed);
+    int rc = OPC_OK;
+    for (int l = 0; l < t->num_pairs && rc == OPC_OK; l++) {
         const int A = t->pairs[l][0], B = t->pairs[l][1];
         const int na = pk->count[A], nb = pk->count[B];
         if (!na || !nb)
             continue;
         opc_conn *c = malloc((size_t)na * nb * sizeof *c);
-        if (!c) {
-            opc_candidates_free(out);
-            return opc_fail(err, OPC_ERR_NOMEM, "parse: out of memory for connections");
-        }
         out->conn[l] = c;
+        if (!c) {
+            rc = opc_fail(err, OPC_ERR_NOMEM, "parse: out of memory for connections");
+            break;
+        }
+        const opc_paf *m = &pafs[l];
         const opc_peak *pa = pk->peak + (size_t)A * pk->max_peaks;
         const opc_peak *pb = pk->peak + (size_t)B * pk->max_peaks;
-        for (int i = 0; i < na; i++)
+        for (int i = 0; i < na; i++) {
+            float fa[2];
+            field_at(m, &pa[i], fa);
             for (int j = 0; j < nb; j++) {
-                float s = opc_paf_score(&pafs[l], &pa[i], &pb[j], p->inter_threshold,
-                                        p->inter_min_above, p->nms_threshold);
+                float s = score_pair(m, &pa[i], fa, &pb[j], allowed, p->inter_threshold,
+                                     p->inter_min_above, p->nms_threshold);
                 if (s > 1e-6)
                     c[out->count[l]++] = (opc_conn){s, i, j};
             }
+        }
     }
-    return OPC_OK;
+    if (rc != OPC_OK)
+        opc_candidates_free(out);
+    return rc;
 }

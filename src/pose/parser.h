@@ -16,12 +16,16 @@
 
 /* ---- resize.c ---- */
 
-/* Source taps of one axis: destination pixel d reads source idx[4d..4d+3] (clamped, i.e.
- * replicated border) with weights w[4d..4d+3]. */
+/* Source taps of one axis: destination pixel d reads source idx[k * dst + d], k = 0..3
+ * (clamped, i.e. replicated border) with weight w[k * dst + d]. Tap-major, so that passes
+ * over d vectorise. */
 typedef struct {
     int src, dst;
     int *idx;
     float *w;
+    float gain; /* max over d of the sum of |weights|: |output| <= gain * max |input| */
+    int runs;   /* destination pixels run[u] .. run[u+1]-1 share their taps */
+    int *run;   /* runs + 1 */
 } opc_cubic_axis;
 
 typedef struct {
@@ -30,13 +34,17 @@ typedef struct {
 
 int opc_cubic_init(opc_cubic *c, int src_w, int src_h, int dst_w, int dst_h, opc_error *err);
 void opc_cubic_free(opc_cubic *c);
-/* Rows pass of one channel: tmp (src_h x dst_w) = src (src_h x src_w) resized along x. */
-void opc_cubic_rows(const opc_cubic *c, const float *src, float *tmp);
-/* Columns pass for destination rows [y0, y1): dst row y (at dst + (y - y0) * dst_w). */
-void opc_cubic_cols(const opc_cubic *c, const float *tmp, int y0, int y1, float *dst);
-/* The value the two passes give at destination pixel (x, y), from src alone; the same
- * arithmetic in the same order, so bit-identical. */
-float opc_cubic_at(const opc_cubic *c, const float *src, int x, int y);
+/* Rows pass of one channel for source rows [r0, r1): tmp row r (at tmp + r * dst_w) = source
+ * row r resized along x. */
+void opc_cubic_rows(const opc_cubic *c, const float *src, int r0, int r1, float *tmp);
+/* Columns pass for destination rows [y0, y1) and columns [x0, x1): row y at
+ * dst + (y - y0) * dst_w. Reads the tmp rows those rows need. */
+void opc_cubic_cols(const opc_cubic *c, const float *tmp, int y0, int y1, int x0, int x1,
+                    float *dst);
+/* The values the two passes give at destination pixel (x, y) of two channels a and b,
+ * from the sources alone; the same arithmetic in the same order, so bit-identical. */
+void opc_cubic_at2(const opc_cubic *c, const float *a, const float *b, int x, int y,
+                   float *va, float *vb);
 
 /* ---- nms.c ---- */
 
@@ -53,24 +61,26 @@ typedef struct {
 int opc_peaks_alloc(opc_peaks *pk, int num_parts, int max_peaks, opc_error *err);
 void opc_peaks_free(opc_peaks *pk);
 
-/* A band of rows of one heatmap: row y of the map (w x h) is at rows + (y - y0) * w, for
- * y in [y0, y1). nms finds the peaks of rows [ya, yb); the band must hold rows
- * ya-3 .. yb+2 clipped to the map (the 3x3 test and the 7x7 centroid). */
+/* A band of one heatmap: row y of the map (w x h) is at rows + (y - y0) * w, for y in
+ * [y0, y1). opc_nms_band finds the peaks in rows [ya, yb) within the column spans
+ * [spans[2i], spans[2i+1]) (ascending, disjoint); the band must hold rows ya-3 .. yb+2 and
+ * the columns of each span widened by 3 (clipped to the map), for the 3x3 test and the 7x7
+ * centroid. The caller guarantees that there are no peaks outside the spans. */
 typedef struct {
     const float *rows;
     int w, h, y0, y1;
 } opc_band;
 
-/* Appends the peaks of rows [ya, yb) of part `part` in row-major order, stopping at
- * max_peaks. offset is added to x and y (OpenPose: 0.5 / scale). */
-void opc_nms_band(const opc_band *b, int ya, int yb, float threshold, float offset,
-                  opc_peaks *pk, int part);
+/* Appends the peaks in row-major order, stopping at max_peaks. offset is added to x and y
+ * (OpenPose: 0.5 / scale). */
+void opc_nms_band(const opc_band *b, int ya, int yb, const int *spans, int nspans,
+                  float threshold, float offset, opc_peaks *pk, int part);
 
 /* ---- paf.c ---- */
 
 /* One limb's PAF channels as the line integral reads them: either at net resolution
  * (up == NULL, x and y are w x h) or at network resolution, upsampled at each read
- * through `up` (opc_cubic_at). */
+ * through `up` (opc_cubic_at2). */
 typedef struct {
     const float *x, *y;
     const opc_cubic *up;

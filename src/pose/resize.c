@@ -31,9 +31,11 @@ static int axis_init(opc_cubic_axis *a, int src, int dst, opc_error *err)
     memset(a, 0, sizeof *a);
     a->idx = malloc(4 * (size_t)dst * sizeof *a->idx);
     a->w = malloc(4 * (size_t)dst * sizeof *a->w);
-    if (!a->idx || !a->w) {
+    a->run = malloc(((size_t)dst + 1) * sizeof *a->run);
+    if (!a->idx || !a->w || !a->run) {
         free(a->idx);
         free(a->w);
+        free(a->run);
         memset(a, 0, sizeof *a);
         return opc_fail(err, OPC_ERR_NOMEM, "resize: out of memory");
     }
@@ -44,12 +46,27 @@ static int axis_init(opc_cubic_axis *a, int src, int dst, opc_error *err)
     for (int d = 0; d < dst; d++) {
         float f = (float)((d + 0.5) * scale - 0.5);
         int s = (int)floorf(f);
-        cubic_weights(f - (float)s, a->w + 4 * d);
+        float w[4];
+        cubic_weights(f - (float)s, w);
         for (int k = 0; k < 4; k++) {
             int i = s - 1 + k;
-            a->idx[4 * d + k] = i < 0 ? 0 : i >= src ? src - 1 : i;
+            a->idx[k * dst + d] = i < 0 ? 0 : i >= src ? src - 1 : i;
+            a->w[k * dst + d] = w[k];
         }
+        a->gain = fmaxf(a->gain, fabsf(w[0]) + fabsf(w[1]) + fabsf(w[2]) + fabsf(w[3]));
     }
+    if (src == dst)
+        a->gain = 1; /* plain copies */
+    /* Runs of destination pixels with the same four taps (about dst/src long when
+     * upsampling): within a run the taps are loaded once and the weights vary. */
+    for (int d = 0; d < dst; d++) {
+        int same = d > 0;
+        for (int k = 0; k < 4 && same; k++)
+            same = a->idx[k * dst + d] == a->idx[k * dst + d - 1];
+        if (!same)
+            a->run[a->runs++] = d;
+    }
+    a->run[a->runs] = dst;
     return OPC_OK;
 }
 
@@ -71,8 +88,10 @@ void opc_cubic_free(opc_cubic *c)
 {
     free(c->x.idx);
     free(c->x.w);
+    free(c->x.run);
     free(c->y.idx);
     free(c->y.w);
+    free(c->y.run);
     memset(c, 0, sizeof *c);
 }
 
@@ -81,58 +100,80 @@ static int is_copy(const opc_cubic *c)
     return c->x.src == c->x.dst && c->y.src == c->y.dst;
 }
 
-void opc_cubic_rows(const opc_cubic *c, const float *src, float *tmp)
+/* o[x] = s0 w0[x] + s1 w1[x] + s2 w2[x] + s3 w3[x]: one run of the rows pass. */
+static inline void weigh4(float *restrict o, const float *restrict w0, const float *restrict w1,
+                          const float *restrict w2, const float *restrict w3, float s0,
+                          float s1, float s2, float s3, int n)
 {
-    const int sw = c->x.src, sh = c->y.src, dw = c->x.dst;
+    for (int x = 0; x < n; x++)
+        o[x] = s0 * w0[x] + s1 * w1[x] + s2 * w2[x] + s3 * w3[x];
+}
+
+void opc_cubic_rows(const opc_cubic *c, const float *src, int r0, int r1, float *tmp)
+{
+    const int sw = c->x.src, dw = c->x.dst;
     if (is_copy(c)) {
-        memcpy(tmp, src, (size_t)sw * sh * sizeof *tmp);
+        memcpy(tmp + (size_t)r0 * dw, src + (size_t)r0 * sw, (size_t)(r1 - r0) * sw * sizeof *tmp);
         return;
     }
-    const int *ix = c->x.idx;
-    const float *wx = c->x.w;
-    for (int r = 0; r < sh; r++) {
+    const int *i = c->x.idx, *run = c->x.run;
+    const float *w0 = c->x.w, *w1 = w0 + dw, *w2 = w1 + dw, *w3 = w2 + dw;
+    for (int r = r0; r < r1; r++) {
         const float *s = src + (size_t)r * sw;
         float *o = tmp + (size_t)r * dw;
-        for (int x = 0; x < dw; x++) {
-            const int *i = ix + 4 * x;
-            const float *w = wx + 4 * x;
-            o[x] = s[i[0]] * w[0] + s[i[1]] * w[1] + s[i[2]] * w[2] + s[i[3]] * w[3];
+        for (int u = 0; u < c->x.runs; u++) {
+            const int x0 = run[u];
+            weigh4(o + x0, w0 + x0, w1 + x0, w2 + x0, w3 + x0, s[i[x0]], s[i[dw + x0]],
+                   s[i[2 * dw + x0]], s[i[3 * dw + x0]], run[u + 1] - x0);
         }
     }
 }
 
-void opc_cubic_cols(const opc_cubic *c, const float *tmp, int y0, int y1, float *dst)
+void opc_cubic_cols(const opc_cubic *c, const float *tmp, int y0, int y1, int x0, int x1,
+                    float *dst)
 {
-    const int dw = c->x.dst;
-    if (is_copy(c)) {
-        memcpy(dst, tmp + (size_t)y0 * dw, (size_t)(y1 - y0) * dw * sizeof *dst);
-        return;
-    }
+    const int dw = c->x.dst, dh = c->y.dst;
     for (int y = y0; y < y1; y++) {
-        const int *i = c->y.idx + 4 * y;
-        const float *w = c->y.w + 4 * y;
-        const float *t0 = tmp + (size_t)i[0] * dw, *t1 = tmp + (size_t)i[1] * dw;
-        const float *t2 = tmp + (size_t)i[2] * dw, *t3 = tmp + (size_t)i[3] * dw;
-        const float w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3];
-        float *o = dst + (size_t)(y - y0) * dw;
-        for (int x = 0; x < dw; x++)
+        if (is_copy(c)) {
+            memcpy(dst + (size_t)(y - y0) * dw + x0, tmp + (size_t)y * dw + x0,
+                   (size_t)(x1 - x0) * sizeof *dst);
+            continue;
+        }
+        const int *i = c->y.idx + y;
+        const float *w = c->y.w + y;
+        const float *restrict t0 = tmp + (size_t)i[0] * dw, *restrict t1 = tmp + (size_t)i[dh] * dw;
+        const float *restrict t2 = tmp + (size_t)i[2 * dh] * dw,
+                    *restrict t3 = tmp + (size_t)i[3 * dh] * dw;
+        const float w0 = w[0], w1 = w[dh], w2 = w[2 * dh], w3 = w[3 * dh];
+        float *restrict o = dst + (size_t)(y - y0) * dw;
+        for (int x = x0; x < x1; x++)
             o[x] = w0 * t0[x] + w1 * t1[x] + w2 * t2[x] + w3 * t3[x];
     }
 }
 
-float opc_cubic_at(const opc_cubic *c, const float *src, int x, int y)
+void opc_cubic_at2(const opc_cubic *c, const float *a, const float *b, int x, int y,
+                   float *va, float *vb)
 {
-    const int sw = c->x.src;
-    if (is_copy(c))
-        return src[(size_t)y * sw + x];
-    const int *i = c->x.idx + 4 * x, *j = c->y.idx + 4 * y;
-    const float *w = c->x.w + 4 * x, *v = c->y.w + 4 * y;
-    float h[4];
-    for (int k = 0; k < 4; k++) {
-        const float *s = src + (size_t)j[k] * sw;
-        h[k] = s[i[0]] * w[0] + s[i[1]] * w[1] + s[i[2]] * w[2] + s[i[3]] * w[3];
+    const int sw = c->x.src, dw = c->x.dst, dh = c->y.dst;
+    if (is_copy(c)) {
+        *va = a[(size_t)y * sw + x];
+        *vb = b[(size_t)y * sw + x];
+        return;
     }
-    return v[0] * h[0] + v[1] * h[1] + v[2] * h[2] + v[3] * h[3];
+    const int i0 = c->x.idx[x], i1 = c->x.idx[dw + x], i2 = c->x.idx[2 * dw + x],
+              i3 = c->x.idx[3 * dw + x];
+    const float w0 = c->x.w[x], w1 = c->x.w[dw + x], w2 = c->x.w[2 * dw + x],
+                w3 = c->x.w[3 * dw + x];
+    float ha[4], hb[4];
+    for (int k = 0; k < 4; k++) {
+        const size_t row = (size_t)c->y.idx[k * dh + y] * sw;
+        const float *s = a + row, *t = b + row;
+        ha[k] = s[i0] * w0 + s[i1] * w1 + s[i2] * w2 + s[i3] * w3;
+        hb[k] = t[i0] * w0 + t[i1] * w1 + t[i2] * w2 + t[i3] * w3;
+    }
+    const float *v = c->y.w + y;
+    *va = v[0] * ha[0] + v[dh] * ha[1] + v[2 * dh] * ha[2] + v[3 * dh] * ha[3];
+    *vb = v[0] * hb[0] + v[dh] * hb[1] + v[2 * dh] * hb[2] + v[3 * dh] * hb[3];
 }
 
 int opc_maps_resize_merge(const opc_tensor *const *maps, int n, int net_w, int net_h,
@@ -173,8 +214,8 @@ int opc_maps_resize_merge(const opc_tensor *const *maps, int n, int net_w, int n
             for (int ch = 0; ch < C; ch++) {
                 float *o = out->data + ch * plane;
                 const float *s = m->data + (size_t)ch * m->h * m->w;
-                opc_cubic_rows(&c, s, tmp);
-                opc_cubic_cols(&c, tmp, 0, net_h, i == 0 ? o : acc);
+                opc_cubic_rows(&c, s, 0, m->h, tmp);
+                opc_cubic_cols(&c, tmp, 0, net_h, 0, net_w, i == 0 ? o : acc);
                 if (i > 0)
                     for (size_t k = 0; k < plane; k++)
                         o[k] += acc[k];
