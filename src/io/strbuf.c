@@ -64,6 +64,11 @@ void opc_strbuf_add_float(opc_strbuf *b, float v)
         return;
     }
     char t[32];
+    if (fabsf(v) < 1e7f && v == truncf(v)) { /* integers as such, not as 2e+05 */
+        snprintf(t, sizeof t, "%.0f", (double)v);
+        opc_strbuf_add(b, t);
+        return;
+    }
     for (int prec = 1; prec <= 9; prec++) {
         snprintf(t, sizeof t, "%.*g", prec, (double)v);
         if (strtof(t, NULL) == v)
