@@ -112,11 +112,11 @@ int main(void)
     clear();
     set(0, 1, 0.9f);
     check_one("corner of the ring row", 0.05f, 0, 1, 0.9f);
-    /* Its outside neighbours read as the threshold: a value below... */
+    /* The same at the other end of the last ring row. */
     clear();
     set(W - 1, H - 2, 0.7f);
     check_one("last column of the last ring row", 0.05f, W - 1, H - 2, 0.7f);
-    /* ...and the outermost rows are never peaks except at x == 1 or x == w-2. */
+    /* The outermost rows are never peaks except at x == 1 or x == w-2. */
     clear();
     set(5, 0, 0.9f);
     check_none("top row", 0.05f);

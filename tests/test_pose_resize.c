@@ -174,8 +174,20 @@ static void point_reads(void)
     opc_tensor_free(&full);
 }
 
+/* Resizing to the same size is a copy (cv::resize's shortcut): even a NaN stays put. */
+static void same_size(void)
+{
+    float v[12] = {1, 2, 3, 4, 5, NAN, 7, 8, 9, 10, 11, 12};
+    opc_tensor m = make(1, 3, 4, v), out = resize(&m, 4, 3);
+    for (int i = 0; i < 12; i++)
+        CHECK(i == 5 ? isnan(out.data[i]) : out.data[i] == v[i], "same size: value %d", i);
+    opc_tensor_free(&m);
+    opc_tensor_free(&out);
+}
+
 int main(void)
 {
+    same_size();
     hand_values();
     opencv_values();
     merge();

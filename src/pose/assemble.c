@@ -7,7 +7,9 @@
  * matching). A fill-only limb then only fills the missing end of people that hold the
  * other end (uncounted, unscored). Any other limb adds B to the first person holding A
  * (counting it and adding its peak and connection scores) or starts a two-part person.
- * People are never merged.
+ * People are never merged. (OpenPose sets B even when that person already has one, and
+ * counts it again; with the built-in topologies, trees listed from the neck outwards, a
+ * person never has B at that point.)
  * OpenPose's MPI-15 branch adds one-part people even for peaks someone already holds;
  * here every topology uses the rule above (it only matters with min_parts <= 1).
  *

@@ -32,8 +32,8 @@ static int check_args(const opc_topology *t, const opc_parse_params *p, const op
                         "parse: maps have %d channels but topology %s needs %d (%d heatmaps + "
                         "%d PAF)", m->c, t->name, t->total_channels, t->heatmap_channels,
                         2 * t->num_pairs);
-    if (!(isfinite(scale) && scale > 0))
-        return opc_fail(err, OPC_ERR_ARG, "parse: scale %g is not a positive number", scale);
+    if (!(scale >= 1e-6f && scale <= 1e6f)) /* beyond, keypoints would not be finite */
+        return opc_fail(err, OPC_ERR_ARG, "parse: scale %g is not in [1e-6, 1e6]", scale);
     return OPC_OK;
 }
 

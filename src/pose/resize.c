@@ -8,7 +8,12 @@
  *  - separable: rows first (4 taps along x), then columns (4 rows), each a sum taken left to
  *    right. Same-size resizes are plain copies, as in cv::resize.
  * Checked against cv2.resize (OpenCV 4.6): equal within float rounding (<= 5e-7 on maps of
- * magnitude 4), because OpenCV's SIMD kernels may associate the sums differently. */
+ * magnitude 4), because OpenCV's SIMD kernels may associate the sums differently.
+ * Multi-scale merging follows OpenPose's CPU resizeAndMergeCpu: every scale's whole map is
+ * resized to the target (the first scale's net size), summed, then divided by the number of
+ * scales. (Its CUDA version instead maps scale i by the ratio of its image scale to the
+ * first one, anchored top-left; the two differ only by the rounding of each scale's net
+ * size to a multiple of 16.) */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
