@@ -155,7 +155,7 @@ int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_p
     int allowed[26];
     failures_allowed(p->inter_min_above, allowed);
     int rc = OPC_OK;
-    for (int l = 0; l < t->num_pairs && rc == OPC_OK; l++) {
+    for (int l = 0; l < t->num_pairs; l++) {
         const int A = t->pairs[l][0], B = t->pairs[l][1];
         const int na = pk->count[A], nb = pk->count[B];
         if (!na || !nb)
