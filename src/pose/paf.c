@@ -98,8 +98,10 @@ static float score_pair(const opc_paf *m, const opc_peak *a, const float *fa, co
     s[0] = ux * fa[0] + uy * fa[1];
     int failed = !passes(s[0], inter_threshold);
     const int mid = n / 2;
-    s[mid] = sample(m, a, sx, sy, mid, ux, uy);
-    failed += !passes(s[mid], inter_threshold);
+    if (failed <= allowed) {
+        s[mid] = sample(m, a, sx, sy, mid, ux, uy);
+        failed += !passes(s[mid], inter_threshold);
+    }
     for (int k = 1; k < n && failed <= allowed; k++)
         if (k != mid) {
             s[k] = sample(m, a, sx, sy, k, ux, uy);
