@@ -258,12 +258,12 @@ static int input_shape(tf_ctx *c, const int *order, int n_order)
             return tf_node_fail(c, c->input, OPC_ERR_UNSUPPORTED,
                                 "input has %d dimensions (NHWC, 4, expected)", ndim);
     }
+    if (ndim == 4 && dims[1] > 0 && dims[2] > 0 && dims[1] <= 65536 && dims[2] <= 65536) {
+        c->ref_h = (int)dims[1];
+        c->ref_w = (int)dims[2];
+    }
     if (ndim == 4 && dims[3] > 0 && dims[3] <= 65536) {
         c->g->input_channels = (int)dims[3];
-        if (dims[1] > 0 && dims[2] > 0 && dims[1] <= 65536 && dims[2] <= 65536) {
-            c->ref_h = (int)dims[1];
-            c->ref_w = (int)dims[2];
-        }
         return OPC_OK;
     }
     for (int i = 0; i < n_order; i++) {
@@ -384,6 +384,14 @@ static int build(tf_ctx *c, const opc_convert_options *opt, opc_graph **out)
         goto done;
     }
     c->input = -1;
+    int net_w = opt ? opt->net_width : 0, net_h = opt ? opt->net_height : 0;
+    if ((net_w && net_w != -1 && (net_w < 16 || net_w > 16384)) ||
+        (net_h && (net_h < 16 || net_h > 16384))) {
+        rc = opc_fail(c->err, OPC_ERR_ARG,
+                      "%s: net resolution %dx%d out of range (width -1 or 16..16384, height 16..16384)",
+                      c->path, net_w, net_h);
+        goto done;
+    }
     const char *out_name = opt ? opt->output_node : NULL, *in_name = opt ? opt->input_node : NULL;
     if ((rc = out_name ? named_node(c, out_name, "--output", &c->output) : default_output(c, &c->output)) ||
         (in_name && (rc = named_node(c, in_name, "--input", &c->input))))
@@ -413,6 +421,10 @@ static int build(tf_ctx *c, const opc_convert_options *opt, opc_graph **out)
     if (!(c->g = opc_graph_new(c->gd->nodes[c->input].name, 3))) {
         rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
         goto done;
+    }
+    if (opt && opt->net_width > 0 && opt->net_height > 0) {
+        c->ref_w = opt->net_width;  /* the Placeholder's own size, if fixed, wins below */
+        c->ref_h = opt->net_height;
     }
     if ((rc = map_nodes(c, order, n_order)))
         goto done;

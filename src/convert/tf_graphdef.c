@@ -69,12 +69,12 @@ static int scan_node(tf_graphdef *gd, const pb_field *nf, sizes *sz, tf_node *n,
         if (f.number < NODE_NAME || f.number > NODE_INPUT)
             continue;
         if (f.wire != PB_BYTES)
-            return opc_fail(err, OPC_ERR_FORMAT, "node %zu: field %u has the wrong wire type",
+            return opc_fail(err, OPC_ERR_FORMAT, "node #%zu: field %u has the wrong wire type",
                             sz->nodes, f.number);
         if (f.number == NODE_INPUT && f.len > 0 && f.data[0] == '^')
             continue; /* control dependency: ordering only, no data */
         if (!printable(&f))
-            return opc_fail(err, OPC_ERR_FORMAT, "node %zu: empty or unprintable %s", sz->nodes,
+            return opc_fail(err, OPC_ERR_FORMAT, "node #%zu: empty or unprintable %s", sz->nodes,
                             f.number == NODE_NAME ? "name" : f.number == NODE_OP ? "op" : "input");
         if (!n) {
             sz->string_bytes += f.len + 1;
@@ -97,9 +97,9 @@ static int scan_node(tf_graphdef *gd, const pb_field *nf, sizes *sz, tf_node *n,
         }
     }
     if (rc < 0)
-        return opc_fail(err, OPC_ERR_FORMAT, "node %zu: malformed protobuf", sz->nodes);
+        return opc_fail(err, OPC_ERR_FORMAT, "node #%zu: malformed protobuf", sz->nodes);
     if (!n && (!have_name || !have_op))
-        return opc_fail(err, OPC_ERR_FORMAT, "node %zu has no %s", sz->nodes,
+        return opc_fail(err, OPC_ERR_FORMAT, "node #%zu has no %s", sz->nodes,
                         have_name ? "op" : "name");
     return OPC_OK;
 }
@@ -123,8 +123,10 @@ static int scan(tf_graphdef *gd, sizes *sz, int fill, opc_error *err)
             return rc;
         sz->nodes++;
     }
+    if (rc < 0 && sz->nodes == 0)
+        return opc_fail(err, OPC_ERR_FORMAT, "not a GraphDef (malformed protobuf)");
     if (rc < 0)
-        return opc_fail(err, OPC_ERR_FORMAT, "malformed protobuf after node %zu (truncated?)",
+        return opc_fail(err, OPC_ERR_FORMAT, "malformed protobuf after node #%zu (truncated?)",
                         sz->nodes);
     if (sz->nodes == 0)
         return opc_fail(err, OPC_ERR_FORMAT, "no nodes: not a TensorFlow GraphDef");
