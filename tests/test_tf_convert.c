@@ -166,7 +166,7 @@ static void check_model(const char *path, const cJSON *info)
               p->net_width == -1 && p->net_height == 368,
           "preprocess %s x%g %g nhwc %d stride %d %dx%d", p->channel_order, p->scale,
           p->offset[0], p->nhwc, p->stride, p->net_width, p->net_height);
-    CHECK(strcmp(opc_model_name(m), "graph_opt") == 0, "name %s", opc_model_name(m));
+    CHECK(strcmp(opc_model_name(m), "tfpose") == 0, "name %s", opc_model_name(m));
 
     /* 19 heatmaps + 38 PAFs at 1/8 of the reference input; other sizes (odd stride-8
      * maps included, 45 = ceil(360 / 8)) work because the upsample follows the shape of

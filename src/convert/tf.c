@@ -317,25 +317,33 @@ static const char *base_name(const char *path)
 static int pick_topology(tf_ctx *c, const char *name, int channels)
 {
     const opc_topology *t = NULL;
+    const char *out = c->g->blob_names[c->g->output_blob];
     if (name) {
         if (!(t = opc_topology_builtin(name)))
-            return opc_fail(c->err, OPC_ERR_ARG, "%s: unknown topology %s", c->path, name);
+            return opc_fail(c->err, OPC_ERR_ARG, "unknown topology '%.40s' (coco, body25, mpi, mpi4)",
+                            name);
+        if (t->total_channels != channels)
+            return opc_fail(c->err, OPC_ERR_FORMAT,
+                            "%s: output %s has %d channels but topology %s needs %d", c->path,
+                            out, channels, t->name, t->total_channels);
     } else {
         for (const char *const *n = opc_topology_names(); *n && !t; n++)
             if (opc_topology_builtin(*n)->total_channels == channels)
                 t = opc_topology_builtin(*n);
         if (!t)
             return opc_fail(c->err, OPC_ERR_FORMAT,
-                            "%s: no topology has %d output channels: give --topology", c->path,
-                            channels);
+                            "%s: cannot tell the topology from the %d channels of output %s "
+                            "(COCO has 57, BODY_25 78, MPI 44): give one with --topology",
+                            c->path, channels, out);
     }
     c->g->topology = *t;
     return OPC_OK;
 }
 
-/* Topology, preprocessing (tf-pose's: raw BGR 0..255, NHWC) and the output stride, from
- * the shapes at the size the graph was built for, else the default net resolution. */
-static int finish(tf_ctx *c, const opc_convert_options *opt)
+/* Topology, preprocessing (tf-pose's: raw BGR 0..255, NHWC), the output stride from the
+ * shapes at the size the graph was built for (else the default net resolution), and the
+ * names: the model's is given, else the output file's name without its extension. */
+static int finish(tf_ctx *c, const char *out_path, const opc_convert_options *opt)
 {
     opc_graph *g = c->g;
     int net_w = opt && opt->net_width ? opt->net_width : -1;
@@ -358,20 +366,25 @@ static int finish(tf_ctx *c, const opc_convert_options *opt)
         return opc_fail(c->err, OPC_ERR_FORMAT, "%s: output %dx%d of a %dx%d input has no single stride",
                         c->path, out.w, out.h, w, h);
     g->preprocess = (opc_preprocess){"BGR", 1.0f, {0, 0, 0}, 1, stride, net_w, net_h};
-    char name[256];
-    const char *base = base_name(c->path);
-    size_t len = strcspn(base, ".");
-    snprintf(name, sizeof name, "%.*s", (int)(len ? len : strlen(base)), base);
-    g->name = opc_graph_strdup(g, opt && opt->name ? opt->name : name);
-    snprintf(name, sizeof name, "TensorFlow GraphDef %s", base);
-    g->source = opc_graph_strdup(g, name);
+    char name[256], source[300];
+    if (opt && opt->name) {
+        snprintf(name, sizeof name, "%s", opt->name);
+    } else {
+        snprintf(name, sizeof name, "%s", base_name(out_path));
+        char *dot = strrchr(name, '.');
+        if (dot && dot != name)
+            *dot = 0;
+    }
+    snprintf(source, sizeof source, "tensorflow: %s", base_name(c->path));
+    g->name = opc_graph_strdup(g, name);
+    g->source = opc_graph_strdup(g, source);
     if (!g->name || !g->source)
         return opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
     return OPC_OK;
 }
 
 /* Builds the graph of path (the caller frees *out). */
-static int build(tf_ctx *c, const opc_convert_options *opt, opc_graph **out)
+static int build(tf_ctx *c, const char *out_path, const opc_convert_options *opt, opc_graph **out)
 {
     int n = c->gd->n_nodes, n_order = 0, rc;
     int *order = malloc((size_t)n * sizeof *order);
@@ -441,7 +454,7 @@ static int build(tf_ctx *c, const opc_convert_options *opt, opc_graph **out)
         goto done;
     }
     c->g->blob_names[ov->blob] = oname;
-    rc = finish(c, opt);
+    rc = finish(c, out_path, opt);
 done:
     free(order);
     free(c->readers);
@@ -456,8 +469,8 @@ done:
     return rc;
 }
 
-static int convert_graph(const char *graph_pb, const opc_convert_options *opt, opc_graph **out,
-                         opc_error *err)
+static int convert_graph(const char *graph_pb, const char *out_path,
+                         const opc_convert_options *opt, opc_graph **out, opc_error *err)
 {
     tf_graphdef gd;
     *out = NULL;
@@ -465,7 +478,7 @@ static int convert_graph(const char *graph_pb, const opc_convert_options *opt, o
     if (rc)
         return rc;
     tf_ctx c = {.path = graph_pb, .gd = &gd, .err = err};
-    rc = build(&c, opt, out);
+    rc = build(&c, out_path, opt, out);
     tf_graphdef_free(&gd);
     return rc;
 }
@@ -474,7 +487,7 @@ int opc_convert_tf(const char *graph_pb, const char *out_path, const opc_convert
                    opc_error *err)
 {
     opc_graph *g;
-    int rc = convert_graph(graph_pb, opt, &g, err);
+    int rc = convert_graph(graph_pb, out_path, opt, &g, err);
     if (rc)
         return rc;
     rc = opc_model_write(g, out_path, err);
