@@ -485,6 +485,18 @@ static void test_errors(run *r)
     head(&g, "c", 2);
     expect_error(r, &g, "missing input", "node c (Conv2D)", "input nothere does not exist");
 
+    /* One value broadcast to 16M elements from a file of a few hundred bytes. */
+    placeholder(&g, "x", FLOAT, -1, -1, 3);
+    constant(&g, "w", FLOAT, 4, (int64_t[]){1, 1, 4096, 4096}, (double[]){1}, 1, VALS);
+    conv(&g, "c", "Conv2D", "x,w", 1, "SAME");
+    head(&g, "c", 2);
+    expect_error(r, &g, "huge broadcast", "node w (Const)", "elements");
+    placeholder(&g, "x", FLOAT, -1, -1, 3);
+    constant(&g, "w", FLOAT, 4, (int64_t[]){1, 1, -3, 2}, (double[]){1}, 1, VALS);
+    conv(&g, "c", "Conv2D", "x,w", 1, "SAME");
+    head(&g, "c", 2);
+    expect_error(r, &g, "negative dimension", "node w (Const)", "negative");
+
     placeholder(&g, "x", FLOAT, -1, -1, 3);
     node(&g, "s", "Sigmoid", "x", NULL);
     head(&g, "s", 3);

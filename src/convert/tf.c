@@ -8,7 +8,9 @@
 #include "convert/tf_map.h"
 #include "core/error.h"
 
-#define MAX_CONST_ELEMS ((size_t)1 << 26)
+/* A constant may hold more elements than the file has bytes (one value broadcast to a
+ * shape), but not without bound: at most this many, or the file's size in elements. */
+#define MIN_CONST_LIMIT ((size_t)1 << 22)
 
 /* ---- helpers for the op mappings (tf_map.h) ---- */
 
@@ -87,7 +89,8 @@ int tf_in_const(tf_ctx *c, int node, int k, int dtype, tf_tensor *t)
     const tf_node *cn = &c->gd->nodes[s];
     if (tf_attr_tensor(cn, "value", &v) != 1)
         return tf_node_fail(c, s, OPC_ERR_FORMAT, "missing or malformed value");
-    if ((rc = tf_tensor_decode(v, MAX_CONST_ELEMS, t, &why)))
+    size_t limit = c->gd->size > MIN_CONST_LIMIT ? c->gd->size : MIN_CONST_LIMIT;
+    if ((rc = tf_tensor_decode(v, limit, t, &why)))
         return tf_node_fail(c, s, rc, "%s", why.msg);
     int is_int = t->dtype == TF_DT_INT32 || t->dtype == TF_DT_INT64;
     if (dtype == TF_DT_FLOAT ? t->dtype != TF_DT_FLOAT : !is_int) {

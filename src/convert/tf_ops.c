@@ -8,7 +8,6 @@
 #include "core/error.h"
 
 #define MAX_WINDOW 64          /* kernel/stride/dilation/padding limit, as graph.c */
-#define MAX_CONST ((size_t)1 << 26) /* elements of one constant (256 MiB of floats) */
 
 static const tf_node *node_of(tf_ctx *c, int node) { return &c->gd->nodes[node]; }
 
