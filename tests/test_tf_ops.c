@@ -410,7 +410,7 @@ static void test_features(run *r)
     /* An unsupported op that does not feed the output is ignored (--output needed: two
      * nodes are unread). */
     feature_graph(&g, 1);
-    expect_error(r, &g, "two sinks", "--output", "unused");
+    expect_error(r, &g, "two sinks", "--output-node", "unused");
     feature_graph(&g, 1);
     r->opt.output_node = "out";
     CHECK(convert(r, &g) == OPC_OK, "unused node: %s", r->err.msg);
@@ -548,7 +548,7 @@ static void test_errors(run *r)
     placeholder(&g, "y", FLOAT, -1, -1, 3);
     node(&g, "s", "AddV2", "x,y", NULL);
     head(&g, "s", 3);
-    expect_error(r, &g, "two inputs", "Placeholders x and y", "--input");
+    expect_error(r, &g, "two inputs", "Placeholders x and y", "--input-node");
 
     placeholder(&g, "x", FLOAT, -1, -1, 3);
     node(&g, "a", "AddV2", "x,b", NULL);

@@ -147,7 +147,7 @@ static int named_node(tf_ctx *c, const char *name, const char *what, int *node)
     return OPC_OK;
 }
 
-/* Without --output: the one node nothing reads (Const and NoOp aside). */
+/* Without --output-node: the one node nothing reads (Const and NoOp aside). */
 static int default_output(tf_ctx *c, int *node)
 {
     const tf_graphdef *gd = c->gd;
@@ -173,7 +173,7 @@ static int default_output(tf_ctx *c, int *node)
         return opc_fail(c->err, OPC_ERR_FORMAT, "%s: no output node found", c->path);
     if (second >= 0)
         return opc_fail(c->err, OPC_ERR_ARG,
-                        "%s: several possible outputs (%s, %s, ...): choose one with --output",
+                        "%s: several possible outputs (%s, %s, ...): choose one with --output-node",
                         c->path, gd->nodes[found].name, gd->nodes[second].name);
     *node = found;
     return OPC_OK;
@@ -221,7 +221,7 @@ done:
     return rc;
 }
 
-/* Without --input: the one Placeholder among the nodes that feed the output. */
+/* Without --input-node: the one Placeholder among the nodes that feed the output. */
 static int find_input(tf_ctx *c, const int *order, int n_order)
 {
     int found = -1;
@@ -230,15 +230,15 @@ static int find_input(tf_ctx *c, const int *order, int n_order)
             continue;
         if (found >= 0)
             return opc_fail(c->err, OPC_ERR_ARG,
-                            "%s: Placeholders %s and %s both feed %s: choose one with --input",
+                            "%s: Placeholders %s and %s both feed %s: choose one with --input-node",
                             c->path, c->gd->nodes[found].name, c->gd->nodes[order[i]].name,
                             c->gd->nodes[c->output].name);
         found = order[i];
     }
     if (found < 0)
         return opc_fail(c->err, OPC_ERR_FORMAT,
-                        "%s: no Placeholder feeds %s: name the input node with --input", c->path,
-                        c->gd->nodes[c->output].name);
+                        "%s: no Placeholder feeds %s: name the input node with --input-node",
+                        c->path, c->gd->nodes[c->output].name);
     c->input = found;
     return OPC_OK;
 }
@@ -251,10 +251,11 @@ static int input_shape(tf_ctx *c, const int *order, int n_order)
     int64_t dims[TF_MAX_DIMS];
     int ndim = -1, dtype;
     if (strcmp(in->op, "Placeholder") == 0) {
-        if (tf_attr_type(in, "dtype", &dtype) != 1 || dtype != TF_DT_FLOAT)
+        int known = tf_attr_type(in, "dtype", &dtype) == 1;
+        if (!known || dtype != TF_DT_FLOAT)
             return tf_node_fail(c, c->input, OPC_ERR_UNSUPPORTED,
                                 "input of type %s (only float32 is supported)",
-                                tf_attr_type(in, "dtype", &dtype) == 1 ? tf_dtype_name(dtype) : "unknown");
+                                known ? tf_dtype_name(dtype) : "unknown");
         if (tf_attr_shape(in, "shape", dims, &ndim) < 0)
             return tf_node_fail(c, c->input, OPC_ERR_FORMAT, "malformed shape");
         if (ndim >= 0 && ndim != 4)
@@ -323,8 +324,8 @@ static int pick_topology(tf_ctx *c, const char *name, int channels)
     const char *out = c->g->blob_names[c->g->output_blob];
     if (name) {
         if (!(t = opc_topology_builtin(name)))
-            return opc_fail(c->err, OPC_ERR_ARG, "unknown topology '%.40s' (coco, body25, mpi, mpi4)",
-                            name);
+            return opc_fail(c->err, OPC_ERR_ARG,
+                            "unknown topology '%.40s' (coco, body25, mpi, mpi4)", name);
         if (t->total_channels != channels)
             return opc_fail(c->err, OPC_ERR_FORMAT,
                             "%s: output %s has %d channels but topology %s needs %d", c->path,
@@ -366,8 +367,9 @@ static int finish(tf_ctx *c, const char *out_path, const opc_convert_options *op
         return rc;
     int stride = (h + out.h / 2) / out.h;
     if ((w + out.w / 2) / out.w != stride)
-        return opc_fail(c->err, OPC_ERR_FORMAT, "%s: output %dx%d of a %dx%d input has no single stride",
-                        c->path, out.w, out.h, w, h);
+        return opc_fail(c->err, OPC_ERR_FORMAT,
+                        "%s: output %dx%d of a %dx%d input has no single stride", c->path,
+                        out.w, out.h, w, h);
     g->preprocess = (opc_preprocess){"BGR", 1.0f, {0, 0, 0}, 1, stride, net_w, net_h};
     char name[256], source[300];
     if (opt && opt->name) {
@@ -386,63 +388,67 @@ static int finish(tf_ctx *c, const char *out_path, const opc_convert_options *op
     return OPC_OK;
 }
 
+/* Picks the output (resolving an Identity) and the input, orders the nodes between them
+ * and counts each node's readers. */
+static int plan(tf_ctx *c, const opc_convert_options *opt, int *order, int *n_order,
+                int *requested_output)
+{
+    const char *out_name = opt ? opt->output_node : NULL, *in_name = opt ? opt->input_node : NULL;
+    int rc;
+    if ((rc = out_name ? named_node(c, out_name, "--output-node", requested_output)
+                       : default_output(c, requested_output)) ||
+        (in_name && (rc = named_node(c, in_name, "--input-node", &c->input))) ||
+        (rc = skip_identity(c, *requested_output, &c->output)) ||
+        (rc = order_nodes(c, order, n_order)) ||
+        (c->input < 0 && (rc = find_input(c, order, *n_order))))
+        return rc;
+    int fed = 0;
+    for (int i = 0; i < *n_order; i++)
+        fed |= order[i] == c->input;
+    if (!fed)
+        return opc_fail(c->err, OPC_ERR_ARG, "%s: input %s does not feed output %s", c->path,
+                        c->gd->nodes[c->input].name, c->gd->nodes[*requested_output].name);
+    for (int i = 0; i < *n_order; i++) {
+        int v = order[i], s;
+        for (int k = 0; v != c->input && k < c->gd->nodes[v].n_inputs; k++)
+            if (tf_source(c, v, k, &s) == OPC_OK)
+                c->readers[s]++;
+    }
+    return OPC_OK;
+}
+
+static int check_resolution(tf_ctx *c, const opc_convert_options *opt)
+{
+    int w = opt ? opt->net_width : 0, h = opt ? opt->net_height : 0;
+    if ((w && w != -1 && (w < 16 || w > 16384)) || (h && (h < 16 || h > 16384)))
+        return opc_fail(c->err, OPC_ERR_ARG,
+                        "%s: net resolution %dx%d out of range "
+                        "(width -1 or 16..16384, height 16..16384)",
+                        c->path, w, h);
+    if (w > 0 && h > 0) {
+        c->ref_w = w; /* the Placeholder's own size, if fixed, takes precedence */
+        c->ref_h = h;
+    }
+    return OPC_OK;
+}
+
 /* Builds the graph of path (the caller frees *out). */
 static int build(tf_ctx *c, const char *out_path, const opc_convert_options *opt, opc_graph **out)
 {
-    int n = c->gd->n_nodes, n_order = 0, rc;
+    int n = c->gd->n_nodes, n_order = 0, requested_output = -1, rc;
     int *order = malloc((size_t)n * sizeof *order);
     c->readers = calloc((size_t)n, sizeof *c->readers);
     c->val = calloc((size_t)n, sizeof *c->val);
     c->blob_readers = calloc((size_t)n + 1, sizeof *c->blob_readers);
     c->blob_layer = calloc((size_t)n + 1, sizeof *c->blob_layer);
-    if (!order || !c->readers || !c->val || !c->blob_readers || !c->blob_layer) {
-        rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
-        goto done;
-    }
     c->input = -1;
-    int net_w = opt ? opt->net_width : 0, net_h = opt ? opt->net_height : 0;
-    if ((net_w && net_w != -1 && (net_w < 16 || net_w > 16384)) ||
-        (net_h && (net_h < 16 || net_h > 16384))) {
-        rc = opc_fail(c->err, OPC_ERR_ARG,
-                      "%s: net resolution %dx%d out of range (width -1 or 16..16384, height 16..16384)",
-                      c->path, net_w, net_h);
-        goto done;
-    }
-    const char *out_name = opt ? opt->output_node : NULL, *in_name = opt ? opt->input_node : NULL;
-    if ((rc = out_name ? named_node(c, out_name, "--output", &c->output) : default_output(c, &c->output)) ||
-        (in_name && (rc = named_node(c, in_name, "--input", &c->input))))
-        goto done;
-    int requested_output = c->output;
-    if ((rc = skip_identity(c, requested_output, &c->output)) ||
-        (rc = order_nodes(c, order, &n_order)))
-        goto done;
-    if (c->input < 0 && (rc = find_input(c, order, n_order)))
-        goto done;
-    int fed = 0;
-    for (int i = 0; i < n_order; i++)
-        fed |= order[i] == c->input;
-    if (!fed) {
-        rc = opc_fail(c->err, OPC_ERR_ARG, "%s: input %s does not feed output %s", c->path,
-                      c->gd->nodes[c->input].name, c->gd->nodes[requested_output].name);
-        goto done;
-    }
-    for (int i = 0; i < n_order; i++) {
-        int v = order[i];
-        for (int k = 0; v != c->input && k < c->gd->nodes[v].n_inputs; k++) {
-            int s;
-            if (tf_source(c, v, k, &s) == OPC_OK)
-                c->readers[s]++;
-        }
-    }
-    if (!(c->g = opc_graph_new(c->gd->nodes[c->input].name, 3))) {
+    if (!order || !c->readers || !c->val || !c->blob_readers || !c->blob_layer)
         rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
-        goto done;
-    }
-    if (opt && opt->net_width > 0 && opt->net_height > 0) {
-        c->ref_w = opt->net_width;  /* the Placeholder's own size, if fixed, wins below */
-        c->ref_h = opt->net_height;
-    }
-    if ((rc = map_nodes(c, order, n_order)))
+    else if (!(rc = check_resolution(c, opt)) &&
+             !(rc = plan(c, opt, order, &n_order, &requested_output)) &&
+             !(c->g = opc_graph_new(c->gd->nodes[c->input].name, 3)))
+        rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
+    if (rc || (rc = map_nodes(c, order, n_order)))
         goto done;
     const tf_value *ov = &c->val[c->output];
     if (ov->kind != TF_V_BLOB || ov->blob == 0) {
@@ -450,6 +456,7 @@ static int build(tf_ctx *c, const char *out_path, const opc_convert_options *opt
                           "the output must be a tensor computed from the input");
         goto done;
     }
+    /* The output blob is called what was asked for, even through an Identity. */
     c->g->output_blob = ov->blob;
     char *oname = opc_graph_strdup(c->g, c->gd->nodes[requested_output].name);
     if (!oname) {

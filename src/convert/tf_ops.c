@@ -72,7 +72,8 @@ static int window_attr(tf_ctx *c, int node, const char *key, int def, int hw[2])
         return tf_node_fail(c, node, OPC_ERR_FORMAT, "attribute %s must hold 4 numbers", key);
     if (v[0] != 1 || v[3] != 1 || v[1] < 1 || v[1] > MAX_WINDOW || v[2] < 1 || v[2] > MAX_WINDOW)
         return tf_node_fail(c, node, OPC_ERR_UNSUPPORTED,
-                            "%s [%lld, %lld, %lld, %lld] (batch and channel must be 1, height and width 1..%d)",
+                            "%s [%lld, %lld, %lld, %lld] "
+                            "(batch and channel must be 1, height and width 1..%d)",
                             key, (long long)v[0], (long long)v[1], (long long)v[2], (long long)v[3],
                             MAX_WINDOW);
     hw[0] = (int)v[1];
@@ -319,8 +320,9 @@ static int map_batch_norm(tf_ctx *c, int node)
     for (int i = 0; i < channels; i++) {
         double s = p[0].f[i] / sqrt((double)p[3].f[i] + eps);
         if (!((double)p[3].f[i] + eps > 0) || !isfinite(s)) {
-            rc = tf_node_fail(c, node, OPC_ERR_FORMAT, "channel %d: variance %g + epsilon %g is not positive",
-                              i, p[3].f[i], eps);
+            rc = tf_node_fail(c, node, OPC_ERR_FORMAT,
+                              "channel %d: variance %g + epsilon %g is not positive", i,
+                              p[3].f[i], eps);
             goto done;
         }
         p[2].f[i] = (float)(p[1].f[i] - p[2].f[i] * s);
@@ -407,7 +409,8 @@ static int map_concat(tf_ctx *c, int node)
     tf_tensor_free(&axis);
     if (a != 3 && a != -1)
         return tf_node_fail(c, node, OPC_ERR_UNSUPPORTED,
-                            "concatenation along axis %lld (only the channel axis, 3 in NHWC, is supported)",
+                            "concatenation along axis %lld "
+                            "(only the channel axis, 3 in NHWC, is supported)",
                             (long long)a);
     return multi_input(c, node, OPC_OP_CONCAT, v2 ? 0 : 1, n->n_inputs - 1);
 }
@@ -442,7 +445,8 @@ static int resize_factor(tf_ctx *c, int node, int x, const tf_tensor *size, int 
     int oh = (int)size->i[0], ow = (int)size->i[1];
     if (!c->ref_w || !c->ref_h)
         return tf_node_fail(c, node, OPC_ERR_UNSUPPORTED,
-                            "fixed size %dx%d: give the input size the graph was made for with --net-resolution WxH",
+                            "fixed size %dx%d: give the input size the graph was made for "
+                            "with --net-resolution WxH",
                             ow, oh);
     opc_shape *shapes = calloc((size_t)c->g->n_blobs, sizeof *shapes);
     if (!shapes)

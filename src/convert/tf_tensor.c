@@ -159,7 +159,8 @@ int tf_tensor_decode(pb_reader msg, size_t max_count, tf_tensor *t, opc_error *e
     size_t elem;
     int field = value_field(t->dtype, &elem);
     if (!field)
-        return opc_fail(err, OPC_ERR_UNSUPPORTED, "constant of type %s (only float32, int32 and int64 are supported)",
+        return opc_fail(err, OPC_ERR_UNSUPPORTED,
+                        "constant of type %s (only float32, int32 and int64 are supported)",
                         tf_dtype_name(t->dtype));
     if (!have_shape || t->ndim < 0)
         return opc_fail(err, OPC_ERR_FORMAT, "constant without a known shape");
@@ -168,8 +169,9 @@ int tf_tensor_decode(pb_reader msg, size_t max_count, tf_tensor *t, opc_error *e
     t->count = 1;
     for (int i = 0; i < t->ndim; i++) {
         if (t->dims[i] < 0 || (t->dims[i] > 0 && t->count > max_count / (uint64_t)t->dims[i]))
-            return opc_fail(err, OPC_ERR_FORMAT, "constant shape %s is negative or over %zu elements",
-                            shape, max_count);
+            return opc_fail(err, OPC_ERR_FORMAT,
+                            "constant shape %s is negative or over %zu elements", shape,
+                            max_count);
         t->count *= (size_t)t->dims[i];
     }
     size_t n_values = 0;
