@@ -1,12 +1,188 @@
-/* PLACEHOLDER: replaced by the real implementation. */
+/* openpose-c convert FRAMEWORK ...: other frameworks' model files -> .opc. The options
+ * are shared by every framework; each framework only names its input files. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/commands.h"
+#include "openpose-c/convert.h"
+#include "openpose-c/model.h"
+
+static const char OPTIONS_HELP[] =
+    "options:\n"
+    "  -o, --output MODEL      the model file to write (required); written atomically\n"
+    "  --topology NAME         keypoint topology: coco (COCO-18), body25 (BODY_25), mpi (MPI-15)\n"
+    "                          or mpi4 (MPI-15 with the 4-stage network's defaults). Default:\n"
+    "                          from the output channels (57 coco, 78 body25, 44 mpi)\n"
+    "  --name NAME             model name stored in the file (default: MODEL's file name)\n"
+    "  --net-resolution WxH    default network input size stored in the model; W = -1 takes\n"
+    "                          the width from each image's aspect ratio (default -1x368)\n"
+    "  -h, --help              show this help\n";
+
+static const char CAFFE_HELP[] =
+    "usage: openpose-c convert caffe PROTOTXT CAFFEMODEL -o MODEL [OPTIONS]\n"
+    "\n"
+    "Converts a CMU OpenPose Caffe network (the .prototxt that defines it and the\n"
+    ".caffemodel that holds its weights) into an openpose-c model file. Supported layers:\n"
+    "Input, Convolution, ReLU, PReLU, Pooling (MAX), Concat, Eltwise (SUM), Split, Dropout,\n"
+    "BatchNorm and Scale; any other layer is refused by name. Every weight blob is checked\n"
+    "against the shape the prototxt implies. Preprocessing stored: BGR, pixel / 256 - 0.5.\n"
+    "\n";
+
+static const char CAFFE_EXAMPLES[] =
+    "\n"
+    "examples:\n"
+    "  openpose-c convert caffe pose/coco/pose_deploy_linevec.prototxt \\\n"
+    "      pose/coco/pose_iter_440000.caffemodel -o coco.opc\n"
+    "  openpose-c convert caffe pose/body_25/pose_deploy.prototxt \\\n"
+    "      pose/body_25/pose_iter_584000.caffemodel -o body25.opc --net-resolution 656x368\n"
+    "  openpose-c info coco.opc          # check what was written\n";
+
+typedef struct {
+    const char *name;
+    int n_inputs; /* positional input files */
+    void (*help)(FILE *f);
+    int (*convert)(char **inputs, const char *out, const opc_convert_options *opt, opc_error *err);
+} framework;
+
+static void caffe_help(FILE *f) { fprintf(f, "%s%s%s", CAFFE_HELP, OPTIONS_HELP, CAFFE_EXAMPLES); }
+
+static int caffe_convert(char **inputs, const char *out, const opc_convert_options *opt,
+                         opc_error *err)
+{
+    return opc_convert_caffe(inputs[0], inputs[1], out, opt, err);
+}
+
+/* One entry per source framework; a new converter (e.g. TensorFlow, "tf") is one more
+ * row here with its help and a call into the library. */
+static const framework FRAMEWORKS[] = {
+    {"caffe", 2, caffe_help, caffe_convert},
+};
+#define NUM_FRAMEWORKS (int)(sizeof FRAMEWORKS / sizeof FRAMEWORKS[0])
+
+static void general_help(FILE *f)
+{
+    fprintf(f, "usage: openpose-c convert FRAMEWORK INPUT... -o MODEL [OPTIONS]\n\n"
+               "Converts a pose network from another framework into an openpose-c model file\n"
+               "(.opc), which every other command reads. Frameworks:\n");
+    for (int i = 0; i < NUM_FRAMEWORKS; i++)
+        fprintf(f, "  %s\n", FRAMEWORKS[i].name);
+    fprintf(f, "\nopenpose-c convert FRAMEWORK --help shows the inputs each one takes.\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "openpose-c convert: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see openpose-c convert --help)\n");
+    return EXIT_USAGE;
+}
+
+/* "656x368", "-1x368" */
+static int parse_resolution(const char *s, int *w, int *h)
+{
+    char *end;
+    errno = 0;
+    long a = strtol(s, &end, 10);
+    if (end == s || (*end != 'x' && *end != 'X') || errno)
+        return 0;
+    const char *hs = end + 1;
+    long b = strtol(hs, &end, 10);
+    if (end == hs || *end || errno)
+        return 0;
+    if (b < 1 || b > 16384 || (a != -1 && (a < 1 || a > 16384)))
+        return 0;
+    *w = (int)a;
+    *h = (int)b;
+    return 1;
+}
+
+/* Prints a one-line summary of the written model (which also proves it opens). */
+static int report(const char *path)
+{
+    opc_error err;
+    opc_model *m = opc_model_open(path, &err);
+    if (!m) {
+        fprintf(stderr, "openpose-c convert: %s\n", err.msg);
+        return EXIT_FAIL;
+    }
+    const opc_preprocess *p = opc_model_preprocess(m);
+    int w = p->net_width > 0 ? p->net_width : p->net_height, h = p->net_height;
+    opc_model_stats st;
+    int rc = opc_model_stats_at(m, w, h, &st, &err);
+    if (rc == OPC_OK)
+        printf("%s: %s, topology %s, %d layers, %zu parameters, %.2f GMAC at %dx%d\n", path,
+               opc_model_name(m), opc_model_topology(m)->name, st.layers, st.params, st.macs * 1e-9,
+               w, h);
+    else
+        fprintf(stderr, "openpose-c convert: %s\n", err.msg);
+    opc_model_close(m);
+    return rc == OPC_OK ? EXIT_OK : EXIT_FAIL;
+}
 
 int cmd_convert(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "openpose-c: 'convert' is not implemented yet\n");
-    return EXIT_FAIL;
+    if (argc < 2)
+        return usage_error("which framework? e.g. openpose-c convert caffe PROTOTXT CAFFEMODEL "
+                           "-o MODEL%s",
+                           "");
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        general_help(stdout);
+        return EXIT_OK;
+    }
+    const framework *fw = NULL;
+    for (int i = 0; i < NUM_FRAMEWORKS; i++)
+        if (strcmp(argv[1], FRAMEWORKS[i].name) == 0)
+            fw = &FRAMEWORKS[i];
+    if (!fw)
+        return usage_error("unknown framework '%s'", argv[1]);
+
+    opc_convert_options opt = {0};
+    const char *out = NULL;
+    char *inputs[8];
+    int n_inputs = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        int has_value = i + 1 < argc;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fw->help(stdout);
+            return EXIT_OK;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (!has_value)
+                return usage_error("%s needs a file name", a);
+            out = argv[++i];
+        } else if (strcmp(a, "--topology") == 0) {
+            if (!has_value)
+                return usage_error("%s needs a name: coco, body25, mpi or mpi4", a);
+            opt.topology = argv[++i];
+            if (!opc_topology_builtin(opt.topology))
+                return usage_error("unknown topology '%s' (coco, body25, mpi, mpi4)", opt.topology);
+        } else if (strcmp(a, "--name") == 0) {
+            if (!has_value)
+                return usage_error("%s needs a value", a);
+            opt.name = argv[++i];
+        } else if (strcmp(a, "--net-resolution") == 0) {
+            if (!has_value || !parse_resolution(argv[i + 1], &opt.net_width, &opt.net_height))
+                return usage_error("--net-resolution needs WxH, e.g. 656x368 or -1x368%s", "");
+            i++;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else if (n_inputs < fw->n_inputs) {
+            inputs[n_inputs++] = argv[i];
+        } else {
+            return usage_error("unexpected argument '%s'", a);
+        }
+    }
+    if (n_inputs < fw->n_inputs)
+        return usage_error("%s needs more input files", fw->name);
+    if (!out)
+        return usage_error("no output file: give -o MODEL%s", "");
+
+    opc_error err;
+    if (fw->convert(inputs, out, &opt, &err) != OPC_OK) {
+        fprintf(stderr, "openpose-c convert: %s\n", err.msg);
+        return EXIT_FAIL;
+    }
+    return report(out);
 }
