@@ -30,6 +30,9 @@ typedef struct opc_net_options {
 opc_net *opc_net_create(const opc_model *m, const opc_net_options *opt, opc_error *err);
 void opc_net_free(opc_net *net);
 
+/* Channels of the input tensor the network takes (C of 1 x C x H x W). */
+int opc_net_input_channels(const opc_net *net);
+
 /* Runs the network on input (1 x C x H x W, preprocessed, NCHW). On success *output
  * points at the output blob (1 x channels x H/stride x W/stride), owned by the net and
  * valid until the next forward or opc_net_free. */
@@ -40,6 +43,11 @@ int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **ou
  * as the model file names it) into *out, which the caller frees with opc_tensor_free. */
 int opc_net_forward_blob(opc_net *net, const opc_tensor *input, const char *blob_name,
                          opc_tensor *out, opc_error *err);
+
+/* The same for n blobs in one forward: out[k] receives blob_names[k]. On failure every
+ * out[k] is left empty. */
+int opc_net_forward_blobs(opc_net *net, const opc_tensor *input, int n,
+                          const char *const *blob_names, opc_tensor *out, opc_error *err);
 
 /* Memory figures of the plan for a net_w x net_h input. */
 typedef struct opc_net_memory {

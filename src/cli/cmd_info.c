@@ -1,12 +1,186 @@
-/* PLACEHOLDER: replaced by the real implementation. */
+/* openpose-c info: what a model file holds and what running it costs at one input size. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/commands.h"
+#include "model/graph.h"
+#include "openpose-c/model.h"
+#include "openpose-c/net.h"
+
+/* Used when a model leaves both sides of its net resolution to the image. */
+#define FALLBACK_SIDE 368
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "usage: openpose-c info MODEL [--net-resolution WxH]\n"
+            "\n"
+            "Describes MODEL (an .opc file): its name and source, keypoint topology,\n"
+            "input preprocessing, layers by type, parameter count, and at one input size\n"
+            "the multiply-accumulates of a forward, the output shape and the activation\n"
+            "memory (after buffer reuse, and what one buffer per blob would take).\n"
+            "\n"
+            "options:\n"
+            "  --net-resolution WxH  network input size for the figures (default: the\n"
+            "                        model's default; a -1 side is taken equal to the other,\n"
+            "                        as for a square image)\n"
+            "\n"
+            "example:\n"
+            "  openpose-c info coco.opc --net-resolution 656x368\n");
+}
+
+static int usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "openpose-c info: %s%s%s (see openpose-c info --help)\n", msg,
+            arg ? ": " : "", arg ? arg : "");
+    return EXIT_USAGE;
+}
+
+/* "WxH" with W, H in 1..65536 or -1. */
+static int parse_resolution(const char *s, int *w, int *h)
+{
+    char *end;
+    long a = strtol(s, &end, 10);
+    if (end == s || *end != 'x')
+        return 0;
+    const char *p = end + 1;
+    long b = strtol(p, &end, 10);
+    if (end == p || *end)
+        return 0;
+    if ((a != -1 && (a < 1 || a > 65536)) || (b != -1 && (b < 1 || b > 65536)) ||
+        (a == -1 && b == -1))
+        return 0;
+    *w = (int)a;
+    *h = (int)b;
+    return 1;
+}
+
+static void resolve_square(int *w, int *h)
+{
+    if (*w < 1 && *h < 1)
+        *w = *h = FALLBACK_SIDE;
+    else if (*w < 1)
+        *w = *h;
+    else if (*h < 1)
+        *h = *w;
+}
+
+static void print_topology(const opc_topology *t)
+{
+    printf("topology:     %s: %d parts, %d limbs; output = %d heatmaps", t->name, t->num_parts,
+           t->num_pairs, t->heatmap_channels);
+    if (t->background >= 0)
+        printf(" (background %d)", t->background);
+    printf(" + %d PAF channels from %d\n", 2 * t->num_pairs, t->paf_offset);
+}
+
+static void print_preprocess(const opc_preprocess *p, int channels)
+{
+    printf("preprocess:   %.3s, input = pixel * %g + (%g, %g, %g), 1x%dxHxW", p->channel_order,
+           p->scale, p->offset[0], p->offset[1], p->offset[2], channels);
+    if (p->nhwc)
+        printf(" (forward reads NHWC .npy: 1xHxWx%d)", channels);
+    printf("\n              stride %d, default net resolution %dx%d\n", p->stride, p->net_width,
+           p->net_height);
+}
+
+static void print_layers(const opc_graph *g)
+{
+    int by_op[OPC_OP_COUNT] = {0}, by_act[OPC_ACT_PRELU + 1] = {0};
+    for (int i = 0; i < g->n_layers; i++) {
+        by_op[g->layers[i].op]++;
+        by_act[g->layers[i].act]++;
+    }
+    printf("layers:       %d:", g->n_layers);
+    for (int op = 0; op < OPC_OP_COUNT; op++)
+        if (by_op[op])
+            printf(" %s %d", opc_op_name((opc_op)op), by_op[op]);
+    printf("; fused activations:");
+    for (int a = OPC_ACT_RELU; a <= OPC_ACT_PRELU; a++)
+        if (by_act[a])
+            printf(" %s %d", opc_act_name((opc_act)a), by_act[a]);
+    printf("\n");
+}
+
+static double mib(size_t bytes) { return (double)bytes / (1 << 20); }
+
+/* 136.1 G, 271.5 M, 3.1 k: three significant-ish digits whatever the size. */
+static void print_count(double n)
+{
+    static const char *const UNITS[] = {"", " k", " M", " G", " T"};
+    int u = 0;
+    while (n >= 1000 && u < 4) {
+        n /= 1000;
+        u++;
+    }
+    printf(u ? "%.1f%s" : "%.0f%s", n, UNITS[u]);
+}
 
 int cmd_info(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "openpose-c: 'info' is not implemented yet\n");
+    const char *path = NULL, *res = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            help(stdout);
+            return EXIT_OK;
+        } else if (!strcmp(argv[i], "--net-resolution")) {
+            if (i + 1 >= argc)
+                return usage_error("missing value after", argv[i]);
+            res = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("unknown option", argv[i]);
+        } else if (!path) {
+            path = argv[i];
+        } else {
+            return usage_error("unexpected argument", argv[i]);
+        }
+    }
+    if (!path)
+        return usage_error("MODEL is required", NULL);
+    int w = 0, h = 0;
+    if (res && !parse_resolution(res, &w, &h))
+        return usage_error("--net-resolution must be WxH (sides 1..65536, or one -1), not", res);
+
+    opc_error err = {{0}};
+    opc_model *m = opc_model_open(path, &err);
+    opc_net *net = NULL;
+    if (!m)
+        goto fail;
+    const opc_graph *g = opc_model_graph(m);
+    const opc_preprocess *pp = opc_model_preprocess(m);
+    if (!res) {
+        w = pp->net_width;
+        h = pp->net_height;
+    }
+    resolve_square(&w, &h);
+    opc_model_stats st;
+    opc_net_memory mem;
+    opc_net_options one = {1, OPC_ENGINE_FAST};
+    if (opc_model_stats_at(m, w, h, &st, &err) != OPC_OK || !(net = opc_net_create(m, &one, &err)) ||
+        opc_net_memory_at(net, w, h, &mem, &err) != OPC_OK)
+        goto fail;
+
+    printf("model:        %s\n", opc_model_name(m) ? opc_model_name(m) : "?");
+    printf("source:       %s\n", opc_model_source(m) ? opc_model_source(m) : "?");
+    print_topology(opc_model_topology(m));
+    print_preprocess(pp, g->input_channels);
+    print_layers(g);
+    printf("parameters:   %zu (%.1f MiB of float32)\n", st.params, mib(st.params * sizeof(float)));
+    char size[32];
+    snprintf(size, sizeof size, "%dx%d:", w, h);
+    printf("at %-11sMACs ", size);
+    print_count(st.macs);
+    printf(", output %dx%dx%d\n", st.out_c, st.out_h, st.out_w);
+    printf("memory:       activations %.1f MiB after reuse (%.1f MiB one buffer per blob), "
+           "scratch %.1f MiB\n",
+           mib(mem.activation_bytes), mib(mem.naive_bytes), mib(mem.scratch_bytes));
+    opc_net_free(net);
+    opc_model_close(m);
+    return EXIT_OK;
+fail:
+    fprintf(stderr, "openpose-c info: %s\n", err.msg);
+    opc_net_free(net);
+    opc_model_close(m);
     return EXIT_FAIL;
 }

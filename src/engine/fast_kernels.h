@@ -1,0 +1,32 @@
+/* Kernels of the fast engine (multi-threaded, BLAS-backed), and what they share. */
+#ifndef OPC_ENGINE_FAST_KERNELS_H
+#define OPC_ENGINE_FAST_KERNELS_H
+
+#include "engine/kernel.h"
+
+int opc_depthwise_fits(const opc_layer *l, const opc_shape *in, const opc_shape *out);
+void opc_fast_conv_depthwise(const opc_kernel_args *a);
+
+int opc_conv1x1_fits(const opc_layer *l, const opc_shape *in, const opc_shape *out);
+void opc_fast_conv1x1(const opc_kernel_args *a);
+
+size_t opc_im2col_scratch(const opc_layer *l, const opc_shape *in, const opc_shape *out);
+void opc_fast_conv_im2col(const opc_kernel_args *a);
+
+void opc_fast_maxpool(const opc_kernel_args *a);
+void opc_fast_add(const opc_kernel_args *a);
+void opc_fast_act(const opc_kernel_args *a);
+void opc_fast_affine(const opc_kernel_args *a);
+void opc_fast_instance_norm(const opc_kernel_args *a);
+void opc_fast_resize_bilinear(const opc_kernel_args *a);
+
+/* For a window tap at offset kofs (= k * dilation) along one axis: the first output index
+ * whose input index out*stride - pad + kofs is >= lo. With lo = 0 it is the first tap
+ * inside the image, with lo = size the first one past it. */
+static inline int opc_first_out(int lo, int stride, int pad, int kofs)
+{
+    int num = lo + pad - kofs;
+    return num <= 0 ? 0 : (num + stride - 1) / stride;
+}
+
+#endif

@@ -1,0 +1,41 @@
+/* The kernel tables: for each engine, a list of kernels, each implementing one op for the
+ * layers it fits. The planner picks, per layer and input size, the FIRST entry of the
+ * engine's table whose op matches and whose fits() accepts the layer, so a faster special
+ * case (say a Winograd 3x3 conv) is added by putting its entry before the general one. */
+#ifndef OPC_ENGINE_KERNEL_H
+#define OPC_ENGINE_KERNEL_H
+
+#include <stddef.h>
+
+#include "engine/threadpool.h"
+#include "model/graph.h"
+#include "openpose-c/net.h"
+
+/* Everything one layer's kernel needs for one run. Blob data is NCHW, batch 1. */
+typedef struct opc_kernel_args {
+    const opc_layer *layer;
+    int n_inputs;
+    const float *in[OPC_MAX_INPUTS];
+    opc_shape in_shape[OPC_MAX_INPUTS];
+    float *out;             /* may contain some inputs in place (CONCAT, see memplan.h) */
+    opc_shape out_shape;
+    float *scratch;         /* scratch() floats, 64-byte aligned */
+    opc_pool *pool;
+} opc_kernel_args;
+
+typedef struct opc_kernel {
+    const char *name;
+    opc_op op;
+    /* Whether this kernel handles layer l at these shapes; NULL = every layer of op. */
+    int (*fits)(const opc_layer *l, const opc_shape *in, const opc_shape *out);
+    /* Scratch floats needed at these shapes; NULL = none. */
+    size_t (*scratch)(const opc_layer *l, const opc_shape *in, const opc_shape *out);
+    void (*run)(const opc_kernel_args *a);
+} opc_kernel;
+
+/* The kernel of engine e for layer l; in_shape is l's first input, out_shape its output.
+ * Never NULL for a valid layer: every table ends each op with a catch-all entry. */
+const opc_kernel *opc_kernel_select(opc_engine e, const opc_layer *l, const opc_shape *in,
+                                    const opc_shape *out);
+
+#endif

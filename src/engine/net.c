@@ -1,0 +1,221 @@
+/* opc_net: runs a model's graph. It keeps the plan for the last input size (re-planned
+ * when the size changes), the arena and scratch sized for it, and its own thread pool. */
+#include "openpose-c/net.h"
+
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "engine/plan.h"
+#include "model/graph.h"
+
+#define MAX_THREADS 256
+
+struct opc_net {
+    const opc_graph *g;
+    opc_engine engine;
+    int threads;
+    opc_pool *pool;
+    opc_plan plan;     /* plan.shapes == NULL: none yet */
+    float *arena;      /* plan.mem.arena_floats */
+    float *scratch;    /* plan.scratch_floats */
+    float **data;      /* [n_blobs] where each blob lives during a forward */
+    opc_tensor output; /* a view of the output blob */
+};
+
+opc_net *opc_net_create(const opc_model *m, const opc_net_options *opt, opc_error *err)
+{
+    opc_net_options o = opt ? *opt : (opc_net_options){0, OPC_ENGINE_FAST};
+    if (o.engine != OPC_ENGINE_FAST && o.engine != OPC_ENGINE_REFERENCE) {
+        opc_fail(err, OPC_ERR_ARG, "net: unknown engine %d", (int)o.engine);
+        return NULL;
+    }
+    if (o.threads < 0 || o.threads > MAX_THREADS) {
+        opc_fail(err, OPC_ERR_ARG, "net: %d threads (allowed 0..%d)", o.threads, MAX_THREADS);
+        return NULL;
+    }
+    if (o.threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        o.threads = n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+    }
+    opc_net *net = calloc(1, sizeof *net);
+    if (!net) {
+        opc_fail(err, OPC_ERR_NOMEM, "net: out of memory");
+        return NULL;
+    }
+    net->g = opc_model_graph(m);
+    net->engine = o.engine;
+    net->threads = o.threads;
+    net->data = calloc((size_t)net->g->n_blobs, sizeof *net->data);
+    /* The reference engine is single-threaded by design. */
+    net->pool = opc_pool_create(o.engine == OPC_ENGINE_FAST ? o.threads : 1, err);
+    if (!net->data || !net->pool) {
+        if (net->pool)
+            opc_fail(err, OPC_ERR_NOMEM, "net: out of memory");
+        opc_net_free(net);
+        return NULL;
+    }
+    return net;
+}
+
+static void drop_plan(opc_net *net)
+{
+    opc_plan_free(&net->plan);
+    free(net->arena);
+    free(net->scratch);
+    net->arena = net->scratch = NULL;
+}
+
+void opc_net_free(opc_net *net)
+{
+    if (!net)
+        return;
+    drop_plan(net);
+    opc_pool_free(net->pool);
+    free(net->data);
+    free(net);
+}
+
+int opc_net_input_channels(const opc_net *net) { return net->g->input_channels; }
+
+/* 64-byte-aligned floats (at least one cache line, so a zero size is no special case). */
+static float *alloc_floats(size_t n)
+{
+    size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
+    return aligned_alloc(64, bytes ? bytes : 64);
+}
+
+/* Makes the plan fit an h x w input. */
+static int ensure_plan(opc_net *net, int h, int w, opc_error *err)
+{
+    if (net->plan.shapes && net->plan.h == h && net->plan.w == w)
+        return OPC_OK;
+    drop_plan(net);
+    int rc = opc_plan_build(&net->plan, net->g, net->engine, h, w, err);
+    if (rc != OPC_OK)
+        return rc;
+    net->arena = alloc_floats(net->plan.mem.arena_floats);
+    net->scratch = alloc_floats(net->plan.scratch_floats);
+    if (!net->arena || !net->scratch) {
+        size_t mb = (net->plan.mem.arena_floats + net->plan.scratch_floats) * sizeof(float) >> 20;
+        drop_plan(net);
+        return opc_fail(err, OPC_ERR_NOMEM, "net: out of memory for a %dx%d input (%zu MiB)", w,
+                        h, mb);
+    }
+    for (int b = 1; b < net->g->n_blobs; b++)
+        net->data[b] = net->arena + net->plan.mem.offset[b];
+    return OPC_OK;
+}
+
+static int check_input(const opc_net *net, const opc_tensor *in, opc_error *err)
+{
+    if (!in || !in->data || in->n != 1 || in->c != net->g->input_channels || in->h < 1 ||
+        in->w < 1)
+        return opc_fail(err, OPC_ERR_ARG,
+                        "net input: expected 1x%dxHxW (NCHW), got %dx%dx%dx%d",
+                        net->g->input_channels, in ? in->n : 0, in ? in->c : 0, in ? in->h : 0,
+                        in ? in->w : 0);
+    return OPC_OK;
+}
+
+/* Runs every layer; each blob ids[k] is copied into out[k] as soon as it is written (later
+ * layers may reuse its memory). */
+static void run_layers(opc_net *net, int n, const int *ids, opc_tensor *out)
+{
+    const opc_graph *g = net->g;
+    const opc_plan *p = &net->plan;
+    if (net->engine == OPC_ENGINE_FAST)
+        openblas_set_num_threads(net->threads); /* process-wide: another net may have set it */
+    for (int i = -1; i < g->n_layers; i++) {
+        int written = 0; /* the input, "written" by the caller before layer 0 */
+        if (i >= 0) {
+            const opc_layer *l = &g->layers[i];
+            opc_kernel_args a = {.layer = l, .n_inputs = l->n_inputs,
+                                 .out = net->data[l->output],
+                                 .out_shape = p->shapes[l->output], .scratch = net->scratch,
+                                 .pool = net->pool};
+            for (int k = 0; k < l->n_inputs; k++) {
+                a.in[k] = net->data[l->inputs[k]];
+                a.in_shape[k] = p->shapes[l->inputs[k]];
+            }
+            p->kernels[i]->run(&a);
+            written = l->output;
+        }
+        for (int k = 0; k < n; k++)
+            if (ids[k] == written)
+                memcpy(out[k].data, net->data[written], opc_tensor_count(&out[k]) * sizeof(float));
+    }
+}
+
+static int prepare(opc_net *net, const opc_tensor *input, opc_error *err)
+{
+    int rc = check_input(net, input, err);
+    if (rc == OPC_OK)
+        rc = ensure_plan(net, input->h, input->w, err);
+    if (rc == OPC_OK)
+        net->data[0] = input->data; /* read in place, never written */
+    return rc;
+}
+
+int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **output,
+                    opc_error *err)
+{
+    int rc = prepare(net, input, err);
+    if (rc != OPC_OK)
+        return rc;
+    run_layers(net, 0, NULL, NULL);
+    int b = net->g->output_blob;
+    const opc_shape *s = &net->plan.shapes[b];
+    net->output = (opc_tensor){1, s->c, s->h, s->w, net->data[b]};
+    *output = &net->output;
+    return OPC_OK;
+}
+
+int opc_net_forward_blobs(opc_net *net, const opc_tensor *input, int n,
+                          const char *const *blob_names, opc_tensor *out, opc_error *err)
+{
+    for (int k = 0; k < n; k++)
+        memset(&out[k], 0, sizeof out[k]);
+    int *ids = malloc((n > 0 ? (size_t)n : 1) * sizeof *ids);
+    if (!ids)
+        return opc_fail(err, OPC_ERR_NOMEM, "net: out of memory");
+    int rc = OPC_OK;
+    for (int k = 0; k < n && rc == OPC_OK; k++)
+        if ((ids[k] = opc_graph_find_blob(net->g, blob_names[k])) < 0)
+            rc = opc_fail(err, OPC_ERR_ARG, "blob %s: not in model %s", blob_names[k],
+                          net->g->name ? net->g->name : "?");
+    if (rc == OPC_OK)
+        rc = prepare(net, input, err);
+    for (int k = 0; k < n && rc == OPC_OK; k++) {
+        const opc_shape *s = &net->plan.shapes[ids[k]];
+        rc = opc_tensor_alloc(&out[k], 1, s->c, s->h, s->w, err);
+    }
+    if (rc == OPC_OK)
+        run_layers(net, n, ids, out);
+    else
+        for (int k = 0; k < n; k++)
+            opc_tensor_free(&out[k]);
+    free(ids);
+    return rc;
+}
+
+int opc_net_forward_blob(opc_net *net, const opc_tensor *input, const char *blob_name,
+                         opc_tensor *out, opc_error *err)
+{
+    return opc_net_forward_blobs(net, input, 1, &blob_name, out, err);
+}
+
+int opc_net_memory_at(opc_net *net, int net_w, int net_h, opc_net_memory *mem, opc_error *err)
+{
+    opc_plan p;
+    int rc = opc_plan_build(&p, net->g, net->engine, net_h, net_w, err);
+    if (rc != OPC_OK)
+        return rc;
+    mem->activation_bytes = p.mem.arena_floats * sizeof(float);
+    mem->naive_bytes = p.mem.naive_floats * sizeof(float);
+    mem->scratch_bytes = p.scratch_floats * sizeof(float);
+    opc_plan_free(&p);
+    return OPC_OK;
+}

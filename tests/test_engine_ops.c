@@ -1,0 +1,217 @@
+/* Fast engine vs reference engine on small graphs covering every op, activation and the
+ * awkward geometries (kernels 1/3/7, strides 1/2, asymmetric and TF SAME padding at odd and
+ * even sizes, dilation, groups, depthwise, Caffe ceil-mode pooling, concat in place and
+ * copied, resize by size_ref and factor). Every blob of every graph is compared.
+ *
+ * Tolerances: the reference sums convolutions in double, the fast engine in float32
+ * (GEMM or direct), so a conv output differs by float32 rounding of a K-term dot product,
+ * about sqrt(K) * 2^-24 relative for random signs: under 2e-6 for K <= 576 here, and it
+ * passes through at most one more conv (the head). So rel L2 <= 1e-5 and max |diff| <= 1e-4
+ * (values are O(1)) leave margin while any indexing bug (a wrong tap, pad or channel)
+ * gives errors of order 1e-1 and above. Ops that do the same float arithmetic in both
+ * engines (pooling, concat, activations, affine, add, instance norm, resize) on inputs that
+ * are themselves exact must agree bit for bit. */
+#include "engine_graphs.h"
+
+#define CONV_REL 1e-5
+#define CONV_ABS 1e-4
+
+static const char *dir;
+
+/* Compares every blob (except the input) of graph g between the engines; blobs named
+ * "x_..." must be identical. Fast runs with `threads` threads. */
+static void compare_engines(const char *name, const opc_graph *g, int w, int h, int threads)
+{
+    opc_model *m = tg_open(g, dir, name);
+    opc_net *ref = tg_net(m, OPC_ENGINE_REFERENCE, 1), *fast = tg_net(m, OPC_ENGINE_FAST, threads);
+    opc_tensor in;
+    tg_input(&in, g->input_channels, h, w, 12345u + (unsigned)w * 7u + (unsigned)h);
+    int n = g->n_blobs - 1;
+    const char *const *names = (const char *const *)g->blob_names + 1;
+    opc_tensor *r = calloc((size_t)n, sizeof *r), *f = calloc((size_t)n, sizeof *f);
+    opc_error err;
+    int rc1 = opc_net_forward_blobs(ref, &in, n, names, r, &err);
+    CHECK(rc1 == OPC_OK, "%s: reference: %s", name, err.msg);
+    int rc2 = opc_net_forward_blobs(fast, &in, n, names, f, &err);
+    CHECK(rc2 == OPC_OK, "%s: fast: %s", name, err.msg);
+    for (int b = 0; b < n && rc1 == OPC_OK && rc2 == OPC_OK; b++) {
+        CHECK(r[b].c == f[b].c && r[b].h == f[b].h && r[b].w == f[b].w, "%s/%s: shapes differ",
+              name, names[b]);
+        opc_diff d = opc_compare(f[b].data, r[b].data, opc_tensor_count(&r[b]));
+        if (strncmp(names[b], "x_", 2) == 0)
+            CHECK(d.max_abs == 0 && d.nonfinite == 0, "%s/%s: not exact: max %g", name,
+                  names[b], d.max_abs);
+        else
+            CHECK(d.rel_l2 <= CONV_REL && d.max_abs <= CONV_ABS && d.nonfinite == 0,
+                  "%s/%s: rel %g max %g nonfinite %zu", name, names[b], d.rel_l2, d.max_abs,
+                  d.nonfinite);
+    }
+    for (int b = 0; b < n; b++) {
+        opc_tensor_free(&r[b]);
+        opc_tensor_free(&f[b]);
+    }
+    free(r);
+    free(f);
+    opc_tensor_free(&in);
+    opc_net_free(ref);
+    opc_net_free(fast);
+    opc_model_close(m);
+}
+
+typedef struct {
+    const char *name;
+    int c, h, w;
+    tg_conv_spec s;
+} conv_case;
+
+static const conv_case CONVS[] = {
+    {"1x1", 5, 9, 11, {.cout = 7, .kh = 1, .kw = 1, .act = OPC_ACT_RELU}},
+    {"1x1_stride2", 5, 9, 11, {.cout = 7, .kh = 1, .kw = 1, .sh = 2, .sw = 2}},
+    {"1x1_pad", 5, 6, 7, {.cout = 3, .kh = 1, .kw = 1, .pad = {1, 1, 1, 1}}},
+    {"1x1_groups", 6, 5, 7, {.cout = 9, .kh = 1, .kw = 1, .group = 3, .act = OPC_ACT_RELU6}},
+    {"3x3_prelu", 6, 10, 12, {.cout = 8, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_PRELU}},
+    {"3x3_prelu_shared", 4, 7, 5, {.cout = 8, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_PRELU, .shared_slope = 1}},
+    {"3x3_stride2_odd", 4, 13, 11, {.cout = 6, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
+    {"3x3_nopad", 3, 8, 9, {.cout = 5, .kh = 3, .kw = 3}},
+    {"3x3_asym_pad", 3, 8, 9, {.cout = 5, .kh = 3, .kw = 3, .pad = {0, 1, 2, 0}}},
+    {"3x3_asym_pad_stride2", 3, 9, 8, {.cout = 5, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad = {1, 0, 0, 2}}},
+    {"3x3_same_s2_even", 4, 16, 12, {.cout = 6, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad_same = 1}},
+    {"3x3_same_s2_odd", 4, 15, 13, {.cout = 6, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad_same = 1}},
+    {"3x3_same_s1", 4, 7, 10, {.cout = 6, .kh = 3, .kw = 3, .pad_same = 1, .act = OPC_ACT_RELU6}},
+    {"1x1_same_s2", 4, 7, 10, {.cout = 6, .kh = 1, .kw = 1, .sh = 2, .sw = 2, .pad_same = 1}},
+    {"3x3_dilation2", 4, 11, 12, {.cout = 5, .kh = 3, .kw = 3, .dh = 2, .dw = 2, .pad = {2, 2, 2, 2}}},
+    {"3x3_dilation_mixed", 4, 11, 12, {.cout = 5, .kh = 3, .kw = 3, .dh = 1, .dw = 3, .pad = {1, 3, 1, 3}}},
+    {"3x3_groups2", 6, 9, 8, {.cout = 4, .kh = 3, .kw = 3, .group = 2, .pad = {1, 1, 1, 1}}},
+    {"5x5_stride2_same_odd", 3, 17, 15, {.cout = 4, .kh = 5, .kw = 5, .sh = 2, .sw = 2, .pad_same = 1}},
+    {"7x7", 5, 12, 14, {.cout = 6, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
+    {"7x7_small_input", 3, 4, 5, {.cout = 4, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}}},
+    {"1x7", 4, 9, 12, {.cout = 5, .kh = 1, .kw = 7, .pad = {0, 3, 0, 3}}},
+    {"7x1_stride_2x1", 4, 12, 9, {.cout = 5, .kh = 7, .kw = 1, .sh = 2, .sw = 1, .pad = {3, 0, 3, 0}}},
+    {"no_bias", 4, 6, 6, {.cout = 5, .kh = 3, .kw = 3, .no_bias = 1}},
+    {"dw_3x3_same", 6, 10, 9, {.cout = 6, .kh = 3, .kw = 3, .group = 6, .pad_same = 1, .act = OPC_ACT_RELU6}},
+    {"dw_3x3_s2_same_even", 5, 12, 16, {.cout = 5, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 5, .pad_same = 1, .act = OPC_ACT_RELU}},
+    {"dw_3x3_s2_same_odd", 5, 13, 11, {.cout = 5, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 5, .pad_same = 1}},
+    {"dw_1x1", 7, 5, 6, {.cout = 7, .kh = 1, .kw = 1, .group = 7}},
+    {"dw_dilated_asym_prelu", 4, 11, 10, {.cout = 4, .kh = 3, .kw = 3, .dh = 2, .dw = 2, .group = 4, .pad = {2, 1, 0, 3}, .act = OPC_ACT_PRELU, .shared_slope = 1}},
+    {"dw_5x5_stride2", 3, 14, 13, {.cout = 3, .kh = 5, .kw = 5, .sh = 2, .sw = 2, .group = 3, .pad = {2, 2, 2, 2}}},
+    {"dw_multiplier2", 4, 8, 9, {.cout = 8, .kh = 3, .kw = 3, .group = 4, .pad = {1, 1, 1, 1}}},
+    /* K = 64 * 9 = 576 rows by 96 * 128 columns is more than one im2col band: the GEMM
+     * runs on several bands, the last one shorter. */
+    {"3x3_several_bands", 64, 96, 128, {.cout = 4, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
+};
+
+typedef struct {
+    const char *name;
+    int c, h, w, k, stride;
+    int pad[4];
+    int pad_same, ceil_mode;
+} pool_case;
+
+static const pool_case POOLS[] = {
+    {"pool2_ceil_odd", 3, 13, 11, 2, 2, {0}, 0, 1},
+    {"pool2_floor_odd", 3, 13, 11, 2, 2, {0}, 0, 0},
+    {"pool2_ceil_even", 3, 12, 10, 2, 2, {0}, 0, 1},
+    {"pool3_s2_pad1_ceil_7", 2, 7, 7, 3, 2, {1, 1, 1, 1}, 0, 1},
+    {"pool3_s2_pad1_ceil_8", 2, 8, 8, 3, 2, {1, 1, 1, 1}, 0, 1},
+    {"pool3_s1_pad1", 2, 6, 9, 3, 1, {1, 1, 1, 1}, 0, 0},
+    {"pool3_s2_same_even", 2, 8, 10, 3, 2, {0}, 1, 0},
+    {"pool3_s2_same_odd", 2, 9, 11, 3, 2, {0}, 1, 0},
+    {"pool3_s3_ceil_asym", 2, 10, 11, 3, 3, {0, 1, 2, 0}, 0, 1},
+};
+
+static void conv_cases(void)
+{
+    for (size_t i = 0; i < sizeof CONVS / sizeof CONVS[0]; i++) {
+        const conv_case *c = &CONVS[i];
+        unsigned seed = 1000u + (unsigned)i;
+        opc_graph *g = tg_new(c->c);
+        int b = tg_conv(g, "conv", 0, c->c, c->s, &seed);
+        tg_head(g, b, c->s.cout, &seed);
+        compare_engines(c->name, g, c->w, c->h, 2);
+        opc_graph_free(g);
+    }
+}
+
+static void pool_cases(void)
+{
+    for (size_t i = 0; i < sizeof POOLS / sizeof POOLS[0]; i++) {
+        const pool_case *p = &POOLS[i];
+        unsigned seed = 2000u + (unsigned)i;
+        opc_graph *g = tg_new(p->c);
+        int b = tg_pool(g, "x_pool", 0, p->k, p->stride, p->pad, p->pad_same, p->ceil_mode);
+        tg_head(g, b, p->c, &seed);
+        compare_engines(p->name, g, p->w, p->h, 2);
+        opc_graph_free(g);
+    }
+}
+
+/* Elementwise and channelwise ops, every activation, on the input itself (exact) and on
+ * conv outputs (so the inputs are not just one layer from the data). */
+static void eltwise_cases(void)
+{
+    static const opc_act ACTS[] = {OPC_ACT_NONE, OPC_ACT_RELU, OPC_ACT_RELU6, OPC_ACT_PRELU};
+    static const char *const NAMES[] = {"none", "relu", "relu6", "prelu"};
+    for (int a = 0; a < 4; a++) {
+        unsigned seed = 3000u + (unsigned)a;
+        int c = 6, h = 7, w = 9;
+        opc_graph *g = tg_new(c);
+        /* Inputs scaled up so that relu6 clips some values at 6. */
+        opc_layer *scale = tg_layer(g, OPC_OP_AFFINE, "x_scale", 1, (int[]){0});
+        opc_error err;
+        float *sw = opc_graph_new_weight(g, &scale->weight, 1, &c, &err);
+        for (int i = 0; i < c; i++)
+            sw[i] = 8.0f;
+        int x = scale->output;
+        int r = ACTS[a] == OPC_ACT_NONE ? tg_act(g, "x_act", x, OPC_ACT_RELU, c, &seed)
+                                        : tg_act(g, "x_act", x, ACTS[a], c, &seed);
+        int s = tg_add(g, "x_add", 2, (int[]){x, r}, ACTS[a], c, &seed);
+        int s3 = tg_add(g, "x_add3", 3, (int[]){x, r, s}, ACTS[a], c, &seed);
+        int f = tg_channelwise(g, OPC_OP_AFFINE, "x_affine", s3, c, ACTS[a], &seed);
+        int n = tg_channelwise(g, OPC_OP_INSTANCE_NORM, "x_norm", f, c, ACTS[a], &seed);
+        int v = tg_conv(g, "conv", n, c, (tg_conv_spec){.cout = c, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}}, &seed);
+        int n2 = tg_channelwise(g, OPC_OP_INSTANCE_NORM, "norm_of_conv", v, c, ACTS[a], &seed);
+        int s2 = tg_add(g, "add_of_conv", 2, (int[]){v, n2}, ACTS[a], c, &seed);
+        tg_head(g, s2, c, &seed);
+        char name[64];
+        snprintf(name, sizeof name, "eltwise_%s", NAMES[a]);
+        compare_engines(name, g, w, h, 3);
+        opc_graph_free(g);
+    }
+}
+
+/* Resize by a factor and to another blob's size (up and down, non-integer ratios), and
+ * concats whose inputs are placed in place (written only for the concat) or copied (the
+ * graph input, a blob read again later, a blob listed twice). */
+static void resize_concat_cases(void)
+{
+    unsigned seed = 4000u;
+    int c = 4, h = 13, w = 11;
+    opc_graph *g = tg_new(c);
+    int up2 = tg_resize(g, "x_up2", 0, -1, 2);
+    int p = tg_pool(g, "x_pool", 0, 3, 2, (int[]){1, 1, 1, 1}, 0, 1); /* 7 x 6 */
+    int back = tg_resize(g, "x_back", p, 0, 0);                        /* 7x6 -> 13x11 */
+    int down = tg_resize(g, "x_down", up2, p, 0);                      /* 26x22 -> 7x6 */
+    int a = tg_conv(g, "conv_a", 0, c, (tg_conv_spec){.cout = 3, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}}, &seed);
+    int b = tg_conv(g, "conv_b", 0, c, (tg_conv_spec){.cout = 5, .kh = 1, .kw = 1}, &seed);
+    int cat = tg_concat(g, "cat", 4, (int[]){a, 0, b, back});           /* a, b in place */
+    int d = tg_conv(g, "conv_d", cat, 16, (tg_conv_spec){.cout = 6, .kh = 1, .kw = 1}, &seed);
+    int cat2 = tg_concat(g, "cat2", 3, (int[]){d, cat, d});             /* d twice: copied */
+    int e = tg_conv(g, "conv_e", p, c, (tg_conv_spec){.cout = 2, .kh = 1, .kw = 1}, &seed);
+    int cat3 = tg_concat(g, "cat3", 3, (int[]){e, down, p});
+    int up = tg_resize(g, "up_cat3", cat3, 0, 0);
+    int f = tg_conv(g, "conv_f", cat2, 28, (tg_conv_spec){.cout = 4, .kh = 1, .kw = 1}, &seed);
+    int cat4 = tg_concat(g, "cat4", 3, (int[]){f, up, b});              /* b read again: copy */
+    tg_head(g, cat4, 4 + 10 + 5, &seed);
+    compare_engines("resize_concat", g, w, h, 2);
+    opc_graph_free(g);
+}
+
+int main(void)
+{
+    dir = opc_test_tmpdir("engine_ops");
+    conv_cases();
+    pool_cases();
+    eltwise_cases();
+    resize_concat_cases();
+    return opc_test_result();
+}
