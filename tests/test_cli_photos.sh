@@ -30,6 +30,11 @@ png=$TMP/pics/p2_rendered.png
 [ "$(od -An -tu1 -j16 -N8 "$png" | tr -s ' ')" = " 0 0 1 244 0 0 1 166" ] ||
     fail "p2 picture is not 500x422: $(od -An -tu1 -j16 -N8 "$png")"
 
+# One image rendered to a named JPEG file.
+run 0 --model "$MODEL" "$SHARED/images/tf-pose/p2.jpg" -o "$TMP/p2.json" --render "$TMP/p2.jpg"
+[ "$(head -c 3 "$TMP/p2.jpg" | od -An -tx1 | tr -d ' ')" = ffd8ff ] || fail "p2.jpg render is not a JPEG"
+[ "$(people "$TMP/p2.json")" = 2 ] || fail "p2.json: $(people "$TMP/p2.json") people"
+
 # All 20 OpenPose example photos: every one processed, people found on nearly all (all
 # show people; measured: 18, the misses being the small far-away players of 357 and 360).
 run 0 --model "$MODEL" "$SHARED/images/openpose-media" -o "$TMP/media"
