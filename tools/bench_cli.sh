@@ -32,10 +32,10 @@ rate() {  # ARGS...: images/s over the example photos (best of 2 runs)
     printf '%.1f' "$best"
 }
 
-printf '%-40s %7s %9s\n' "options" "AP" "images/s"
+printf '%-48s %7s %9s\n' "options" "AP" "images/s"
 while read -r opts; do
     # shellcheck disable=SC2086
-    printf '%-40s %7.4f %9s\n' "${opts:-(defaults)}" "$(ap $opts)" "$(rate $opts)"
+    printf '%-48s %7.4f %9s\n' "${opts:-(defaults)}" "$(ap $opts)" "$(rate $opts)"
 done <<'EOF'
 
 --assembly sequential
