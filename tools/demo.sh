@@ -38,7 +38,13 @@ elif [ ! -s "$photo" ] || [ "$(md5sum <"$photo" | cut -d' ' -f1)" != "$PHOTO_MD5
         install -m 644 "$shared" "$photo"
     else
         echo "== downloading an example photo"
-        curl -fsSL --retry 2 -o "$photo" "$PHOTO_URL"
+        curl -fsSL --retry 2 -o "$photo.part" "$PHOTO_URL"
+        if [ "$(md5sum <"$photo.part" | cut -d' ' -f1)" != "$PHOTO_MD5" ]; then
+            rm -f "$photo.part"
+            echo "demo.sh: the downloaded photo is not the expected file; pass one: tools/demo.sh PHOTO" >&2
+            exit 1
+        fi
+        mv "$photo.part" "$photo"
     fi
 fi
 
