@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert/convert_common.h"
 #include "convert/tf_map.h"
 #include "core/error.h"
 
@@ -311,39 +312,6 @@ static int map_nodes(tf_ctx *c, const int *order, int n_order)
 
 /* ---- model-level settings ---- */
 
-static const char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
-
-/* The topology named, or the built-in one whose channel count matches the output. */
-static int pick_topology(tf_ctx *c, const char *name, int channels)
-{
-    const opc_topology *t = NULL;
-    const char *out = c->g->blob_names[c->g->output_blob];
-    if (name) {
-        if (!(t = opc_topology_builtin(name)))
-            return opc_fail(c->err, OPC_ERR_ARG,
-                            "unknown topology '%.40s' (coco, body25, mpi, mpi4)", name);
-        if (t->total_channels != channels)
-            return opc_fail(c->err, OPC_ERR_FORMAT,
-                            "%s: output %s has %d channels but topology %s needs %d", c->path,
-                            out, channels, t->name, t->total_channels);
-    } else {
-        for (const char *const *n = opc_topology_names(); *n && !t; n++)
-            if (opc_topology_builtin(*n)->total_channels == channels)
-                t = opc_topology_builtin(*n);
-        if (!t)
-            return opc_fail(c->err, OPC_ERR_FORMAT,
-                            "%s: cannot tell the topology from the %d channels of output %s "
-                            "(COCO has 57, BODY_25 78, MPI 44): give one with --topology",
-                            c->path, channels, out);
-    }
-    c->g->topology = *t;
-    return OPC_OK;
-}
-
 /* Topology, preprocessing (tf-pose's: raw BGR 0..255, NHWC), the output stride from the
  * shapes at the size the graph was built for (else the default net resolution), and the
  * names: the model's is given, else the output file's name without its extension. */
@@ -363,7 +331,8 @@ static int finish(tf_ctx *c, const char *out_path, const opc_convert_options *op
     free(shapes);
     if (rc)
         return opc_fail(c->err, rc, "%s: at %dx%d: %s", c->path, w, h, why.msg);
-    if ((rc = pick_topology(c, opt ? opt->topology : NULL, out.c)))
+    if ((rc = opc_convert_pick_topology(g, opt ? opt->topology : NULL, out.c, c->path,
+                                        g->blob_names[g->output_blob], c->err)))
         return rc;
     int stride = (h + out.h / 2) / out.h;
     if ((w + out.w / 2) / out.w != stride)
@@ -371,21 +340,8 @@ static int finish(tf_ctx *c, const char *out_path, const opc_convert_options *op
                         "%s: output %dx%d of a %dx%d input has no single stride", c->path,
                         out.w, out.h, w, h);
     g->preprocess = (opc_preprocess){"BGR", 1.0f, {0, 0, 0}, 1, stride, net_w, net_h};
-    char name[256], source[300];
-    if (opt && opt->name) {
-        snprintf(name, sizeof name, "%s", opt->name);
-    } else {
-        snprintf(name, sizeof name, "%s", base_name(out_path));
-        char *dot = strrchr(name, '.');
-        if (dot && dot != name)
-            *dot = 0;
-    }
-    snprintf(source, sizeof source, "tensorflow: %s", base_name(c->path));
-    g->name = opc_graph_strdup(g, name);
-    g->source = opc_graph_strdup(g, source);
-    if (!g->name || !g->source)
-        return opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
-    return OPC_OK;
+    return opc_convert_set_names(g, "tensorflow", c->path, out_path, opt ? opt->name : NULL,
+                                 c->err);
 }
 
 /* Picks the output (resolving an Identity) and the input, orders the nodes between them

@@ -513,9 +513,9 @@ static int read_preprocess(reader *r, const cJSON *o, opc_preprocess *p)
     const char *order = get_string(r, o, "channel_order", 1);
     if (!order)
         return OPC_ERR_FORMAT;
-    if (strcmp(order, "BGR") != 0 && strcmp(order, "RGB") != 0)
-        return bad(r, "channel order \"%s\" is not BGR or RGB", order);
-    strcpy(p->channel_order, order);
+    if (strlen(order) != 3)
+        return bad(r, "channel order \"%.20s\" is not BGR or RGB", order);
+    memcpy(p->channel_order, order, 4);
     int rc, res[2];
     const cJSON *off = cJSON_GetObjectItemCaseSensitive(o, "offset");
     if (!cJSON_IsArray(off) || cJSON_GetArraySize(off) != 3)
@@ -531,8 +531,6 @@ static int read_preprocess(reader *r, const cJSON *o, opc_preprocess *p)
         (rc = get_int(r, o, "stride", 8, 1, 64, &p->stride)) ||
         (rc = get_ints(r, o, "net_resolution", 2, -1, 16384, res, NULL)))
         return rc;
-    if (res[1] < 16 || res[0] == 0 || (res[0] > 0 && res[0] < 16))
-        return bad(r, "preprocess field \"%s\" is out of range", "net_resolution");
     p->net_width = res[0];
     p->net_height = res[1];
     return OPC_OK;
