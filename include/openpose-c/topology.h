@@ -37,6 +37,13 @@ typedef struct opc_topology {
     float inter_min_above;
     int min_parts;
     float min_score;
+    /* The same under OpenPose's maximize_positives flag (lower thresholds; MPI keeps its NMS
+     * and inter thresholds). */
+    float maxpos_nms_threshold;
+    float maxpos_inter_threshold;
+    float maxpos_inter_min_above;
+    int maxpos_min_parts;
+    float maxpos_min_score;
 
     /* Rendering (OpenPose's poseParametersRender.hpp): limbs drawn and part colours (RGB). */
     int num_render_pairs;

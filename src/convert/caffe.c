@@ -9,6 +9,7 @@
 
 #include "convert/caffe_model.h"
 #include "convert/caffe_net.h"
+#include "convert/convert_common.h"
 #include "core/error.h"
 #include "model/graph.h"
 #include "openpose-c/convert.h"
@@ -16,12 +17,6 @@
 /* CMU OpenPose's input: BGR, pixel / 256 - 0.5, maps at 1/8, default -1x368. */
 static const opc_preprocess OPENPOSE_PREPROCESS = {"BGR", 1.0f / 256, {-0.5f, -0.5f, -0.5f}, 0, 8,
                                                    -1,    368};
-
-/* Topologies told apart by the network's output width (heatmaps + PAFs). */
-static const struct {
-    int channels;
-    const char *topology;
-} INFER_TOPOLOGY[] = {{57, "coco"}, {78, "body25"}, {44, "mpi"}};
 
 static const char *const ROLE_NAMES[] = {
     "weights",
@@ -41,12 +36,6 @@ typedef struct {
     const char *caffemodel;
     opc_error *err;
 } converter;
-
-static const char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
 
 /* Equal up to leading 1s: old Caffe padded every blob to 4-D (a bias [N] as 1x1x1xN) and
  * a shared PReLU slope is stored as a scalar. */
@@ -77,7 +66,7 @@ static float *take_weight(converter *cv, const caffe_layer *cl, const caffe_mode
         caffe_shape_str(w->shape, w->ndim, want, sizeof want);
         opc_fail(cv->err, OPC_ERR_FORMAT,
                  "%s: layer '%.80s' (%s, %s:%d): %s have shape %s, the prototxt needs %s",
-                 cv->caffemodel, cl->name, cl->type, base_name(cv->net.path), cl->line,
+                 cv->caffemodel, cl->name, cl->type, opc_base_name(cv->net.path), cl->line,
                  ROLE_NAMES[w->role], have, want);
         return NULL;
     }
@@ -122,7 +111,7 @@ static int attach_weights(converter *cv, int li)
     int have = ml ? ml->n_blobs : 0;
     if (have == 0 && cl->n_weights > 0)
         return opc_fail(cv->err, OPC_ERR_FORMAT, "%s: no weights for layer '%.80s' (%s, %s:%d)",
-                        cv->caffemodel, cl->name, cl->type, base_name(cv->net.path), cl->line);
+                        cv->caffemodel, cl->name, cl->type, opc_base_name(cv->net.path), cl->line);
     if (have != cl->n_weights) {
         char need[160] = "none";
         for (int k = 0, len = 0; k < cl->n_weights; k++)
@@ -131,7 +120,7 @@ static int attach_weights(converter *cv, int li)
         return opc_fail(cv->err, OPC_ERR_FORMAT,
                         "%s: layer '%.80s' (%s, %s:%d) has %d weight blob%s, the prototxt "
                         "needs %d (%s)",
-                        cv->caffemodel, cl->name, cl->type, base_name(cv->net.path), cl->line, have,
+                        cv->caffemodel, cl->name, cl->type, opc_base_name(cv->net.path), cl->line, have,
                         have == 1 ? "" : "s", cl->n_weights, need);
     }
     if (!n)
@@ -258,53 +247,6 @@ static int emit(converter *cv)
     return rc;
 }
 
-static int pick_topology(converter *cv, const opc_convert_options *opt)
-{
-    const caffe_net *net = &cv->net;
-    const char *name = opt ? opt->topology : NULL;
-    int channels = net->blobs[net->output].channels;
-    if (!name) {
-        for (size_t i = 0; i < sizeof INFER_TOPOLOGY / sizeof INFER_TOPOLOGY[0]; i++)
-            if (INFER_TOPOLOGY[i].channels == channels)
-                name = INFER_TOPOLOGY[i].topology;
-        if (!name)
-            return opc_fail(cv->err, OPC_ERR_FORMAT,
-                            "%s: cannot tell the topology from the %d channels of output '%.80s' "
-                            "(COCO has 57, BODY_25 78, MPI 44): give one with --topology",
-                            net->path, channels, net->blobs[net->output].name);
-    }
-    const opc_topology *t = opc_topology_builtin(name);
-    if (!t)
-        return opc_fail(cv->err, OPC_ERR_ARG, "unknown topology '%.40s' (coco, body25, mpi, mpi4)",
-                        name);
-    if (t->total_channels != channels)
-        return opc_fail(cv->err, OPC_ERR_FORMAT,
-                        "%s: output '%.80s' has %d channels but topology %s needs %d", net->path,
-                        net->blobs[net->output].name, channels, t->name, t->total_channels);
-    cv->g->topology = *t;
-    return OPC_OK;
-}
-
-/* The model's name: given, else the output file's name without its extension. */
-static int set_names(converter *cv, const char *out_path, const opc_convert_options *opt)
-{
-    char name[256], source[300];
-    if (opt && opt->name) {
-        snprintf(name, sizeof name, "%s", opt->name);
-    } else {
-        snprintf(name, sizeof name, "%s", base_name(out_path));
-        char *dot = strrchr(name, '.');
-        if (dot && dot != name)
-            *dot = 0;
-    }
-    /* The caffemodel's file name stays out, so equal weights give equal model files. */
-    snprintf(source, sizeof source, "caffe: %s", base_name(cv->net.path));
-    cv->g->name = opc_graph_strdup(cv->g, name);
-    cv->g->source = opc_graph_strdup(cv->g, source);
-    return cv->g->name && cv->g->source ? OPC_OK
-                                        : opc_fail(cv->err, OPC_ERR_NOMEM, "out of memory");
-}
-
 int opc_convert_caffe(const char *prototxt, const char *caffemodel, const char *out_path,
                       const opc_convert_options *opt, opc_error *err)
 {
@@ -331,7 +273,9 @@ int opc_convert_caffe(const char *prototxt, const char *caffemodel, const char *
         rc = opc_fail(err, OPC_ERR_NOMEM, "out of memory");
         goto done;
     }
-    rc = pick_topology(&cv, opt);
+    rc = opc_convert_pick_topology(cv.g, opt ? opt->topology : NULL,
+                                   net->blobs[net->output].channels, net->path,
+                                   net->blobs[net->output].name, err);
     for (int i = 0; i < net->n_layers && rc == OPC_OK; i++)
         rc = attach_weights(&cv, i);
     for (int i = 0; i < net->n_nodes && rc == OPC_OK; i++)
@@ -339,7 +283,7 @@ int opc_convert_caffe(const char *prototxt, const char *caffemodel, const char *
     if (rc == OPC_OK)
         rc = emit(&cv);
     if (rc == OPC_OK)
-        rc = set_names(&cv, out_path, opt);
+        rc = opc_convert_set_names(cv.g, "caffe", net->path, out_path, opt ? opt->name : NULL, err);
     if (rc != OPC_OK)
         goto done;
     cv.g->preprocess = OPENPOSE_PREPROCESS;

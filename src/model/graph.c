@@ -1,6 +1,7 @@
 /* Graph building, validation and shape inference. */
 #include "model/graph.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,8 +381,28 @@ static int check_layer(const opc_graph *g, const opc_layer *l, const unsigned ch
     return OPC_OK;
 }
 
+static int check_preprocess(const opc_preprocess *p, opc_error *err)
+{
+    if (strcmp(p->channel_order, "BGR") != 0 && strcmp(p->channel_order, "RGB") != 0)
+        return opc_fail(err, OPC_ERR_FORMAT, "channel order \"%.3s\" is not BGR or RGB",
+                        p->channel_order);
+    if (!isfinite(p->scale) || !isfinite(p->offset[0]) || !isfinite(p->offset[1]) ||
+        !isfinite(p->offset[2]))
+        return opc_fail(err, OPC_ERR_FORMAT, "preprocessing scale/offset is not finite");
+    if (p->stride < 1 || p->stride > 64)
+        return opc_fail(err, OPC_ERR_FORMAT, "output stride %d out of range", p->stride);
+    if (p->net_height < 16 || p->net_height > 16384 ||
+        (p->net_width != -1 && (p->net_width < 16 || p->net_width > 16384)))
+        return opc_fail(err, OPC_ERR_FORMAT, "default net resolution %dx%d out of range",
+                        p->net_width, p->net_height);
+    return OPC_OK;
+}
+
 int opc_graph_validate(const opc_graph *g, int net_w, int net_h, opc_error *err)
 {
+    int prc = check_preprocess(&g->preprocess, err);
+    if (prc != OPC_OK)
+        return prc;
     if (g->n_blobs < 2 || g->n_layers < 1)
         return opc_fail(err, OPC_ERR_FORMAT, "graph has no layers");
     if (g->input_channels < 1 || g->input_channels > MAX_CHANNELS)

@@ -113,6 +113,12 @@ static cJSON *topology_json(const opc_topology *t)
     cJSON_AddNumberToObject(d, "inter_min_above", t->inter_min_above);
     cJSON_AddNumberToObject(d, "min_parts", t->min_parts);
     cJSON_AddNumberToObject(d, "min_score", t->min_score);
+    cJSON *dm = cJSON_AddObjectToObject(o, "defaults_maximize_positives");
+    cJSON_AddNumberToObject(dm, "nms_threshold", t->maxpos_nms_threshold);
+    cJSON_AddNumberToObject(dm, "inter_threshold", t->maxpos_inter_threshold);
+    cJSON_AddNumberToObject(dm, "inter_min_above", t->maxpos_inter_min_above);
+    cJSON_AddNumberToObject(dm, "min_parts", t->maxpos_min_parts);
+    cJSON_AddNumberToObject(dm, "min_score", t->maxpos_min_score);
     cJSON *rp = cJSON_AddArrayToObject(o, "render_pairs");
     for (int i = 0; i < t->num_render_pairs; i++)
         cJSON_AddItemToArray(rp, int_array(t->render_pairs[i], 2));
@@ -452,6 +458,16 @@ static int read_topology(reader *r, const cJSON *o, opc_topology *t)
         (rc = get_int(r, d, "min_parts", 3, 0, OPC_MAX_PARTS, &t->min_parts)) ||
         (rc = get_float(r, d, "min_score", 0.4f, &t->min_score)))
         return rc;
+    /* Optional (older files lack it): OpenPose's generic maximize_positives values. */
+    const cJSON *dm = cJSON_GetObjectItemCaseSensitive(o, "defaults_maximize_positives");
+    if (dm && !cJSON_IsObject(dm))
+        return bad(r, "topology field \"%s\" is malformed", "defaults_maximize_positives");
+    if ((rc = get_float(r, dm, "nms_threshold", 0.02f, &t->maxpos_nms_threshold)) ||
+        (rc = get_float(r, dm, "inter_threshold", 0.01f, &t->maxpos_inter_threshold)) ||
+        (rc = get_float(r, dm, "inter_min_above", 0.75f, &t->maxpos_inter_min_above)) ||
+        (rc = get_int(r, dm, "min_parts", 2, 0, OPC_MAX_PARTS, &t->maxpos_min_parts)) ||
+        (rc = get_float(r, dm, "min_score", 0.05f, &t->maxpos_min_score)))
+        return rc;
     const cJSON *rp = cJSON_GetObjectItemCaseSensitive(o, "render_pairs");
     if (!cJSON_IsArray(rp) || cJSON_GetArraySize(rp) > OPC_MAX_PAIRS)
         return bad(r, "topology field \"%s\" is missing or too long", "render_pairs");
@@ -497,9 +513,9 @@ static int read_preprocess(reader *r, const cJSON *o, opc_preprocess *p)
     const char *order = get_string(r, o, "channel_order", 1);
     if (!order)
         return OPC_ERR_FORMAT;
-    if (strcmp(order, "BGR") != 0 && strcmp(order, "RGB") != 0)
-        return bad(r, "channel order \"%s\" is not BGR or RGB", order);
-    strcpy(p->channel_order, order);
+    if (strlen(order) != 3)
+        return bad(r, "channel order \"%.20s\" is not BGR or RGB", order);
+    memcpy(p->channel_order, order, 4);
     int rc, res[2];
     const cJSON *off = cJSON_GetObjectItemCaseSensitive(o, "offset");
     if (!cJSON_IsArray(off) || cJSON_GetArraySize(off) != 3)
@@ -515,8 +531,6 @@ static int read_preprocess(reader *r, const cJSON *o, opc_preprocess *p)
         (rc = get_int(r, o, "stride", 8, 1, 64, &p->stride)) ||
         (rc = get_ints(r, o, "net_resolution", 2, -1, 16384, res, NULL)))
         return rc;
-    if (res[1] < 16 || res[0] == 0 || (res[0] > 0 && res[0] < 16))
-        return bad(r, "preprocess field \"%s\" is out of range", "net_resolution");
     p->net_width = res[0];
     p->net_height = res[1];
     return OPC_OK;

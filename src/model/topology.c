@@ -17,6 +17,7 @@ typedef struct {
     int uncounted[8];           /* part indices, -1 terminated */
     int coco17[17];
     float nms, inter, min_above;
+    float nms_maxpos, inter_maxpos; /* with maximize_positives */
     int num_render_pairs;
     int render_pairs[OPC_MAX_PAIRS * 2];
     unsigned char colors[OPC_MAX_PARTS * 3];
@@ -41,6 +42,7 @@ static const topology_spec SPECS[] = {
         .uncounted = {-1},
         .coco17 = {0, 15, 14, 17, 16, 5, 2, 6, 3, 7, 4, 11, 8, 12, 9, 13, 10},
         .nms = 0.05f, .inter = 0.05f, .min_above = 0.95f,
+        .nms_maxpos = 0.02f, .inter_maxpos = 0.01f,
         .num_render_pairs = 17,
         .render_pairs = {1, 2, 1, 5, 2, 3, 3, 4, 5, 6, 6, 7, 1, 8, 8, 9, 9, 10, 1, 11, 11, 12,
                          12, 13, 1, 0, 0, 14, 14, 16, 0, 15, 15, 17},
@@ -62,6 +64,7 @@ static const topology_spec SPECS[] = {
         .uncounted = {19, 20, 21, 22, 23, 24, -1},
         .coco17 = {0, 16, 15, 18, 17, 5, 2, 6, 3, 7, 4, 12, 9, 13, 10, 14, 11},
         .nms = 0.05f, .inter = 0.05f, .min_above = 0.95f,
+        .nms_maxpos = 0.02f, .inter_maxpos = 0.01f,
         .num_render_pairs = 24,
         .render_pairs = {1, 8, 1, 2, 1, 5, 2, 3, 3, 4, 5, 6, 6, 7, 8, 9, 9, 10, 10, 11, 8, 12,
                          12, 13, 13, 14, 1, 0, 0, 15, 15, 17, 0, 16, 16, 18, 14, 19, 19, 20, 14,
@@ -85,6 +88,7 @@ static const topology_spec SPECS[] = {
         .uncounted = {-1},
         .coco17 = {-1, -1, -1, -1, -1, 5, 2, 6, 3, 7, 4, 11, 8, 12, 9, 13, 10},
         .nms = 0.6f, .inter = 0.01f, .min_above = 0.95f,
+        .nms_maxpos = 0.6f, .inter_maxpos = 0.01f,
         .num_render_pairs = 14,
         .render_pairs = {0, 1, 1, 2, 2, 3, 3, 4, 1, 5, 5, 6, 6, 7, 1, 14, 14, 8, 8, 9, 9, 10,
                          14, 11, 11, 12, 12, 13},
@@ -131,6 +135,11 @@ static void build(const topology_spec *s, opc_topology *t)
     t->inter_min_above = s->min_above;
     t->min_parts = 3;
     t->min_score = 0.4f;
+    t->maxpos_nms_threshold = s->nms_maxpos;
+    t->maxpos_inter_threshold = s->inter_maxpos;
+    t->maxpos_inter_min_above = 0.75f;
+    t->maxpos_min_parts = 2;
+    t->maxpos_min_score = 0.05f;
     t->num_render_pairs = s->num_render_pairs;
     for (int i = 0; i < s->num_render_pairs; i++) {
         t->render_pairs[i][0] = s->render_pairs[2 * i];
@@ -149,6 +158,7 @@ static void build_all(void)
     built[NUM_SPECS] = built[2];
     strcpy(built[NUM_SPECS].name, "mpi4");
     built[NUM_SPECS].nms_threshold = 0.3f;
+    built[NUM_SPECS].maxpos_nms_threshold = 0.3f;
 }
 
 const opc_topology *opc_topology_builtin(const char *name)
@@ -205,7 +215,10 @@ int opc_topology_validate(const opc_topology *t, opc_error *err)
                 return opc_fail(err, OPC_ERR_FORMAT, "%s: render pair %d names part %d", n, i,
                                 t->render_pairs[i][k]);
     if (!(t->nms_threshold >= 0 && t->inter_threshold >= 0 && t->inter_min_above >= 0 &&
-          t->inter_min_above <= 1 && t->min_parts >= 0 && t->min_score >= 0))
+          t->inter_min_above <= 1 && t->min_parts >= 0 && t->min_score >= 0 &&
+          t->maxpos_nms_threshold >= 0 && t->maxpos_inter_threshold >= 0 &&
+          t->maxpos_inter_min_above >= 0 && t->maxpos_inter_min_above <= 1 &&
+          t->maxpos_min_parts >= 0 && t->maxpos_min_score >= 0))
         return opc_fail(err, OPC_ERR_FORMAT, "%s: parser defaults out of range", n);
     return OPC_OK;
 }

@@ -1,0 +1,81 @@
+/* Images: decoding (JPEG, PNG, BMP, PPM/PGM, TGA), OpenPose's network-input
+ * preprocessing, and writing pictures (PNG, JPEG). Pixels are 8-bit RGB, interleaved;
+ * the model's channel order (BGR for OpenPose and tf-pose) is applied when the network
+ * input is made, so one decoded image serves any model. */
+#ifndef OPENPOSE_C_IMAGE_H
+#define OPENPOSE_C_IMAGE_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "model.h"
+#include "pose.h"
+#include "tensor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Images larger than this are refused before any pixel memory is allocated. */
+#define OPC_IMAGE_MAX_SIDE 16384
+#define OPC_IMAGE_MAX_PIXELS 100000000L
+#define OPC_IMAGE_MAX_FILE_BYTES (512u << 20)
+
+typedef struct opc_image {
+    int width, height;
+    unsigned char *data;  /* height x width x 3, RGB, row-major */
+} opc_image;
+
+/* Decodes an encoded image held in memory; name is used in error messages. Grey and
+ * grey+alpha images become RGB, alpha is dropped; a JPEG's EXIF orientation is applied
+ * (as OpenCV's imread does), so the image is upright as viewers show it. */
+int opc_image_decode(const void *data, size_t size, const char *name, opc_image *img,
+                     opc_error *err);
+/* Reads and decodes a file; "-" reads one encoded image from stdin. */
+int opc_image_load(const char *path, opc_image *img, opc_error *err);
+/* Allocates a black width x height image. */
+int opc_image_alloc(opc_image *img, int width, int height, opc_error *err);
+void opc_image_free(opc_image *img);
+
+/* Writes img atomically as PNG, or as JPEG (quality 90) when path ends in .jpg/.jpeg. */
+int opc_image_write(const char *path, const opc_image *img, opc_error *err);
+
+/* Draws the people (keypoints in image pixels) onto img in OpenPose's colours and
+ * proportions: limbs t->render_pairs, parts t->colors. */
+void opc_render_people(opc_image *img, const opc_topology *t, const opc_people *people);
+
+/* ---- Network input, as OpenPose makes it ---- */
+
+#define OPC_MAX_SCALES 8
+
+/* The net input size and image->net scale of every scale of one image (OpenPose's
+ * ScaleAndSizeExtractor). */
+typedef struct opc_scale_plan {
+    int count;
+    int net_w[OPC_MAX_SCALES], net_h[OPC_MAX_SCALES];
+    double scale[OPC_MAX_SCALES];  /* net pixel = image pixel * scale */
+} opc_scale_plan;
+
+/* net_w x net_h is the requested net resolution; one of them may be -1 (derived from
+ * the image's aspect ratio in multiples of 16, capped at the 16:9 size). Scale k is
+ * 1 - k * scale_gap of it, rounded down to multiples of 16. */
+int opc_scale_plan_make(int img_w, int img_h, int net_w, int net_h, int scale_number,
+                        double scale_gap, opc_scale_plan *plan, opc_error *err);
+
+/* Scales an RGB image by s into a dst_w x dst_h canvas anchored at the top-left, exactly
+ * as OpenCV 4's warpAffine with matrix [[s,0,0],[0,s,0]], BORDER_CONSTANT 0, bilinear
+ * when s <= 1 (OpenPose asks for INTER_AREA, which warpAffine treats as bilinear) and
+ * bicubic when s > 1: dst(x, y) = src(x / s, y / s) in 1/32-pixel fixed point with
+ * 15-bit weights. dst holds dst_h x dst_w x 3 bytes. */
+int opc_warp_scale(const opc_image *src, double s, unsigned char *dst, int dst_w, int dst_h,
+                   opc_error *err);
+
+/* The network input for one scale: warp, then value = pixel * pp->scale + pp->offset[c]
+ * with channel c taken from pp->channel_order. out: 1 x 3 x net_h x net_w (allocated). */
+int opc_image_to_input(const opc_image *img, double s, int net_w, int net_h,
+                       const opc_preprocess *pp, opc_tensor *out, opc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

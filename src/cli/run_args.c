@@ -1,0 +1,370 @@
+/* Option parsing and --help for the image command. */
+#include "cli/run_args.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+static const char HELP[] =
+    "usage: openpose-c [OPTIONS] IMAGE|DIR|- ... [-o OUT]\n"
+    "       openpose-c [OPTIONS] --list FILE|- [-o OUT]\n"
+    "\n"
+    "Finds people and their body keypoints (OpenPose's Part Affinity Fields) in images.\n"
+    "Reads JPEG, PNG, BMP, PPM/PGM and TGA; '-' is one encoded image on standard input.\n"
+    "\n"
+    "Examples:\n"
+    "  openpose-c photo.jpg -o photo.json             one image, one OpenPose JSON file\n"
+    "  openpose-c photo.jpg -o - | jq .people[0]      the same document on stdout\n"
+    "  openpose-c photos/ -o out/ --render out/       out/NAME_keypoints.json + NAME_rendered.png\n"
+    "  openpose-c -r photos/ -o out/ --skip-existing  whole tree; rerun to resume\n"
+    "  find . -name '*.jpg' | openpose-c --list - --format jsonl > people.jsonl\n"
+    "  openpose-c val2017/ --format coco -o results.json\n"
+    "  openpose-c eval person_keypoints_val2017.json results.json\n"
+    "  openpose-c photos/ -o out/ --shard 2/8          the 2nd of 8 slices (Slurm, parallel)\n"
+    "  curl -s https://example.org/p.jpg | openpose-c - --format jsonl\n"
+    "\n"
+    "Inputs:\n"
+    "  IMAGE | DIR | -        images, folders of images (sorted by name), or stdin\n"
+    "  -r, --recursive        also look in subfolders (their layout is mirrored in OUT)\n"
+    "  --list FILE            read input paths from FILE, one per line ('-' = stdin)\n"
+    "  --shard K/N            process only the K-th of N interleaved slices of the inputs\n"
+    "                         (K = 1..N): N jobs with K = 1..N together do everything\n"
+    "  --skip-existing        skip images whose outputs all exist (resume a batch)\n"
+    "\n"
+    "Outputs (written atomically: a file is complete or absent):\n"
+    "  -o, --output OUT       where results go (see --format); '-' = stdout\n"
+    "  --format openpose      (default) OpenPose's JSON, one OUT/NAME_keypoints.json per\n"
+    "                         image; OUT may be a FILE.json when there is one image\n"
+    "  --format coco          one COCO results array for the whole run in OUT\n"
+    "                         (image_id = the last number in the file name)\n"
+    "  --format jsonl         one line per image {\"image\",\"width\",\"height\",\"people\"}\n"
+    "                         on stdout (or in OUT), as each image finishes\n"
+    "  --part-candidates      add every detected part candidate (OpenPose JSON, jsonl)\n"
+    "  --render DIR           the image with skeletons drawn: DIR/NAME_rendered.png, or a\n"
+    "                         FILE.png / FILE.jpg when there is one image\n"
+    "  --render-format EXT    png (default) or jpg for renders in a folder\n"
+    "  --write-maps DIR       the network's heatmaps and PAFs: DIR/NAME_maps.npy\n"
+    "                         (1 x C x H/8 x W/8 float32; NAME_maps_K.npy for scale K > 0)\n"
+    "\n"
+    "Model and network:\n"
+    "  --model PATH|NAME      .opc model file, or NAME.opc in the models folder\n"
+    "                         (default: $OPENPOSE_C_MODEL, then mobilenet_v2_small.opc)\n"
+    "  --net-resolution WxH   network input size, multiples of 16; one side may be -1\n"
+    "                         (from the image's aspect ratio); default: the model's\n"
+    "  --scale-number N       run N scales and average the maps (default 1)\n"
+    "  --scale-gap G          scales 1, 1-G, 1-2G, ... (default 0.25)\n"
+    "  --threads N            CPU threads (default: all)\n"
+    "  --engine fast|reference  convolution kernels (reference = plain loops, slow)\n"
+    "\n"
+    "People (defaults: OpenPose's, for the model's topology):\n"
+    "  --nms-threshold X      a part peak must exceed X (0.05)\n"
+    "  --paf-threshold X      a PAF sample must exceed X along the limb (0.05)\n"
+    "  --paf-min-above X      share of PAF samples that must pass (0.95)\n"
+    "  --min-parts N          a person needs N parts (3)\n"
+    "  --min-score X          and an average score of X (0.4)\n"
+    "  --maximize-positives   OpenPose's lower thresholds: more people, more mistakes\n"
+    "  --number-people-max N  keep the N best people per image\n"
+    "  --assembly global|sequential  OpenPose's GPU-build (default) or CPU-build grouping\n"
+    "  --keypoint-scale S     pixels (default), 0..1 or -1..1 (also OpenPose's 0, 3, 4)\n"
+    "\n"
+    "Other commands: convert, info, forward, parse, eval ('openpose-c help').\n"
+    "Progress is shown on stderr when it is a terminal. Exit status: 0 all images done,\n"
+    "1 some failed (each is reported as 'PATH: reason'), 2 usage error.\n";
+
+enum {
+    OPT_LIST = 256, OPT_FORMAT, OPT_MODEL, OPT_RENDER, OPT_RENDER_FORMAT, OPT_WRITE_MAPS,
+    OPT_PART_CANDIDATES, OPT_SKIP_EXISTING, OPT_SHARD, OPT_NET_RES, OPT_SCALE_NUMBER,
+    OPT_SCALE_GAP, OPT_THREADS, OPT_ENGINE, OPT_KEYPOINT_SCALE, OPT_MAXPOS, OPT_NMS, OPT_PAF,
+    OPT_PAF_MIN_ABOVE, OPT_MIN_SCORE, OPT_MIN_PARTS, OPT_PEOPLE_MAX, OPT_ASSEMBLY, OPT_VERSION
+};
+
+static const struct option LONG_OPTS[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"output", required_argument, NULL, 'o'},
+    {"recursive", no_argument, NULL, 'r'},
+    {"list", required_argument, NULL, OPT_LIST},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"model", required_argument, NULL, OPT_MODEL},
+    {"render", required_argument, NULL, OPT_RENDER},
+    {"render-format", required_argument, NULL, OPT_RENDER_FORMAT},
+    {"write-maps", required_argument, NULL, OPT_WRITE_MAPS},
+    {"part-candidates", no_argument, NULL, OPT_PART_CANDIDATES},
+    {"skip-existing", no_argument, NULL, OPT_SKIP_EXISTING},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"net-resolution", required_argument, NULL, OPT_NET_RES},
+    {"scale-number", required_argument, NULL, OPT_SCALE_NUMBER},
+    {"scale-gap", required_argument, NULL, OPT_SCALE_GAP},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"engine", required_argument, NULL, OPT_ENGINE},
+    {"keypoint-scale", required_argument, NULL, OPT_KEYPOINT_SCALE},
+    {"maximize-positives", no_argument, NULL, OPT_MAXPOS},
+    {"nms-threshold", required_argument, NULL, OPT_NMS},
+    {"paf-threshold", required_argument, NULL, OPT_PAF},
+    {"paf-min-above", required_argument, NULL, OPT_PAF_MIN_ABOVE},
+    {"min-score", required_argument, NULL, OPT_MIN_SCORE},
+    {"min-parts", required_argument, NULL, OPT_MIN_PARTS},
+    {"number-people-max", required_argument, NULL, OPT_PEOPLE_MAX},
+    {"assembly", required_argument, NULL, OPT_ASSEMBLY},
+    {NULL, 0, NULL, 0},
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "openpose-c: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'openpose-c --help'.\n");
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+static int parse_int(const char *s, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int parse_float(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= lo && v <= hi))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* "WxH" with each side a number or -1. */
+static int parse_resolution(const char *s, int *w, int *h)
+{
+    char buf[64];
+    const char *x = strchr(s, 'x');
+    if (!x || (size_t)(x - s) >= sizeof buf)
+        return -1;
+    memcpy(buf, s, (size_t)(x - s));
+    buf[x - s] = 0;
+    return parse_int(buf, -1, 100000, w) || parse_int(x + 1, -1, 100000, h) || *w == 0 || *h == 0
+               ? -1
+               : 0;
+}
+
+static int parse_shard(const char *s, int *k, int *n)
+{
+    char buf[64];
+    const char *slash = strchr(s, '/');
+    if (!slash || (size_t)(slash - s) >= sizeof buf)
+        return -1;
+    memcpy(buf, s, (size_t)(slash - s));
+    buf[slash - s] = 0;
+    if (parse_int(buf, 1, 1000000, k) || parse_int(slash + 1, 1, 1000000, n) || *k > *n)
+        return -1;
+    return 0;
+}
+
+/* Picks value's index among NULL-terminated names, or -1. */
+static int pick(const char *value, const char *const *names)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(value, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static int parse_keypoint_scale(const char *s, opc_keypoint_scale *out)
+{
+    static const char *const names[] = {"pixels", "0", "0..1", "3", "-1..1", "4", NULL};
+    static const opc_keypoint_scale values[] = {OPC_KEYPOINTS_PIXELS, OPC_KEYPOINTS_PIXELS,
+                                                OPC_KEYPOINTS_UNIT,   OPC_KEYPOINTS_UNIT,
+                                                OPC_KEYPOINTS_SIGNED, OPC_KEYPOINTS_SIGNED};
+    int i = pick(s, names);
+    if (i < 0)
+        return -1;
+    *out = values[i];
+    return 0;
+}
+
+static void defaults(run_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->format = FORMAT_OPENPOSE;
+    a->render_ext = "png";
+    a->scale_number = 1;
+    a->scale_gap = 0.25;
+    a->engine = OPC_ENGINE_FAST;
+    a->keypoint_scale = OPC_KEYPOINTS_PIXELS;
+    a->nms_threshold = a->paf_threshold = a->paf_min_above = a->min_score = NAN;
+    a->min_parts = -1;
+    a->number_people_max = -1;
+    a->assembly = -1;
+}
+
+static int one_option(int c, const char *arg, run_args *a)
+{
+    static const char *const formats[] = {"openpose", "coco", "jsonl", NULL};
+    static const char *const engines[] = {"fast", "reference", NULL};
+    static const char *const assemblies[] = {"global", "sequential", NULL};
+    static const char *const exts[] = {"png", "jpg", NULL};
+    double d;
+    int i;
+    switch (c) {
+    case 'o': a->output = arg; return 0;
+    case 'r': a->recursive = 1; return 0;
+    case OPT_LIST: a->list = arg; return 0;
+    case OPT_MODEL: a->model = arg; return 0;
+    case OPT_RENDER: a->render = arg; return 0;
+    case OPT_WRITE_MAPS: a->write_maps = arg; return 0;
+    case OPT_PART_CANDIDATES: a->part_candidates = 1; return 0;
+    case OPT_SKIP_EXISTING: a->skip_existing = 1; return 0;
+    case OPT_MAXPOS: a->maximize_positives = 1; return 0;
+    case OPT_FORMAT:
+        if ((i = pick(arg, formats)) < 0)
+            return usage_error("--format: expected openpose, coco or jsonl, got '%s'", arg);
+        a->format = (run_format)i;
+        return 0;
+    case OPT_RENDER_FORMAT:
+        if ((i = pick(arg, exts)) < 0)
+            return usage_error("--render-format: expected png or jpg, got '%s'", arg);
+        a->render_ext = exts[i];
+        return 0;
+    case OPT_ENGINE:
+        if ((i = pick(arg, engines)) < 0)
+            return usage_error("--engine: expected fast or reference, got '%s'", arg);
+        a->engine = i == 0 ? OPC_ENGINE_FAST : OPC_ENGINE_REFERENCE;
+        return 0;
+    case OPT_ASSEMBLY:
+        if ((i = pick(arg, assemblies)) < 0)
+            return usage_error("--assembly: expected global or sequential, got '%s'", arg);
+        a->assembly = i == 0 ? OPC_ASSEMBLY_GLOBAL : OPC_ASSEMBLY_SEQUENTIAL;
+        return 0;
+    case OPT_KEYPOINT_SCALE:
+        if (parse_keypoint_scale(arg, &a->keypoint_scale))
+            return usage_error("--keypoint-scale: expected pixels, 0..1 or -1..1, got '%s'", arg);
+        return 0;
+    case OPT_SHARD:
+        if (parse_shard(arg, &a->shard_k, &a->shard_n))
+            return usage_error("--shard: expected K/N with 1 <= K <= N, got '%s'", arg);
+        return 0;
+    case OPT_NET_RES:
+        if (parse_resolution(arg, &a->net_w, &a->net_h))
+            return usage_error("--net-resolution: expected WxH such as -1x368 or 656x368, got "
+                               "'%s'", arg);
+        return 0;
+    case OPT_SCALE_NUMBER:
+        if (parse_int(arg, 1, OPC_MAX_SCALES, &a->scale_number))
+            return usage_error("--scale-number: expected 1 to 8, got '%s'", arg);
+        return 0;
+    case OPT_THREADS:
+        if (parse_int(arg, 0, 1024, &a->threads))
+            return usage_error("--threads: expected 0 to 1024 (0 = all CPUs), got '%s'", arg);
+        return 0;
+    case OPT_MIN_PARTS:
+        if (parse_int(arg, 0, OPC_MAX_PARTS, &a->min_parts))
+            return usage_error("--min-parts: expected a count, got '%s'", arg);
+        return 0;
+    case OPT_PEOPLE_MAX:
+        if (parse_int(arg, -1, 1000000, &a->number_people_max))
+            return usage_error("--number-people-max: expected a count (-1 = all), got '%s'", arg);
+        return 0;
+    case OPT_SCALE_GAP:
+        if (parse_float(arg, 1e-6, 1, &a->scale_gap))
+            return usage_error("--scale-gap: expected a number in (0, 1], got '%s'", arg);
+        return 0;
+    }
+    /* The float thresholds. */
+    static const struct {
+        int opt;
+        const char *name;
+        double lo, hi;
+        size_t off;
+    } FLOATS[] = {
+        {OPT_NMS, "--nms-threshold", 0, 1e9, offsetof(run_args, nms_threshold)},
+        {OPT_PAF, "--paf-threshold", -1e9, 1e9, offsetof(run_args, paf_threshold)},
+        {OPT_PAF_MIN_ABOVE, "--paf-min-above", 0, 1, offsetof(run_args, paf_min_above)},
+        {OPT_MIN_SCORE, "--min-score", -1e9, 1e9, offsetof(run_args, min_score)},
+    };
+    for (size_t k = 0; k < sizeof FLOATS / sizeof FLOATS[0]; k++)
+        if (FLOATS[k].opt == c) {
+            if (parse_float(arg, FLOATS[k].lo, FLOATS[k].hi, &d))
+                return usage_error("%s: expected a number in range, got '%s'", FLOATS[k].name,
+                                   arg);
+            *(float *)((char *)a + FLOATS[k].off) = (float)d;
+            return 0;
+        }
+    return EXIT_USAGE;
+}
+
+int run_args_parse(int argc, char **argv, run_args *a, int *done)
+{
+    defaults(a);
+    *done = 0;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "ho:r", LONG_OPTS, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(HELP, stdout);
+            *done = 1;
+            return EXIT_OK;
+        }
+        if (c == OPT_VERSION) {
+            printf("openpose-c %s\n", OPC_VERSION);
+            *done = 1;
+            return EXIT_OK;
+        }
+        if (c == '?' || c == ':') {
+            *done = 1;
+            /* getopt sets optopt for a known option that lacks its value. */
+            const char *bad = argv[optind - 1];
+            if (optopt)
+                return usage_error("option %s needs a value", bad);
+            return usage_error("unknown option %s", bad);
+        }
+        int rc = one_option(c, optarg, a);
+        if (rc) {
+            *done = 1;
+            return rc;
+        }
+    }
+    a->paths = argv + optind;
+    a->npaths = argc - optind;
+    if (a->npaths == 0 && !a->list) {
+        *done = 1;
+        return usage_error("no input: give images, folders, '-' or --list FILE");
+    }
+    return 0;
+}
+
+void run_args_apply_parse(const run_args *a, opc_parse_params *p)
+{
+    if (!isnan(a->nms_threshold))
+        p->nms_threshold = a->nms_threshold;
+    if (!isnan(a->paf_threshold))
+        p->inter_threshold = a->paf_threshold;
+    if (!isnan(a->paf_min_above))
+        p->inter_min_above = a->paf_min_above;
+    if (!isnan(a->min_score))
+        p->min_score = a->min_score;
+    if (a->min_parts >= 0)
+        p->min_parts = a->min_parts;
+    if (a->number_people_max >= 0)
+        p->number_people_max = a->number_people_max;
+    if (a->assembly >= 0)
+        p->assembly = (opc_assembly)a->assembly;
+    p->part_candidates = a->part_candidates;
+}

@@ -1,0 +1,48 @@
+/* The image command's options, parsed from argv. Parsing checks syntax and ranges only;
+ * what depends on the model (parser defaults) is resolved once the model is open. */
+#ifndef OPC_CLI_RUN_ARGS_H
+#define OPC_CLI_RUN_ARGS_H
+
+#include "openpose-c/estimate.h"
+
+typedef enum { FORMAT_OPENPOSE, FORMAT_COCO, FORMAT_JSONL } run_format;
+
+typedef struct run_args {
+    char **paths;              /* images, folders, "-" (one image on stdin) */
+    int npaths;
+    const char *list;          /* --list FILE ("-" = stdin) */
+    int recursive;
+    const char *output;        /* -o */
+    run_format format;
+    const char *model;
+    const char *render;        /* --render DIR or FILE.png/.jpg */
+    const char *render_ext;    /* "png" or "jpg" for renders in a folder */
+    const char *write_maps;    /* --write-maps DIR */
+    int part_candidates;
+    int skip_existing;
+    int shard_k, shard_n;      /* 1-based K of N; 0 = all */
+
+    /* Estimator: net_w == 0 keeps the model's net resolution. */
+    int net_w, net_h;
+    int scale_number;
+    double scale_gap;
+    int threads;
+    opc_engine engine;
+    opc_keypoint_scale keypoint_scale;
+
+    /* Parser overrides; NAN / -1 = the topology's default. */
+    int maximize_positives;
+    float nms_threshold, paf_threshold, paf_min_above, min_score;
+    int min_parts;
+    int number_people_max;
+    int assembly;              /* -1 = default */
+} run_args;
+
+/* Returns 0 on success, or an exit status (0 after --help/--version, 2 on a usage error,
+ * with the message printed) with *done set. */
+int run_args_parse(int argc, char **argv, run_args *a, int *done);
+
+/* Applies the parser overrides to p (already holding the topology's defaults). */
+void run_args_apply_parse(const run_args *a, opc_parse_params *p);
+
+#endif

@@ -1,0 +1,23 @@
+/* What every converter does the same way once it has a graph: choose the topology and
+ * name the model. */
+#ifndef OPC_CONVERT_COMMON_H
+#define OPC_CONVERT_COMMON_H
+
+#include "model/graph.h"
+
+/* The file name part of a path. */
+const char *opc_base_name(const char *path);
+
+/* Sets g->topology to the named built-in topology, or (name NULL) to the one whose
+ * channel count equals the output's; fails when none or the counts disagree. in_path and
+ * out_blob only go into messages. */
+int opc_convert_pick_topology(opc_graph *g, const char *name, int channels, const char *in_path,
+                              const char *out_blob, opc_error *err);
+
+/* g->name = given_name, else the output file's name without its extension;
+ * g->source = "<framework>: <input file name>" (the directory stays out, so converting
+ * equal files gives equal models). */
+int opc_convert_set_names(opc_graph *g, const char *framework, const char *in_path,
+                          const char *out_path, const char *given_name, opc_error *err);
+
+#endif

@@ -1,0 +1,74 @@
+# Helpers for the image command's tests (sourced by tests/test_cli_*.sh).
+# Environment from CTest: OPC_BIN (the binary), OPC_SOURCE_DIR, OPC_BUILD_DIR.
+set -u
+BIN=${OPC_BIN:?OPC_BIN must name the openpose-c binary}
+SHARED=${OPENPOSE_C_SHARED:-${OPC_SOURCE_DIR:-.}/../shared}
+fails=0
+
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# need_shared REL...: skips (77), or fails under OPENPOSE_C_REQUIRE_SHARED=1, when a
+# shared file is missing.
+need_shared() {
+    local rel
+    for rel in "$@"; do
+        [ -e "$SHARED/$rel" ] && continue
+        if [ "${OPENPOSE_C_REQUIRE_SHARED:-0}" = 1 ]; then
+            echo "FAIL: $SHARED/$rel is missing and OPENPOSE_C_REQUIRE_SHARED=1" >&2
+            exit 1
+        fi
+        echo "SKIP: $SHARED/$rel is missing (set OPENPOSE_C_SHARED)" >&2
+        exit 77
+    done
+}
+
+# A scratch folder in the build tree, removed on exit.
+make_tmp() {
+    mkdir -p "${OPC_BUILD_DIR:-/tmp}/test-tmp"
+    TMP=$(mktemp -d "${OPC_BUILD_DIR:-/tmp}/test-tmp/$1.XXXXXX")
+    trap 'chmod -R u+rwx "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
+}
+
+# The tf-pose MobileNetV2-small network converted into the build tree (once; later tests
+# reuse it). Prints the model path.
+tfpose_model() {
+    need_shared models/tf-pose/mobilenet_v2_small/graph_opt.pb
+    local dir=${OPC_BUILD_DIR:-/tmp}/test-models
+    local out=$dir/mobilenet_v2_small.opc
+    local pb=$SHARED/models/tf-pose/mobilenet_v2_small/graph_opt.pb
+    if [ ! -s "$out" ] || [ "$BIN" -nt "$out" ]; then
+        mkdir -p "$dir"
+        "$BIN" convert tf "$pb" -o "$out.$$" --topology coco --net-resolution -1x368 >&2 ||
+            { echo "FAIL: cannot convert $pb" >&2; exit 1; }
+        mv -f "$out.$$" "$out"
+    fi
+    echo "$out"
+}
+
+# run STATUS ARGS...: runs the command with stdout/stderr in $TMP/stdout, $TMP/stderr, and
+# checks its exit status.
+run() {
+    local want=$1
+    shift
+    "$BIN" "$@" >"$TMP/stdout" 2>"$TMP/stderr"
+    local got=$?
+    [ "$got" = "$want" ] || fail "openpose-c $*: exit $got, expected $want: $(head -c 400 "$TMP/stderr")"
+}
+
+# people FILE: how many people an OpenPose JSON document (or JSON line) holds.
+people() { grep -o '"pose_keypoints_2d"' "$1" | wc -l; }
+
+# no_temp_files DIR: nothing half-written is left (atomic writes use .NAME.tmp.XXXXXX).
+no_temp_files() {
+    local left
+    left=$(find "$1" -name '*.tmp.*' 2>/dev/null | head -3)
+    [ -z "$left" ] || fail "temporary files left in $1: $left"
+}
+
+finish() {
+    if [ "$fails" -gt 0 ]; then
+        echo "$fails check(s) failed"
+        exit 1
+    fi
+    exit 0
+}

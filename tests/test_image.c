@@ -1,0 +1,239 @@
+/* Image decoding: every format round-trips, grey becomes RGB, JPEG EXIF orientation turns
+ * the picture as the EXIF specification composes it from mirror and 90-degree turns, and
+ * bad files (truncated, huge header sizes, empty, not images) are refused with a message
+ * that names the file, before pixel memory is allocated. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <stb/stb_image_write.h>
+
+#include "core/fileio.h"
+#include "openpose-c/image.h"
+#include "testutil.h"
+
+typedef struct {
+    unsigned char *p;
+    size_t n, cap;
+} buf;
+
+static void sink(void *ctx, void *data, int size)
+{
+    buf *b = ctx;
+    if (b->n + (size_t)size > b->cap) {
+        b->cap = (b->n + (size_t)size) * 2;
+        b->p = realloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->n, data, (size_t)size);
+    b->n += (size_t)size;
+}
+
+/* 10 x 6 blocks of 8 x 8 pixels in distinct colours (JPEG keeps flat blocks nearly exact). */
+static void blocks(opc_image *im)
+{
+    opc_error err;
+    CHECK(opc_image_alloc(im, 80, 48, &err) == OPC_OK, "%s", err.msg);
+    for (int y = 0; y < 48; y++)
+        for (int x = 0; x < 80; x++)
+            for (int c = 0; c < 3; c++)
+                im->data[(y * 80 + x) * 3 + c] =
+                    (unsigned char)((x / 8 * 53 + y / 8 * 97 + c * 71) % 256);
+}
+
+static int same(const opc_image *a, const opc_image *b)
+{
+    return a->width == b->width && a->height == b->height &&
+           memcmp(a->data, b->data, (size_t)a->width * a->height * 3) == 0;
+}
+
+/* Test-side primitives: mirror left-right and turn 90 degrees clockwise. */
+static opc_image mirror(opc_image in)
+{
+    opc_image out;
+    opc_error err;
+    opc_image_alloc(&out, in.width, in.height, &err);
+    for (int y = 0; y < in.height; y++)
+        for (int x = 0; x < in.width; x++)
+            memcpy(out.data + (y * in.width + x) * 3,
+                   in.data + (y * in.width + (in.width - 1 - x)) * 3, 3);
+    opc_image_free(&in);
+    return out;
+}
+
+static opc_image turn_cw(opc_image in)
+{
+    opc_image out;
+    opc_error err;
+    opc_image_alloc(&out, in.height, in.width, &err);
+    /* out(x, y) = in(y, H - 1 - x): the top row becomes the right column. */
+    for (int y = 0; y < out.height; y++)
+        for (int x = 0; x < out.width; x++)
+            memcpy(out.data + (y * out.width + x) * 3,
+                   in.data + ((in.height - 1 - x) * in.width + y) * 3, 3);
+    opc_image_free(&in);
+    return out;
+}
+
+/* EXIF: 2 mirror, 3 turn 180, 4 flip (= mirror + 180), 5 mirror then turn 270, 6 turn 90,
+ * 7 mirror then turn 90, 8 turn 270 (all clockwise). */
+static opc_image upright(const opc_image *raw, int o)
+{
+    static const char *const steps[9] = {"", "", "m", "rr", "mrr", "mrrr", "r", "mr", "rrr"};
+    opc_image im;
+    opc_error err;
+    opc_image_alloc(&im, raw->width, raw->height, &err);
+    memcpy(im.data, raw->data, (size_t)raw->width * raw->height * 3);
+    for (const char *s = steps[o]; *s; s++)
+        im = *s == 'm' ? mirror(im) : turn_cw(im);
+    return im;
+}
+
+/* A JPEG with an APP1 Exif block holding only the Orientation tag. */
+static buf with_exif(const buf *jpeg, int orientation, int little)
+{
+    unsigned char t[26];
+    const unsigned char ii[] = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 1, 3, 0, 1, 0, 0, 0};
+    const unsigned char mm[] = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 1, 0x12, 0, 3, 0, 0, 0, 1};
+    memcpy(t, little ? ii : mm, 18);
+    t[18] = little ? (unsigned char)orientation : 0;
+    t[19] = little ? 0 : (unsigned char)orientation;
+    memset(t + 20, 0, 6);
+    buf out = {0};
+    unsigned char head[10] = {0xFF, 0xE1, 0, sizeof t + 8, 'E', 'x', 'i', 'f', 0, 0};
+    sink(&out, jpeg->p, 2);  /* SOI */
+    sink(&out, head, sizeof head);
+    sink(&out, t, sizeof t);
+    sink(&out, jpeg->p + 2, (int)jpeg->n - 2);
+    return out;
+}
+
+static void test_exif(void)
+{
+    opc_image src, raw;
+    opc_error err;
+    blocks(&src);
+    buf jpeg = {0};
+    CHECK(stbi_write_jpg_to_func(sink, &jpeg, 80, 48, 3, src.data, 100), "encode");
+    CHECK(opc_image_decode(jpeg.p, jpeg.n, "plain.jpg", &raw, &err) == OPC_OK, "%s", err.msg);
+    for (int little = 0; little < 2; little++)
+        for (int o = 1; o <= 8; o++) {
+            buf e = with_exif(&jpeg, o, little);
+            opc_image got, want = upright(&raw, o);
+            CHECK(opc_image_decode(e.p, e.n, "exif.jpg", &got, &err) == OPC_OK, "%s", err.msg);
+            CHECK(same(&got, &want), "orientation %d (%s): %dx%d, not turned as EXIF says", o,
+                  little ? "II" : "MM", got.width, got.height);
+            opc_image_free(&got);
+            opc_image_free(&want);
+            free(e.p);
+        }
+    opc_image_free(&raw);
+    opc_image_free(&src);
+    free(jpeg.p);
+}
+
+/* Lossless formats decode to the very pixels written; grey PGM becomes equal RGB. */
+static void test_formats(void)
+{
+    opc_image src, got;
+    opc_error err;
+    blocks(&src);
+    buf png = {0}, bmp = {0}, tga = {0};
+    stbi_write_png_to_func(sink, &png, 80, 48, 3, src.data, 80 * 3);
+    stbi_write_bmp_to_func(sink, &bmp, 80, 48, 3, src.data);
+    stbi_write_tga_to_func(sink, &tga, 80, 48, 3, src.data);
+    const buf *all[] = {&png, &bmp, &tga};
+    for (int i = 0; i < 3; i++) {
+        CHECK(opc_image_decode(all[i]->p, all[i]->n, "x", &got, &err) == OPC_OK, "%s", err.msg);
+        CHECK(same(&got, &src), "format %d does not round-trip", i);
+        opc_image_free(&got);
+    }
+    /* P6 and P5 (grey) written by hand. */
+    buf ppm = {0}, pgm = {0};
+    const char *h6 = "P6\n# comment\n80 48\n255\n", *h5 = "P5 80 48 255\n";
+    sink(&ppm, (void *)h6, (int)strlen(h6));
+    sink(&ppm, src.data, 80 * 48 * 3);
+    sink(&pgm, (void *)h5, (int)strlen(h5));
+    for (int i = 0; i < 80 * 48; i++)
+        sink(&pgm, src.data + i * 3, 1);
+    CHECK(opc_image_decode(ppm.p, ppm.n, "x.ppm", &got, &err) == OPC_OK, "%s", err.msg);
+    CHECK(same(&got, &src), "PPM does not round-trip");
+    opc_image_free(&got);
+    CHECK(opc_image_decode(pgm.p, pgm.n, "x.pgm", &got, &err) == OPC_OK, "%s", err.msg);
+    int grey_ok = got.width == 80 && got.height == 48;
+    for (int i = 0; grey_ok && i < 80 * 48; i++)
+        grey_ok = got.data[i * 3] == src.data[i * 3] && got.data[i * 3 + 1] == src.data[i * 3] &&
+                  got.data[i * 3 + 2] == src.data[i * 3];
+    CHECK(grey_ok, "PGM is not grey RGB");
+    opc_image_free(&got);
+
+    /* Cut files of the formats whose decoder would fill the rest with black. */
+    CHECK(opc_image_decode(bmp.p, bmp.n - 100, "cut.bmp", &got, &err) == OPC_ERR_FORMAT &&
+              strstr(err.msg, "cut.bmp: truncated"),
+          "cut BMP: %s", err.msg);
+    CHECK(opc_image_decode(ppm.p, ppm.n - 1, "cut.ppm", &got, &err) == OPC_ERR_FORMAT &&
+              strstr(err.msg, "cut.ppm: truncated"),
+          "cut PPM: %s", err.msg);
+    CHECK(opc_image_decode(png.p, png.n / 2, "cut.png", &got, &err) == OPC_ERR_FORMAT &&
+              strstr(err.msg, "cut.png: corrupt or truncated"),
+          "cut PNG: %s", err.msg);
+
+    /* Writing: PNG reads back identical, JPEG at the right size; atomically named. */
+    char path[8300];
+    snprintf(path, sizeof path, "%s/w.png", opc_test_tmpdir("test_image"));
+    CHECK(opc_image_write(path, &src, &err) == OPC_OK, "%s", err.msg);
+    CHECK(opc_image_load(path, &got, &err) == OPC_OK && same(&got, &src), "PNG write: %s",
+          err.msg);
+    opc_image_free(&got);
+    strcpy(path + strlen(path) - 3, "jpg");
+    CHECK(opc_image_write(path, &src, &err) == OPC_OK, "%s", err.msg);
+    unsigned char *bytes;
+    size_t n;
+    CHECK(opc_read_file(path, 1 << 20, &bytes, &n, &err) == OPC_OK && n > 2 && bytes[0] == 0xFF &&
+              bytes[1] == 0xD8,
+          "not a JPEG");
+    free(bytes);
+    free(png.p);
+    free(bmp.p);
+    free(tga.p);
+    free(ppm.p);
+    free(pgm.p);
+    opc_image_free(&src);
+}
+
+/* Headers claiming huge sizes: refused by size, naming the file and the size. */
+static void test_huge(void)
+{
+    opc_image got;
+    opc_error err;
+    const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13,
+                                 'I', 'H', 'D', 'R', 0, 1, 0x86, 0xA0, 0, 0, 0x4E, 0x20,
+                                 8, 2, 0, 0, 0, 0, 0, 0, 0};
+    CHECK(opc_image_decode(png, sizeof png, "big.png", &got, &err) == OPC_ERR_NOMEM &&
+              strstr(err.msg, "big.png: image is 100000x20000"),
+          "huge PNG: %s", err.msg);
+    /* JPEG: SOI, then a baseline frame header of 30000 x 20000 (height first). */
+    const unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0x4E, 0x20, 0x75, 0x30, 1, 1,
+                                 0x11, 0};
+    CHECK(opc_image_decode(jpg, sizeof jpg, "big.jpg", &got, &err) == OPC_ERR_NOMEM &&
+              strstr(err.msg, "big.jpg: image is 30000x20000"),
+          "huge JPEG: %s", err.msg);
+    /* 12000 x 9000 is under the side limit but over 100 megapixels. */
+    const unsigned char bmp[54] = {'B', 'M', 54, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40, 0, 0, 0,
+                                   0xE0, 0x2E, 0, 0, 0x28, 0x23, 0, 0, 1, 0, 24};
+    CHECK(opc_image_decode(bmp, sizeof bmp, "big.bmp", &got, &err) == OPC_ERR_NOMEM &&
+              strstr(err.msg, "big.bmp: image is 12000x9000"),
+          "108 MP BMP: %s", err.msg);
+    CHECK(opc_image_decode("", 0, "e.jpg", &got, &err) == OPC_ERR_FORMAT &&
+              strcmp(err.msg, "e.jpg: empty file") == 0,
+          "empty: %s", err.msg);
+    CHECK(opc_image_decode("GIF89a....", 10, "g.gif", &got, &err) == OPC_ERR_FORMAT &&
+              strstr(err.msg, "g.gif: not a JPEG, PNG, BMP, PPM/PGM or TGA image"),
+          "GIF: %s", err.msg);
+}
+
+int main(void)
+{
+    test_exif();
+    test_formats();
+    test_huge();
+    return opc_test_result();
+}

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Gets pose networks and converts them into openpose-c models (models/NAME.opc).
+#
+# usage: tools/get-models.sh [--force] [MODEL...]
+#   MODEL: mobilenet_v2_small (the default model; 2 MB, fast, COCO-18 keypoints)
+#          coco     CMU OpenPose COCO-18      (200 MB download, accurate, slow)
+#          body25   CMU OpenPose BODY_25      (100 MB, adds feet)
+#          mpi      CMU OpenPose MPI-15       (200 MB)
+#          mpi4     CMU OpenPose MPI-15, 4-stage network (same weights as mpi)
+#          all      all of the above
+#   Without MODEL: mobilenet_v2_small.
+#
+# Sources: when OPENPOSE_C_MIRROR is set, files are taken only from that folder (laid out
+# as openpose/{coco,body_25,mpi}/..., tf-pose/mobilenet_v2_small/graph_opt.pb); otherwise
+# they are downloaded (the CMU server first, then public mirrors) into models/cache/.
+# Files with a known checksum are verified; the converter checks every weight against the
+# network definition, so a damaged download is refused either way.
+# The converter is $OPENPOSE_C_BIN, else build/openpose-c (build it first). Models go to
+# $OPENPOSE_C_MODELS_DIR, else models/ (where openpose-c looks for its default model).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+MODELS=${OPENPOSE_C_MODELS_DIR:-$ROOT/models}
+CACHE=$MODELS/cache
+BIN=${OPENPOSE_C_BIN:-$ROOT/build/openpose-c}
+MIRROR=${OPENPOSE_C_MIRROR:-}
+FORCE=0
+
+OPENPOSE_RAW=https://raw.githubusercontent.com/CMU-Perceptual-Computing-Lab/openpose/5c5d96523ef917bd30301245fdc8343937cae48d
+CMU_MODELS=http://posefs1.perception.cs.cmu.edu/OpenPose/models
+TFPOSE_RAW=https://raw.githubusercontent.com/gsethi2409/tf-pose-estimation/992350a1bccec2718bd96c9ed717df5ad94ad72f
+
+say() { printf '%s\n' "$*" >&2; }
+
+md5_ok() {  # FILE MD5 ("-" = no known checksum)
+    [ "$2" = - ] || [ "$(md5sum "$1" | cut -d' ' -f1)" = "$2" ]
+}
+
+# fetch REL MD5 URL...: makes $CACHE/REL (from the mirror or the first URL that works).
+fetch() {
+    local rel=$1 md5=$2 dest=$CACHE/$1
+    shift 2
+    if [ -s "$dest" ] && md5_ok "$dest" "$md5"; then
+        return 0
+    fi
+    mkdir -p "$(dirname "$dest")"
+    if [ -n "$MIRROR" ]; then
+        if [ ! -f "$MIRROR/$rel" ]; then
+            say "  $rel: not in the mirror $MIRROR"
+            return 1
+        fi
+        install -m 644 "$MIRROR/$rel" "$dest.part"
+        if ! md5_ok "$dest.part" "$md5"; then
+            rm -f "$dest.part"
+            say "  $rel: checksum mismatch in the mirror"
+            return 1
+        fi
+        mv "$dest.part" "$dest"
+        return 0
+    fi
+    local url
+    for url in "$@"; do
+        say "  downloading $url"
+        if curl -fL --retry 2 --connect-timeout 20 -o "$dest.part" "$url" &&
+            [ -s "$dest.part" ] && md5_ok "$dest.part" "$md5"; then
+            mv "$dest.part" "$dest"
+            return 0
+        fi
+        rm -f "$dest.part"
+    done
+    say "  $rel: no source worked"
+    return 1
+}
+
+# Up to date: the model exists and is newer than its inputs.
+fresh() {
+    local out=$1 f
+    shift
+    [ "$FORCE" = 0 ] && [ -f "$out" ] || return 1
+    for f in "$@"; do [ "$out" -nt "$f" ] || return 1; done
+}
+
+get_mobilenet_v2_small() {
+    local pb=tf-pose/mobilenet_v2_small/graph_opt.pb out=$MODELS/mobilenet_v2_small.opc
+    fetch $pb 79658be52b8f6c12d60b43de008c97a7 \
+        "$TFPOSE_RAW/models/graph/mobilenet_v2_small/graph_opt.pb" || return 1
+    fresh "$out" "$CACHE/$pb" && return 0
+    # TensorFlow semantics (the network was trained with them); -1x368 keeps each image's
+    # aspect ratio, which measured better than tf-pose's fixed 432x368 (see README).
+    "$BIN" convert tf "$CACHE/$pb" -o "$out" --topology coco --name mobilenet_v2_small \
+        --net-resolution -1x368
+}
+
+# get_caffe NAME TOPOLOGY DIR PROTOTXT PROTO_MD5 CAFFEMODEL URL...
+get_caffe() {
+    local name=$1 topology=$2 dir=$3 proto=$4 proto_md5=$5 weights=$6
+    shift 6
+    local out=$MODELS/$name.opc
+    fetch "openpose/$dir/$proto" "$proto_md5" "$OPENPOSE_RAW/models/pose/$dir/$proto" || return 1
+    fetch "openpose/$dir/$weights" - "$CMU_MODELS/pose/$dir/$weights" "$@" || return 1
+    fresh "$out" "$CACHE/openpose/$dir/$proto" "$CACHE/openpose/$dir/$weights" && return 0
+    "$BIN" convert caffe "$CACHE/openpose/$dir/$proto" "$CACHE/openpose/$dir/$weights" \
+        -o "$out" --topology "$topology" --name "$name"
+}
+
+get_coco() {
+    get_caffe coco coco coco pose_deploy_linevec.prototxt c9e6e28e5b84b7b49c436f929b58db91 \
+        pose_iter_440000.caffemodel \
+        https://github.com/foss-for-synopsys-dwc-arc-processors/synopsys-caffe-models/raw/master/caffe_models/openpose/caffe_model/pose_iter_440000.caffemodel \
+        "https://www.dropbox.com/s/2h2bv29a130sgrk/pose_iter_440000.caffemodel?dl=1"
+}
+
+get_body25() {
+    get_caffe body25 body25 body_25 pose_deploy.prototxt 451938635cf007327c3cf235ed483844 \
+        pose_iter_584000.caffemodel \
+        "https://www.dropbox.com/s/3x0xambj2rkyrap/pose_iter_584000.caffemodel?dl=1"
+}
+
+MPI_MIRRORS=(
+    https://huggingface.co/camenduru/openpose/resolve/f4a22b0e6fa2a4a2b1e2d50bd589e8bb11ebea7c/pose_iter_160000.caffemodel
+    "https://www.dropbox.com/s/drumc6dzllfed16/pose_iter_160000.caffemodel?dl=1"
+)
+
+get_mpi() {
+    get_caffe mpi mpi mpi pose_deploy_linevec.prototxt 8a8f979261f89212676450b18f78ecc1 \
+        pose_iter_160000.caffemodel "${MPI_MIRRORS[@]}"
+}
+
+get_mpi4() {
+    get_caffe mpi4 mpi4 mpi pose_deploy_linevec_faster_4_stages.prototxt \
+        67ad3541c09b6f015151a230f52aa0b1 pose_iter_160000.caffemodel "${MPI_MIRRORS[@]}"
+}
+
+main() {
+    local wanted=() m failed=0
+    for m in "$@"; do
+        case $m in
+        --force) FORCE=1 ;;
+        -h | --help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; return 0 ;;
+        all) wanted+=(mobilenet_v2_small coco body25 mpi mpi4) ;;
+        mobilenet_v2_small | coco | body25 | mpi | mpi4) wanted+=("$m") ;;
+        *) say "get-models.sh: unknown model '$m' (see --help)"; return 2 ;;
+        esac
+    done
+    [ ${#wanted[@]} -gt 0 ] || wanted=(mobilenet_v2_small)
+    if [ ! -x "$BIN" ]; then
+        say "get-models.sh: $BIN not found: build first (cmake -S . -B build && cmake --build build)"
+        return 1
+    fi
+    mkdir -p "$CACHE"
+    for m in "${wanted[@]}"; do
+        say "$m:"
+        if "get_$m"; then
+            say "  -> $MODELS/$m.opc"
+        else
+            say "  $m: not available"
+            failed=1
+        fi
+    done
+    return $failed
+}
+
+main "$@"
