@@ -16,7 +16,8 @@ MobileNetV2-small PAF network (its real weights; `openpose-c convert tf`), which
 only read once the dynamic upsample size is made a constant: the script rewrites that one
 node in the GraphDef's wire format (in its work folder). For the MobileNet case PyTorch is
 not run, and the reference for our output is TensorFlow's semantics (shared test data)
-rather than OpenCV's, whose import normalises 39 layers differently (by 1-4 %).
+rather than OpenCV's, whose import normalises 39 layers differently (by 1-4 %). Last, the
+image command on a folder of photos with that model, against its network + parsing alone.
 
 Run with Debian's python3, from anywhere:
     /usr/bin/python3 tools/bench.py [--threads 2] [--rounds 5] [--cases coco:368x368,...]
@@ -203,6 +204,7 @@ def prepare_case(net, w, h, a, shared, work, opc, maker):
         np.save(inp_nchw, np.ascontiguousarray(x.transpose(0, 3, 1, 2)))
         reference = (os.path.join(shared, TFPOSE_OUTPUT)
                      if x.shape == (1, 368, 432, 3) else None)
+        rep = str(a.repeat * 8)  # a small net: more forwards per process
         cmds = {"opencv": child + ["opencv-tf", patched, MOBILENET_OUT, inp_nchw,
                                    out["opencv"], thr, rep]}
     else:
@@ -235,6 +237,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=5, help="interleaved processes per contender")
     ap.add_argument("--repeat", type=int, default=3, help="forwards per process (the first "
                     "is a warm-up)")
+    ap.add_argument("--photos", default="images/openpose-media", help="folder of photos "
+                    "under the shared data for the image command (empty: skip)")
     ap.add_argument("--coretype", default="keep", help="OPENBLAS_CORETYPE for every "
                     "contender: keep (as the environment has it), unset, or a core name")
     a = ap.parse_args()
@@ -287,6 +291,8 @@ def main():
                          if who != "opencv" else "", ref_err,
                          v["blas"] or ("see above" if who == "ours" else "?")))
         print_rows(rows[-len(res):], header=len(rows) == len(res))
+    if a.photos:
+        pipeline(a, env, opc, shared, work)
     mopen = os.path.join(work, "coco.opc")
     if os.path.exists(mopen):
         out = common.run([os.path.join(a.build, "tools", "model_open_time"), mopen, "--repeat",
@@ -294,6 +300,37 @@ def main():
         print("model open (coco.opc, %.0f MiB): %s" % (
             os.path.getsize(mopen) / 2**20, out.strip().splitlines()[-1]))
     print("ratios are of the contenders' medians: ours/torch, ours/opencv (same row for all)")
+
+
+def pipeline(a, env, opc, shared, work):
+    """The image command on a folder of photos with the MobileNet model, against the time
+    its network + parsing alone takes (tools/bench_pipeline, the same images one after
+    another): with decoding overlapped the command should take little more."""
+    model = os.path.join(work, "mobilenet.opc")
+    photos = os.path.join(shared, a.photos)
+    if not os.path.exists(model):
+        print("pipeline: skipped (no MobileNet model)")
+        return
+    n = len([f for f in os.listdir(photos) if f.lower().endswith((".jpg", ".jpeg", ".png"))])
+    tool = os.path.join(a.build, "tools", "bench_pipeline")
+    cli, net = [], []
+    for _ in range(a.rounds):
+        r = subprocess.run(["/usr/bin/time", "-f", "%e", opc, "--model", model, photos, "-o",
+                            os.path.join(work, "pipeline_out"), "--threads", str(a.threads)],
+                           capture_output=True, text=True, env=env)
+        if r.returncode != 0:
+            sys.exit("bench: the image command failed:\n" + r.stderr.strip())
+        cli.append(float(r.stderr.strip().splitlines()[-1]) * 1e3)
+        out = common.run([tool, model, photos, "--threads", str(a.threads)]).stdout
+        m = re.search(r"decode ([\d.]+) ms, prepare ([\d.]+) ms, network\+parse ([\d.]+) ms", out)
+        net.append((float(m.group(1)) + float(m.group(2)), float(m.group(3))))
+    c = statistics.median(cli)
+    dec = statistics.median(v[0] for v in net)
+    fp = statistics.median(v[1] for v in net)
+    print("pipeline, %d photos (%s), MobileNet, %d threads: command %.0f ms (%.1f images/s, "
+          "process start and model open included); network+parse alone %.0f ms, decode+prepare "
+          "%.0f ms; command / (network+parse) = %.2f" % (
+              n, a.photos, a.threads, c, n / c * 1e3, fp, dec, c / fp))
 
 
 def print_rows(rows, header):

@@ -6,17 +6,22 @@
  *     M_t [Cout x T] = U_t [Cout x Cin] * V_t [Cin x T]      (T tiles)
  * after which a tile's output is AT M A, plus bias, activated. That is n*n multiplies per
  * m*m outputs instead of m*m*r*r: 2.25x fewer for F(6x6, 3x3), 5.4x for F(3x3, 7x7).
+ * The filters are transformed at every run: it costs a few percent of the GEMMs and keeps
+ * memory flat (no transformed copy of the model).
  *
- * Phases, each split between threads over what it writes (so no result depends on the
- * thread count):
- *   1. the filters -> U, over output channels. Done at every run: it costs a few percent
- *      of the GEMMs and keeps memory flat (no transformed copy of the model).
- *   2. per block of tile rows (bounding the scratch whatever the image size):
- *      the input patches -> V, over input channels;
- *   3. the n*n GEMMs, over t, each single-threaded;
- *   4. M -> output tiles + bias + activation, over output channels.
- * The transforms handle LANES tiles (or filters) at once, one lane each, so their
- * arithmetic is plain loops over lanes that the compiler vectorises. */
+ * Two schedules, by how many blocks of tile rows the layer has (geometry()):
+ * - many blocks (large maps): U is made once for the layer, split over output channels;
+ *   then each thread takes whole blocks and does all of a block in its own L2-sized
+ *   buffers: input patches -> V, the n*n GEMMs, M -> output tiles. No waiting between
+ *   phases.
+ * - few blocks (small maps, typically many channels): the whole layer is one block and
+ *   its phases are split between threads: inputs -> V over input channels; then the
+ *   GEMMs by rows a of transform points, each thread making the n points' U_(a,b) in its
+ *   own buffer right before their GEMMs (so U, up to 16x the size of the filters, never
+ *   goes through memory whole); M -> outputs over output channels.
+ * Every phase splits what it writes, never a sum, so no result depends on the thread
+ * count. The transforms handle OPC_LANES tiles (or filters) at once, one lane each, so
+ * their arithmetic is plain vector code. */
 #include "engine/fast_kernels.h"
 
 #include <cblas.h>
@@ -52,7 +57,19 @@ typedef struct {
     int tiles_y, tiles_x, chunks; /* chunks: CHUNK-wide slices of a tile row */
     int block_rows, blocks;       /* tile rows per block, number of blocks */
     size_t u_floats, block_floats;
+    size_t gt_floats, urow_floats; /* few-blocks schedule: filters by lanes, one U row */
+    int cin_groups;                /* input channels in OPC_LANES groups */
 } wino_geometry;
+
+/* V + M of the whole layer. */
+static size_t per_layer_floats(const wino_geometry *g, const opc_shape *in,
+                               const opc_shape *out)
+{
+    return (size_t)g->n * g->n * (in->c + out->c) * g->tiles_y * g->tiles_x;
+}
+
+/* Whether the layer takes the few-blocks schedule (see the top). */
+static int few_blocks(const wino_geometry *g, int threads) { return g->blocks < 2 * threads; }
 
 /* Blocks are runs of whole tile rows. Each GEMM of a block packs U_t (Cout x Cin) anew, so
  * a block must have enough tiles to pay for that: at least Cout * Cin / 1024 (and 16), which
@@ -78,14 +95,20 @@ static wino_geometry geometry(const opc_wino_variant *v, const opc_shape *in,
     g.blocks = (g.tiles_y + g.block_rows - 1) / g.block_rows;
     g.u_floats = nn * (size_t)out->c * in->c;
     g.block_floats = per_row * g.block_rows;
+    g.cin_groups = (in->c + OPC_LANES - 1) / OPC_LANES;
+    g.gt_floats = (size_t)out->c * g.cin_groups * v->r * v->r * OPC_LANES;
+    g.urow_floats = (size_t)g.n * out->c * in->c;
     return g;
 }
 
-/* U, then V + M for each thread. */
+/* Many blocks: U, then V + M for each thread. Few: the filters by lanes, V + M of the
+ * whole layer (no bigger than 2 * threads blocks), one U row per thread. */
 size_t opc_winograd_scratch(const void *param, const opc_layer *l, const opc_shape *in,
                             const opc_shape *out, int threads)
 {
     wino_geometry g = geometry(param, in, out);
+    if (few_blocks(&g, threads))
+        return g.gt_floats + per_layer_floats(&g, in, out) + g.urow_floats * (size_t)threads;
     return g.u_floats + g.block_floats * (size_t)threads;
 }
 
@@ -107,10 +130,13 @@ typedef struct {
     opc_shape is, os;
     int pad[4];
     wino_geometry geo;
-    float *u;           /* [Cout][n*n][Cin] */
-    float *blocks;      /* each thread's V + M */
-    wino_block cur;     /* the block all threads work on (shared mode) */
-    atomic_int next;    /* the next block to take (per-thread mode) */
+    float *u;           /* many blocks: [Cout][n*n][Cin] */
+    float *blocks;      /* many blocks: each thread's V + M */
+    float *gt;          /* few blocks: [Cout][Cin / OPC_LANES][r*r][OPC_LANES] */
+    float *urows;       /* few blocks: each thread's U row [n][Cout][Cin] */
+    float g_rows[MAXN][MAXN]; /* G, for one row at a time */
+    wino_block cur;     /* the block all threads work on (few blocks) */
+    atomic_int next;    /* the next block or row to take */
 } wino_ctx;
 
 static wino_block block_at(const wino_ctx *x, int b, int thread)
@@ -293,17 +319,75 @@ static void output_units(const wino_ctx *x, const wino_block *k, int u0, int u1)
     }
 }
 
+/* gt[co][group][k*r + l][e] = g[co][group*OPC_LANES + e][k][l] (0 past Cin): the filters
+ * with OPC_LANES input channels side by side, for the U rows. */
+static void transpose_filters(void *p, int co0, int co1)
+{
+    const wino_ctx *x = p;
+    int r2 = x->r * x->r, cin = x->is.c;
+    for (int co = co0; co < co1; co++)
+        for (int grp = 0; grp < x->geo.cin_groups; grp++) {
+            float *dst = x->gt + ((size_t)co * x->geo.cin_groups + grp) * r2 * OPC_LANES;
+            for (int e = 0; e < OPC_LANES; e++) {
+                int ci = grp * OPC_LANES + e;
+                const float *src = x->l->weight.data + ((size_t)co * cin + ci) * r2;
+                for (int kl = 0; kl < r2; kl++)
+                    dst[kl * OPC_LANES + e] = ci < cin ? src[kl] : 0.0f;
+            }
+        }
+}
+
+/* urow[b][co][ci] = (G g GT)[a][b] for every filter: row a of U. */
+static void u_row(const wino_ctx *x, int a, float *urow)
+{
+    int n = x->n, r = x->r, cin = x->is.c, r2 = r * r;
+    opc_vlanes tmp[MAXN * MAXN];
+    for (int co = 0; co < x->os.c; co++)
+        for (int grp = 0; grp < x->geo.cin_groups; grp++) {
+            const float *g = x->gt + ((size_t)co * x->geo.cin_groups + grp) * r2 * OPC_LANES;
+            float t[MAXN][OPC_LANES], u[MAXN][OPC_LANES];
+            for (int l = 0; l < r; l++) { /* t = (G g)[a] */
+                opc_vlanes acc = {0};
+                for (int k = 0; k < r; k++)
+                    acc += x->g_rows[a][k] * opc_load_lanes(g + (k * r + l) * OPC_LANES);
+                opc_store_lanes(t[l], acc);
+            }
+            const float *cols[MAXN] = {0};
+            for (int l = 0; l < r; l++)
+                cols[l] = t[l];
+            opc_wino_apply(&x->g, cols, OPC_LANES, u[0], OPC_LANES, OPC_LANES, 1, tmp); /* t GT */
+            int ci0 = grp * OPC_LANES, cnt = cin - ci0 < OPC_LANES ? cin - ci0 : OPC_LANES;
+            for (int b = 0; b < n; b++)
+                opc_store_lanes_n(urow + ((size_t)b * x->os.c + co) * cin + ci0,
+                                  opc_load_lanes(u[b]), cnt);
+        }
+}
+
+/* Takes rows a of transform points until none are left: U row a in buffer `slot`, then
+ * its n GEMMs, M_(a,b) = U_(a,b) V_(a,b) for the whole layer. */
+static void row_gemms(void *p, int slot, int slot_end)
+{
+    wino_ctx *x = p;
+    const wino_block *k = &x->cur;
+    int cin = x->is.c, cout = x->os.c, n = x->n, nn = n * n, nt = k->nt;
+    float *urow = x->urows + (size_t)slot * x->geo.urow_floats;
+    for (int a; (a = atomic_fetch_add(&x->next, 1)) < n;) {
+        u_row(x, a, urow);
+        for (int b = 0; b < n; b++) {
+            int t = a * n + b;
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, nt, cin, 1.0f,
+                        urow + (size_t)b * cout * cin, cin, k->v + (size_t)t * nt, nn * nt,
+                        0.0f, k->mm + (size_t)t * nt, nn * nt);
+        }
+    }
+}
+
 /* The pool's loop bodies. */
 static void weights_loop(void *p, int co0, int co1) { weight_channels(p, co0, co1); }
 static void input_loop(void *p, int u0, int u1)
 {
     const wino_ctx *x = p;
     input_units(x, &x->cur, u0, u1);
-}
-static void gemm_loop(void *p, int t0, int t1)
-{
-    const wino_ctx *x = p;
-    gemm_points(x, &x->cur, t0, t1);
 }
 static void output_loop(void *p, int u0, int u1)
 {
@@ -340,19 +424,22 @@ void opc_fast_conv_winograd(const opc_kernel_args *a)
     opc_wino_op_build(w.bt, w.n, w.n, &x.bt);
     opc_layer_pads(x.l, x.is.h, x.is.w, x.pad);
     x.geo = geometry(v, &x.is, &x.os);
-    x.u = a->scratch;
-    x.blocks = x.u + x.geo.u_floats;
-    int threads = opc_pool_threads(a->pool), nn = x.n * x.n;
-    opc_pool_for(a->pool, x.os.c, weights_loop, &x);
-    if (x.geo.blocks >= 2 * threads) {
-        atomic_init(&x.next, 0);
+    int threads = opc_pool_threads(a->pool);
+    atomic_init(&x.next, 0);
+    if (!few_blocks(&x.geo, threads)) {
+        x.u = a->scratch;
+        x.blocks = x.u + x.geo.u_floats;
+        opc_pool_for(a->pool, x.os.c, weights_loop, &x);
         opc_pool_for(a->pool, threads, block_loop, &x);
-    } else { /* too few blocks to share out: all threads on each block, phase by phase */
-        for (int b = 0; b < x.geo.blocks; b++) {
-            x.cur = block_at(&x, b, 0);
-            opc_pool_for(a->pool, x.is.c * x.geo.chunks, input_loop, &x);
-            opc_pool_for(a->pool, nn, gemm_loop, &x);
-            opc_pool_for(a->pool, x.os.c * x.geo.chunks, output_loop, &x);
-        }
+        return;
     }
+    memcpy(x.g_rows, w.g, sizeof x.g_rows);
+    x.gt = a->scratch;
+    x.cur = (wino_block){0, x.geo.tiles_y * x.geo.tiles_x, x.gt + x.geo.gt_floats, NULL};
+    x.cur.mm = x.cur.v + (size_t)x.n * x.n * x.is.c * x.cur.nt;
+    x.urows = x.cur.mm + (size_t)x.n * x.n * x.os.c * x.cur.nt;
+    opc_pool_for(a->pool, x.os.c, transpose_filters, &x);
+    opc_pool_for(a->pool, x.is.c * x.geo.chunks, input_loop, &x);
+    opc_pool_for(a->pool, threads, row_gemms, &x);
+    opc_pool_for(a->pool, x.os.c * x.geo.chunks, output_loop, &x);
 }

@@ -23,8 +23,11 @@ struct opc_net {
     int threads;
     opc_pool *pool;
     opc_plan plan;     /* plan.shapes == NULL: none yet */
-    float *arena;      /* plan.mem.arena_floats */
-    float *scratch;    /* plan.scratch_floats */
+    /* Kept across plans and only grown: a folder of photos of many sizes re-plans at
+     * almost every image, and fresh memory costs page faults and zeroing each time. */
+    float *arena;      /* arena_cap >= plan.mem.arena_floats */
+    float *scratch;    /* scratch_cap >= plan.scratch_floats */
+    size_t arena_cap, scratch_cap;
     float **data;      /* [n_blobs] where each blob lives during a forward */
     opc_tensor output; /* a view of the output blob */
 };
@@ -64,19 +67,20 @@ opc_net *opc_net_create(const opc_model *m, const opc_net_options *opt, opc_erro
     return net;
 }
 
-static void drop_plan(opc_net *net)
+static void drop_buffers(opc_net *net)
 {
-    opc_plan_free(&net->plan);
     free(net->arena);
     free(net->scratch);
     net->arena = net->scratch = NULL;
+    net->arena_cap = net->scratch_cap = 0;
 }
 
 void opc_net_free(opc_net *net)
 {
     if (!net)
         return;
-    drop_plan(net);
+    opc_plan_free(&net->plan);
+    drop_buffers(net);
     opc_pool_free(net->pool);
     free(net->data);
     free(net);
@@ -104,16 +108,24 @@ static int ensure_plan(opc_net *net, int h, int w, opc_error *err)
 {
     if (net->plan.shapes && net->plan.h == h && net->plan.w == w)
         return OPC_OK;
-    drop_plan(net);
+    opc_plan_free(&net->plan);
     int rc = opc_plan_build(&net->plan, net->g, net->engine, h, w,
                             opc_pool_threads(net->pool), err);
     if (rc != OPC_OK)
         return rc;
-    net->arena = alloc_floats(net->plan.mem.arena_floats);
-    net->scratch = alloc_floats(net->plan.scratch_floats);
+    size_t need_a = net->plan.mem.arena_floats, need_s = net->plan.scratch_floats;
+    if (!net->arena || need_a > net->arena_cap) {
+        free(net->arena);
+        net->arena_cap = (net->arena = alloc_floats(need_a)) ? need_a : 0;
+    }
+    if (!net->scratch || need_s > net->scratch_cap) {
+        free(net->scratch);
+        net->scratch_cap = (net->scratch = alloc_floats(need_s)) ? need_s : 0;
+    }
     if (!net->arena || !net->scratch) {
-        size_t mb = (net->plan.mem.arena_floats + net->plan.scratch_floats) * sizeof(float) >> 20;
-        drop_plan(net);
+        size_t mb = (need_a + need_s) * sizeof(float) >> 20;
+        opc_plan_free(&net->plan);
+        drop_buffers(net);
         return opc_fail(err, OPC_ERR_NOMEM, "net: out of memory for a %dx%d input (%zu MiB)", w,
                         h, mb);
     }
