@@ -59,6 +59,9 @@ typedef struct {
     size_t u_floats, block_floats;
     size_t gt_floats, urow_floats; /* few-blocks schedule: filters by lanes, one U row */
     int cin_groups;                /* input channels in OPC_LANES groups */
+    int in_rows, row_floats;       /* many blocks: input rows the tiles cover, and the
+                                      floats of one's column transform (n x chunk width) */
+    size_t h_floats;               /* many blocks: every input row's column transform */
 } wino_geometry;
 
 /* V + M of the whole layer. */
@@ -98,18 +101,23 @@ static wino_geometry geometry(const opc_wino_variant *v, const opc_shape *in,
     g.cin_groups = (in->c + OPC_LANES - 1) / OPC_LANES;
     g.gt_floats = (size_t)out->c * g.cin_groups * v->r * v->r * OPC_LANES;
     g.urow_floats = (size_t)g.n * out->c * in->c;
+    g.in_rows = (g.tiles_y - 1) * v->m + g.n;
+    int width = g.tiles_x < CHUNK ? (g.tiles_x + OPC_LANES - 1) / OPC_LANES * OPC_LANES : CHUNK;
+    g.row_floats = g.n * width;
+    g.h_floats = (size_t)in->c * g.chunks * g.in_rows * g.row_floats;
     return g;
 }
 
-/* Many blocks: U, then V + M for each thread. Few: the filters by lanes, V + M of the
- * whole layer (no bigger than 2 * threads blocks), one U row per thread. */
+/* Many blocks: U, the input rows' column transforms, then V + M for each thread. Few: the
+ * filters by lanes, V + M of the whole layer (no bigger than 2 * threads blocks), one U row
+ * per thread. */
 size_t opc_winograd_scratch(const void *param, const opc_layer *l, const opc_shape *in,
                             const opc_shape *out, int threads)
 {
     wino_geometry g = geometry(param, in, out);
     if (few_blocks(&g, threads))
         return g.gt_floats + per_layer_floats(&g, in, out) + g.urow_floats * (size_t)threads;
-    return g.u_floats + g.block_floats * (size_t)threads;
+    return g.u_floats + g.h_floats + g.block_floats * (size_t)threads;
 }
 
 /* One block of tile rows and where its transforms live. */
@@ -131,6 +139,7 @@ typedef struct {
     int pad[4];
     wino_geometry geo;
     float *u;           /* many blocks: [Cout][n*n][Cin] */
+    float *h;           /* many blocks: [Cin][chunks][in_rows][row_floats], or NULL */
     float *blocks;      /* many blocks: each thread's V + M */
     float *gt;          /* few blocks: [Cout][Cin / OPC_LANES][r*r][OPC_LANES] */
     float *urows;       /* few blocks: each thread's U row [n][Cout][Cin] */
@@ -226,9 +235,31 @@ static void row_transform(const wino_ctx *x, const float *plane, int iy, int tx0
     opc_wino_apply(&x->bt, cols, OPC_LANES, h, (size_t)w, OPC_LANES, nv, tmp);
 }
 
+/* The column transform of input row `row` (counted from the first the tiles cover) of
+ * channel ci, chunk tx0, in the layer-wide store (many blocks). */
+static float *h_row(const wino_ctx *x, int ci, int tx0, int row)
+{
+    size_t unit = (size_t)ci * x->geo.chunks + tx0 / CHUNK;
+    return x->h + (unit * x->geo.in_rows + row) * x->geo.row_floats;
+}
+
+/* Every input row's column transform, channel and chunk units u0 .. u1 - 1. */
+static void h_rows(void *p, int u0, int u1)
+{
+    const wino_ctx *x = p;
+    for (int u = u0; u < u1; u++) {
+        int ci = u / x->geo.chunks, tx0 = u % x->geo.chunks * CHUNK, tx_n = x->geo.tiles_x;
+        int cw = tx_n - tx0 < CHUNK ? tx_n - tx0 : CHUNK, nv = (cw + OPC_LANES - 1) / OPC_LANES;
+        const float *plane = x->in + (size_t)ci * x->is.h * x->is.w;
+        for (int row = 0; row < x->geo.in_rows; row++)
+            row_transform(x, plane, row - x->pad[0], tx0, nv, h_row(x, ci, tx0, row));
+    }
+}
+
 /* V[ci][t][...] for the tiles tx0 .. tx0 + cw - 1 of every tile row of block k. The
  * column transforms of an input row are shared by the n / m tile rows that overlap it:
- * they are kept in a ring of the last n rows. */
+ * they come from the layer-wide store when there is one, else from a ring of the last n
+ * rows. */
 static void input_unit(const wino_ctx *x, const wino_block *k, int ci, int tx0, int cw)
 {
     int n = x->n, m = x->m, rows = k->nt / x->geo.tiles_x;
@@ -239,11 +270,16 @@ static void input_unit(const wino_ctx *x, const wino_block *k, int ci, int tx0, 
     int iy0 = k->ty0 * m - x->pad[0], have = 0; /* ring rows computed so far */
     float *dst = k->v + (size_t)ci * n * n * k->nt + tx0;
     for (int r = 0; r < rows; r++) {
-        for (; have < r * m + n; have++)
-            row_transform(x, plane, iy0 + have, tx0, nv, ring[have % n]);
         const float *in[MAXN] = {0};
-        for (int i = 0; i < n; i++)
-            in[i] = ring[(r * m + i) % n];
+        if (x->h) {
+            for (int i = 0; i < n; i++)
+                in[i] = h_row(x, ci, tx0, (k->ty0 + r) * m + i);
+        } else {
+            for (; have < r * m + n; have++)
+                row_transform(x, plane, iy0 + have, tx0, nv, ring[have % n]);
+            for (int i = 0; i < n; i++)
+                in[i] = ring[(r * m + i) % n];
+        }
         opc_wino_apply(&x->bt, in, OPC_LANES, y[0], MAXN * CHUNK, OPC_LANES, n * nv, tmp);
         for (int t = 0; t < n * n; t++)
             opc_copy_floats(dst + (size_t)t * k->nt + (size_t)r * x->geo.tiles_x,
@@ -301,11 +337,17 @@ static void output_unit(const wino_ctx *x, const wino_block *k, int co, int tx0,
             opc_wino_apply(&x->at, in, OPC_LANES, y[0], CHUNK, OPC_LANES, nv, tmp);
             float *dst = x->out + ((size_t)co * oh + ty * m + i) * ow + x0;
             for (int j = 0; j < m; j++)
-                opc_bias_act_row(y[j], (size_t)w, bias, l->act, slope);
-            for (int j = 0; j < m; j++)
+                for (int e = 0; e < w; e += OPC_LANES)
+                    opc_store_lanes(y[j] + e, opc_act_lanes(opc_load_lanes(y[j] + e) + bias,
+                                                            l->act, slope));
+            if (len == cw * m) { /* whole tiles: interleave the m columns */
                 for (int e = 0; e < cw; e++)
-                    if (e * m + j < len)
+                    for (int j = 0; j < m; j++)
                         dst[e * m + j] = y[j][e];
+            } else { /* the image's right edge cuts the last tile */
+                for (int o = 0; o < len; o++)
+                    dst[o] = y[o % m][o / m];
+            }
         }
     }
 }
@@ -428,8 +470,10 @@ void opc_fast_conv_winograd(const opc_kernel_args *a)
     atomic_init(&x.next, 0);
     if (!few_blocks(&x.geo, threads)) {
         x.u = a->scratch;
-        x.blocks = x.u + x.geo.u_floats;
+        x.h = x.u + x.geo.u_floats;
+        x.blocks = x.h + x.geo.h_floats;
         opc_pool_for(a->pool, x.os.c, weights_loop, &x);
+        opc_pool_for(a->pool, x.is.c * x.geo.chunks, h_rows, &x);
         opc_pool_for(a->pool, threads, block_loop, &x);
         return;
     }
