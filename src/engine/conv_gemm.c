@@ -42,22 +42,26 @@ int opc_conv1x1_fits(const void *param, const opc_layer *l, const opc_shape *in,
            !pad[0] && !pad[1] && !pad[2] && !pad[3];
 }
 
-/* Columns [s0 * SLICE_COLS, s1 * SLICE_COLS) of every group. in: Cin x N, weight:
- * [Cout, cin_g], out: Cout x N. */
+/* Slices s0 .. s1 - 1 of SLICE_COLS columns, each one GEMM per group whatever the thread
+ * count (OpenBLAS picks its kernel by size, so merging slices could change the rounding).
+ * in: Cin x N, weight: [Cout, cin_g], out: Cout x N. */
 static void conv1x1_slices(void *p, int s0, int s1)
 {
     const opc_kernel_args *a = p;
     const opc_layer *l = a->layer;
     const opc_shape in = a->in_shape[0], out = a->out_shape;
     int cin_g = in.c / l->group, cout_g = out.c / l->group;
-    size_t n = (size_t)out.h * out.w, begin = (size_t)s0 * SLICE_COLS;
-    size_t end = (size_t)s1 * SLICE_COLS < n ? (size_t)s1 * SLICE_COLS : n;
-    for (int g = 0; g < l->group; g++)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout_g, (int)(end - begin),
-                    cin_g, 1.0f, l->weight.data + (size_t)g * cout_g * cin_g, cin_g,
-                    a->in[0] + (size_t)g * cin_g * n + begin, (int)n, 0.0f,
-                    a->out + (size_t)g * cout_g * n + begin, (int)n);
-    bias_act_cols(l, a->out, out.c, n, begin, end - begin);
+    size_t n = (size_t)out.h * out.w;
+    for (int sl = s0; sl < s1; sl++) {
+        size_t begin = (size_t)sl * SLICE_COLS;
+        size_t len = n - begin < SLICE_COLS ? n - begin : SLICE_COLS;
+        for (int g = 0; g < l->group; g++)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout_g, (int)len, cin_g,
+                        1.0f, l->weight.data + (size_t)g * cout_g * cin_g, cin_g,
+                        a->in[0] + (size_t)g * cin_g * n + begin, (int)n, 0.0f,
+                        a->out + (size_t)g * cout_g * n + begin, (int)n);
+        bias_act_cols(l, a->out, out.c, n, begin, len);
+    }
 }
 
 void opc_fast_conv1x1(const opc_kernel_args *a)

@@ -40,6 +40,9 @@
  * between the transforms and the GEMMs, which measured 25% faster than letting them
  * spill to L3 on the OpenPose 7x7 layers. */
 #define BLOCK_FLOATS ((size_t)1 << 18)
+/* Readable floats after each thread's block (its own), for whole-vector loads of the last
+ * tiles; in the few-blocks schedule the U rows follow M. */
+#define SLACK_FLOATS (CHUNK + OPC_LANES)
 
 int opc_winograd_fits(const void *param, const opc_layer *l, const opc_shape *in,
                       const opc_shape *out)
@@ -117,7 +120,7 @@ size_t opc_winograd_scratch(const void *param, const opc_layer *l, const opc_sha
     wino_geometry g = geometry(param, in, out);
     if (few_blocks(&g, threads))
         return g.gt_floats + per_layer_floats(&g, in, out) + g.urow_floats * (size_t)threads;
-    return g.u_floats + g.h_floats + g.block_floats * (size_t)threads;
+    return g.u_floats + g.h_floats + (g.block_floats + SLACK_FLOATS) * (size_t)threads;
 }
 
 /* One block of tile rows and where its transforms live. */
@@ -155,7 +158,7 @@ static wino_block block_at(const wino_ctx *x, int b, int thread)
     int rows = x->geo.tiles_y - k.ty0 < x->geo.block_rows ? x->geo.tiles_y - k.ty0
                                                          : x->geo.block_rows;
     k.nt = rows * x->geo.tiles_x;
-    k.v = x->blocks + (size_t)thread * x->geo.block_floats;
+    k.v = x->blocks + (size_t)thread * (x->geo.block_floats + SLACK_FLOATS);
     k.mm = k.v + (size_t)x->n * x->n * x->is.c * k.nt;
     return k;
 }
@@ -306,6 +309,15 @@ static void gemm_points(const wino_ctx *x, const wino_block *k, int t0, int t1)
                     k->mm + (size_t)t * nt, nn * nt);
 }
 
+/* dst[e * m + j] = y[j * CHUNK + e] for e < cnt, j < m: the m output columns of cnt tiles. */
+static inline __attribute__((always_inline)) void interleave(int m, float *restrict dst,
+                                                             const float *restrict y, int cnt)
+{
+    for (int e = 0; e < cnt; e++)
+        for (int j = 0; j < m; j++)
+            dst[e * m + j] = y[j * CHUNK + e];
+}
+
 /* Output channel co, tiles tx0 .. tx0 + cw - 1 of every tile row of block k:
  * AT M A + bias, activated. */
 static void output_unit(const wino_ctx *x, const wino_block *k, int co, int tx0, int cw)
@@ -321,11 +333,12 @@ static void output_unit(const wino_ctx *x, const wino_block *k, int co, int tx0,
     for (int r = 0; r < rows; r++) {
         int ty = k->ty0 + r;
         for (int tpt = 0; tpt < n * n; tpt++) {
+            /* Whole vectors: lanes past cw hold the next tiles' values (or, at the very end,
+             * the scratch's slack), used for nothing; partial loads would stall. */
             float *d = mv[tpt / n] + (tpt % n) * w;
             const float *s = src + (size_t)tpt * k->nt + (size_t)r * x->geo.tiles_x;
             for (int e = 0; e < w; e += OPC_LANES)
-                opc_store_lanes(d + e, opc_load_lanes_n(s + e, cw - e < OPC_LANES ? cw - e
-                                                                                : OPC_LANES));
+                opc_store_lanes(d + e, opc_load_lanes(s + e));
         }
         const float *in[MAXN] = {0};
         for (int a = 0; a < n; a++)
@@ -341,9 +354,13 @@ static void output_unit(const wino_ctx *x, const wino_block *k, int co, int tx0,
                     opc_store_lanes(y[j] + e, opc_act_lanes(opc_load_lanes(y[j] + e) + bias,
                                                             l->act, slope));
             if (len == cw * m) { /* whole tiles: interleave the m columns */
-                for (int e = 0; e < cw; e++)
-                    for (int j = 0; j < m; j++)
-                        dst[e * m + j] = y[j][e];
+                switch (m) { /* constant m: unrolled, no multiply per element */
+                case 2: interleave(2, dst, y[0], cw); break;
+                case 3: interleave(3, dst, y[0], cw); break;
+                case 4: interleave(4, dst, y[0], cw); break;
+                case 6: interleave(6, dst, y[0], cw); break;
+                default: interleave(m, dst, y[0], cw); break;
+                }
             } else { /* the image's right edge cuts the last tile */
                 for (int o = 0; o < len; o++)
                     dst[o] = y[o % m][o / m];
