@@ -111,11 +111,16 @@ static const conv_case CONVS[] = {
     {"wino3_tiny", 16, 2, 3, {.cout = 16, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}}},
     {"wino3_wide", 16, 5, 401, {.cout = 16, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
     {"wino3_blocks", 64, 30, 100, {.cout = 64, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
+    /* Narrow maps (tile rows of 1 to 8 tiles): several tile rows share a vector, the last
+     * group of a block partly filled. */
+    {"wino3_tall_narrow", 16, 100, 8, {.cout = 16, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_PRELU}},
+    {"wino3_tall_narrow_cut", 16, 61, 20, {.cout = 16, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}}},
     /* Winograd F(3x3, 7x7). */
     {"wino7_relu", 16, 12, 14, {.cout = 18, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
     {"wino7_prelu_shared", 20, 11, 9, {.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_PRELU, .shared_slope = 1}},
     {"wino7_asym_pad", 16, 13, 10, {.cout = 16, .kh = 7, .kw = 7, .pad = {1, 3, 2, 0}}},
     {"wino7_small_input", 16, 4, 5, {.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU6}},
+    {"wino7_tall_narrow", 16, 40, 12, {.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
     {"wino7_blocks", 32, 46, 46, {.cout = 32, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
     /* K = 64 * 9 = 576 rows by 96 * 128 columns is more than one im2col band: the GEMM
      * runs on several bands, the last one shorter. */

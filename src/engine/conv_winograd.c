@@ -319,51 +319,68 @@ static inline __attribute__((always_inline)) void interleave(int m, float *restr
 }
 
 /* Output channel co, tiles tx0 .. tx0 + cw - 1 of every tile row of block k:
- * AT M A + bias, activated. */
+ * AT M A + bias, activated. When a tile row is narrower than a vector (8 tiles or fewer,
+ * dividing OPC_LANES, as on the 46-wide maps), one vector holds several tile rows: M has
+ * them side by side already. */
 static void output_unit(const wino_ctx *x, const wino_block *k, int co, int tx0, int cw)
 {
     const opc_layer *l = x->l;
-    int n = x->n, m = x->m, oh = x->os.h, ow = x->os.w, rows = k->nt / x->geo.tiles_x;
-    int nv = (cw + OPC_LANES - 1) / OPC_LANES, w = nv * OPC_LANES;
+    int n = x->n, m = x->m, oh = x->os.h, ow = x->os.w, tx_n = x->geo.tiles_x;
+    int rows = k->nt / tx_n;
+    int stack = x->geo.chunks == 1 && tx_n < OPC_LANES && OPC_LANES % tx_n == 0
+                    ? OPC_LANES / tx_n : 1;
+    int nv = (cw * stack + OPC_LANES - 1) / OPC_LANES, w = nv * OPC_LANES;
     float mv[MAXN][MAXN * CHUNK], t[MAXN][MAXN * CHUNK], y[MAXN][CHUNK]; /* [.][b * w + e] */
     opc_vlanes tmp[MAXN * MAXN * CHUNK_V];
     float bias = l->bias.data ? l->bias.data[co] : 0.0f, slope = opc_layer_slope(l, co);
     const float *src = k->mm + (size_t)co * n * n * k->nt + tx0;
     int x0 = tx0 * m, len = ow - x0 < cw * m ? ow - x0 : cw * m;
-    for (int r = 0; r < rows; r++) {
-        int ty = k->ty0 + r;
-        for (int tpt = 0; tpt < n * n; tpt++) {
-            /* Whole vectors: lanes past cw hold the next tiles' values (or, at the very end,
-             * the scratch's slack), used for nothing; partial loads would stall. */
-            float *d = mv[tpt / n] + (tpt % n) * w;
-            const float *s = src + (size_t)tpt * k->nt + (size_t)r * x->geo.tiles_x;
-            for (int e = 0; e < w; e += OPC_LANES)
-                opc_store_lanes(d + e, opc_load_lanes(s + e));
-        }
+    for (int r = 0; r < rows; r += stack) {
+        /* Whole vectors: lanes past the tiles hold the next tiles' values (or, at the very
+         * end, the scratch's slack), used for nothing; partial loads would stall. */
         const float *in[MAXN] = {0};
-        for (int a = 0; a < n; a++)
-            in[a] = mv[a];
-        opc_wino_apply(&x->at, in, OPC_LANES, t[0], MAXN * CHUNK, OPC_LANES, n * nv, tmp);
-        for (int i = 0; i < m && ty * m + i < oh; i++) {
+        size_t xvs = OPC_LANES;
+        if (nv == 1) { /* M's rows straight in: point (a, b) of the tiles at in[a] + b*nt */
+            for (int a = 0; a < n; a++)
+                in[a] = src + (size_t)a * n * k->nt + (size_t)r * tx_n;
+            xvs = (size_t)k->nt;
+        } else {
+            for (int tpt = 0; tpt < n * n; tpt++) {
+                float *d = mv[tpt / n] + (tpt % n) * w;
+                const float *s = src + (size_t)tpt * k->nt + (size_t)r * tx_n;
+                for (int e = 0; e < w; e += OPC_LANES)
+                    opc_store_lanes(d + e, opc_load_lanes(s + e));
+            }
+            for (int a = 0; a < n; a++)
+                in[a] = mv[a];
+        }
+        opc_wino_apply(&x->at, in, xvs, t[0], MAXN * CHUNK, OPC_LANES, n * nv, tmp);
+        for (int i = 0; i < m; i++) {
             for (int b = 0; b < n; b++)
                 in[b] = t[i] + b * w;
             opc_wino_apply(&x->at, in, OPC_LANES, y[0], CHUNK, OPC_LANES, nv, tmp);
-            float *dst = x->out + ((size_t)co * oh + ty * m + i) * ow + x0;
             for (int j = 0; j < m; j++)
                 for (int e = 0; e < w; e += OPC_LANES)
                     opc_store_lanes(y[j] + e, opc_act_lanes(opc_load_lanes(y[j] + e) + bias,
                                                             l->act, slope));
-            if (len == cw * m) { /* whole tiles: interleave the m columns */
-                switch (m) { /* constant m: unrolled, no multiply per element */
-                case 2: interleave(2, dst, y[0], cw); break;
-                case 3: interleave(3, dst, y[0], cw); break;
-                case 4: interleave(4, dst, y[0], cw); break;
-                case 6: interleave(6, dst, y[0], cw); break;
-                default: interleave(m, dst, y[0], cw); break;
+            for (int g = 0; g < stack && r + g < rows; g++) {
+                int oy = (k->ty0 + r + g) * m + i;
+                if (oy >= oh)
+                    break;
+                float *dst = x->out + ((size_t)co * oh + oy) * ow + x0;
+                const float *yg = y[0] + g * cw;
+                if (len == cw * m) { /* whole tiles: interleave the m columns */
+                    switch (m) { /* constant m: unrolled, no multiply per element */
+                    case 2: interleave(2, dst, yg, cw); break;
+                    case 3: interleave(3, dst, yg, cw); break;
+                    case 4: interleave(4, dst, yg, cw); break;
+                    case 6: interleave(6, dst, yg, cw); break;
+                    default: interleave(m, dst, yg, cw); break;
+                    }
+                } else { /* the image's right edge cuts the last tile */
+                    for (int o = 0; o < len; o++)
+                        dst[o] = yg[o % m * CHUNK + o / m];
                 }
-            } else { /* the image's right edge cuts the last tile */
-                for (int o = 0; o < len; o++)
-                    dst[o] = y[o % m][o / m];
             }
         }
     }
