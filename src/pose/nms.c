@@ -79,12 +79,12 @@ static void add_peak(const opc_band *b, int x, int y, float v, float offset, opc
         int yy = y + dy;
         if (yy < 0 || yy >= b->h)
             continue;
-        const float *r = row_of(b, yy);
+        const float *r = b->up ? NULL : row_of(b, yy);
         for (int dx = -3; dx <= 3; dx++) {
             int xx = x + dx;
             if (xx < 0 || xx >= b->w)
                 continue;
-            float s = r[xx];
+            float s = r ? r[xx] : opc_cubic_col_at(b->up, b->tmp, xx, yy);
             if (usable(s)) {
                 xa += (float)xx * s;
                 ya += (float)yy * s;
