@@ -129,14 +129,13 @@ static void max4_cols(float *v, int w, int h)
         }
 }
 
-/* live (see limb) for the source channels sx, sy (sw x sh) of an upsampled field;
- * hx, hy: sw * sh floats of scratch. NaN spreads and makes a cell live: an output it
- * reaches is NaN anyway. */
-static void live_cells(const opc_cubic *c, const float *sx, const float *sy, float thr,
-                       float *hx, float *hy, unsigned char *live)
+/* NaN spreads and makes a cell live: an output it reaches is NaN anyway. */
+void opc_paf_live_cells(const opc_cubic *c, const float *sx, const float *sy, float thr,
+                        float *scratch, unsigned char *live)
 {
     const int sw = c->x.src, sh = c->y.src;
     const size_t cells = (size_t)sw * sh;
+    float *hx = scratch, *hy = scratch + cells;
     for (size_t i = 0; i < cells; i++) {
         hx[i] = fabsf(sx[i]);
         hy[i] = fabsf(sy[i]);
@@ -257,7 +256,7 @@ int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_p
         L.m = &pafs[l];
         L.live = NULL;
         if (L.m->up && na * nb >= LIVE_PAIRS) {
-            live_cells(L.m->up, L.m->x, L.m->y, p->inter_threshold, scratch, scratch + most, live);
+            opc_paf_live_cells(L.m->up, L.m->x, L.m->y, p->inter_threshold, scratch, live);
             L.live = live;
         }
         const opc_peak *pa = pk->peak + (size_t)A * pk->max_peaks;

@@ -116,6 +116,12 @@ int opc_paf_num_samples(float dx, float dy);
 float opc_paf_score(const opc_paf *m, const opc_peak *a, const opc_peak *b,
                     float inter_threshold, float inter_min_above, float nms_threshold);
 
+/* For a field upsampled through c from channels sx, sy (sw x sh): live[r * sw + i] = 0
+ * when no output pixel whose taps start at source row r, column i (idx[0] of each axis) can
+ * have a projection on a unit vector above thr. scratch: 2 * sw * sh floats. */
+void opc_paf_live_cells(const opc_cubic *c, const float *sx, const float *sy, float thr,
+                        float *scratch, unsigned char *live);
+
 typedef struct {
     float score; /* PAF score */
     int a, b;    /* peak indices of the limb's parts */
