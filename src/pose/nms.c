@@ -98,41 +98,49 @@ static void add_peak(const opc_band *b, int x, int y, float v, float offset, opc
     p->score = v;
 }
 
-/* Bit i of the result: is r[x+i] (x + i < end) above the threshold and strictly above
- * both horizontal neighbours? The first filter of the inner NMS test, LANES pixels at a
- * time (SIMD where available, the same comparisons otherwise); the other six neighbours
- * are checked for the few candidates only. */
+/* Bit i of the result: is r[x+i] (x + i < end) an inner peak: above the threshold,
+ * finite and strictly above its 8 neighbours (rows up and dn)? LANES pixels at a time (SIMD
+ * where available, the same comparisons otherwise). */
 #if defined(__AVX512F__)
 enum { LANES = 16 };
-static inline unsigned row_maxima(const float *r, int x, int end, float thr)
+static inline unsigned row_peaks(const float *up, const float *r, const float *dn, int x,
+                                 int end, float thr)
 {
     const __mmask16 live = end - x >= 16 ? 0xffff : (__mmask16)((1u << (end - x)) - 1);
     const __m512 v = _mm512_maskz_loadu_ps(live, r + x);
     __mmask16 m = _mm512_mask_cmp_ps_mask(live, v, _mm512_set1_ps(thr), _CMP_GT_OQ);
     m = _mm512_mask_cmp_ps_mask(m, v, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ);
-    m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(live, r + x - 1), _CMP_GT_OQ);
-    m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(live, r + x + 1), _CMP_GT_OQ);
+    const float *const rows[3] = {up, r, dn};
+    for (int q = 0; q < 3 && m; q++)
+        for (int dx = -1; dx <= 1; dx++)
+            if (q != 1 || dx)
+                m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(m, rows[q] + x + dx),
+                                            _CMP_GT_OQ);
     return m;
 }
 #else
 enum { LANES = 8 };
-static inline unsigned row_maxima(const float *r, int x, int end, float thr)
+static inline unsigned row_peaks(const float *up, const float *r, const float *dn, int x,
+                                 int end, float thr)
 {
 #if defined(__AVX2__)
     if (end - x >= 8) {
         const __m256 v = _mm256_loadu_ps(r + x);
         __m256 m = _mm256_cmp_ps(v, _mm256_set1_ps(thr), _CMP_GT_OQ);
         m = _mm256_and_ps(m, _mm256_cmp_ps(v, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ));
-        m = _mm256_and_ps(m, _mm256_cmp_ps(v, _mm256_loadu_ps(r + x - 1), _CMP_GT_OQ));
-        m = _mm256_and_ps(m, _mm256_cmp_ps(v, _mm256_loadu_ps(r + x + 1), _CMP_GT_OQ));
+        const float *const rows[3] = {up, r, dn};
+        for (int q = 0; q < 3 && _mm256_movemask_ps(m); q++)
+            for (int dx = -1; dx <= 1; dx++)
+                if (q != 1 || dx)
+                    m = _mm256_and_ps(m, _mm256_cmp_ps(v, _mm256_loadu_ps(rows[q] + x + dx),
+                                                       _CMP_GT_OQ));
         return (unsigned)_mm256_movemask_ps(m);
     }
 #endif
     unsigned bits = 0;
     for (int i = 0; i < 8 && x + i < end; i++) {
         const float v = r[x + i];
-        bits |= (unsigned)((v > thr) & (v <= FLT_MAX) & (v > r[x + i - 1]) & (v > r[x + i + 1]))
-                << i;
+        bits |= (unsigned)(v > thr && v <= FLT_MAX && inner_peak(up, r, dn, x + i, v)) << i;
     }
     return bits;
 }
@@ -179,11 +187,9 @@ static int nms_row(const opc_band *b, int y, int xa, int xb, float threshold, fl
     const float *up = row_of(b, y - 1), *dn = row_of(b, y + 1);
     const int ia = xa > 2 ? xa : 2, ib = xb < w - 2 ? xb : w - 2;
     for (int x0 = ia; x0 < ib; x0 += LANES)
-        for (unsigned bits = row_maxima(r, x0, ib, threshold); bits; bits &= bits - 1) {
-            const int x = x0 + __builtin_ctz(bits);
-            if (inner_peak(up, r, dn, x, r[x]) && !take(b, x, y, offset, pk, part))
+        for (unsigned bits = row_peaks(up, r, dn, x0, ib, threshold); bits; bits &= bits - 1)
+            if (!take(b, x0 + __builtin_ctz(bits), y, offset, pk, part))
                 return 0;
-        }
     if (xa <= w - 2 && w - 2 < xb && is_peak(b, w - 2, y, threshold) &&
         !take(b, w - 2, y, offset, pk, part))
         return 0;

@@ -15,11 +15,17 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "core/error.h"
 #include "pose/parser.h"
 
-enum { LIVE_PAIRS = 128 }; /* from about this many pairs, a limb's live cells pay */
+enum {
+    LIVE_PAIRS = 128, /* from about this many pairs, a limb's live cells pay */
+    PREVIEW = 3       /* samples after A's that the quick test (hopeless) looks at */
+};
 
 int opc_paf_num_samples(float dx, float dy)
 {
@@ -77,6 +83,10 @@ typedef struct {
      * inter_threshold: |projection| <= |fx| + |fy| <= gain_x gain_y (max |sx| + max |sy|)
      * over the window. Samples there fail without being upsampled. */
     unsigned char *live;
+    /* The same by n, as vectors of 32 (not_hopeless16): order[n][q], q <= PREVIEW, and
+     * allowed[n]. */
+    int order_by_n[PREVIEW + 1][32];
+    int allowed_by_n[32];
 } limb;
 
 static void limb_init(limb *L, const opc_parse_params *p, int w, int h)
@@ -104,6 +114,13 @@ static void limb_init(limb *L, const opc_parse_params *p, int w, int h)
             for (int k = 0; k < n; k++)
                 dist[k] = abs(k - best) < dist[k] ? abs(k - best) : dist[k];
         }
+    }
+    memset(L->order_by_n, 0, sizeof L->order_by_n);
+    memset(L->allowed_by_n, 0, sizeof L->allowed_by_n);
+    for (int n = 5; n <= 25; n++) { /* n >= 5 > PREVIEW */
+        for (int q = 0; q <= PREVIEW; q++)
+            L->order_by_n[q][n] = L->order[n][q];
+        L->allowed_by_n[n] = L->allowed[n];
     }
 }
 
@@ -149,16 +166,125 @@ void opc_paf_live_cells(const opc_cubic *c, const float *sx, const float *sy, fl
         live[i] = !(hx[i] + hy[i] <= bound);
 }
 
-static float score_pair(const limb *L, const opc_peak *a, const float *fa, const opc_peak *b)
+/* The line a -> b as OpenPose samples it. */
+typedef struct {
+    float norm, ux, uy; /* length, unit vector */
+    float sx, sy;       /* step between samples */
+    int n;              /* samples */
+} line;
+
+static inline void line_of(const opc_peak *a, const opc_peak *b, line *ln)
 {
-    const opc_paf *m = L->m;
     const float dx = b->x - a->x, dy = b->y - a->y;
-    const float norm = sqrtf(dx * dx + dy * dy);
-    if (!(norm > 1e-6)) /* a double comparison, as in OpenPose */
+    ln->norm = sqrtf(dx * dx + dy * dy);
+    ln->n = opc_paf_num_samples(dx, dy);
+    ln->ux = dx / ln->norm;
+    ln->uy = dy / ln->norm;
+    ln->sx = dx / (float)ln->n;
+    ln->sy = dy / (float)ln->n;
+}
+
+/* Sample k's pixel. */
+static inline void sample_at(const opc_paf *m, const opc_peak *a, const line *ln, int k, int *x,
+                             int *y)
+{
+    *x = nearest(a->x + (float)k * ln->sx, m->w);
+    *y = nearest(a->y + (float)k * ln->sy, m->h);
+}
+
+/* Is pixel (x, y) in a dead cell (see limb)? */
+static inline int dead(const limb *L, int x, int y)
+{
+    const opc_cubic *c = L->m->up;
+    return L->live && !L->live[(size_t)c->y.idx[y] * c->x.src + c->x.idx[x]];
+}
+
+/* A quick test, without branches that depend on the data, that a line scores 0: A's own
+ * sample and dead cells among the next PREVIEW samples already fail more than allowed,
+ * and it is not a near pair (or it is degenerate). Most wrong pairings end here. */
+static inline int hopeless(const limb *L, const opc_peak *a, const float *fa, const line *ln)
+{
+    int fails = !passes(ln->ux * fa[0] + ln->uy * fa[1], L->inter_threshold);
+    for (int q = 1; q <= PREVIEW && L->live; q++) {
+        int x, y;
+        sample_at(L->m, a, ln, L->order[ln->n][q], &x, &y);
+        fails += dead(L, x, y);
+    }
+    return !(ln->norm > 1e-6) || (fails > L->allowed[ln->n] && !(ln->norm < L->near));
+}
+
+#if defined(__AVX512F__)
+/* Sample pixels, lane by lane as nearest() does it. */
+static inline __m512i nearest16(__m512 v, int n)
+{
+    const __m512 r = _mm512_add_ps(v, _mm512_set1_ps(0.5f));
+    const __mmask16 pos = _mm512_cmp_ps_mask(r, _mm512_setzero_ps(), _CMP_GT_OQ);
+    const __mmask16 hi = _mm512_cmp_ps_mask(r, _mm512_set1_ps((float)(n - 1)), _CMP_GE_OQ);
+    const __m512i i = _mm512_mask_blend_epi32(hi, _mm512_cvttps_epi32(r), _mm512_set1_epi32(n - 1));
+    return _mm512_maskz_mov_epi32(pos, i);
+}
+
+/* The lines from a to b[j0 .. j0+15] (SoA: bx, by; j < nb) that are not hopeless(), as bits:
+ * the same arithmetic, 16 lines at a time. */
+static unsigned not_hopeless16(const limb *L, const opc_peak *a, const float *fa,
+                               const float *bx, const float *by, int j0, int nb)
+{
+    const __mmask16 lanes = nb - j0 >= 16 ? 0xffff : (__mmask16)((1u << (nb - j0)) - 1);
+    const __m512 ax = _mm512_set1_ps(a->x), ay = _mm512_set1_ps(a->y);
+    const __m512 dx = _mm512_sub_ps(_mm512_maskz_loadu_ps(lanes, bx + j0), ax);
+    const __m512 dy = _mm512_sub_ps(_mm512_maskz_loadu_ps(lanes, by + j0), ay);
+    const __m512 norm = _mm512_sqrt_ps(_mm512_add_ps(_mm512_mul_ps(dx, dx), _mm512_mul_ps(dy, dy)));
+    /* opc_paf_num_samples */
+    const __m512 longest = _mm512_max_ps(_mm512_abs_ps(dx), _mm512_abs_ps(dy));
+    const __m512 r = _mm512_add_ps(_mm512_sqrt_ps(_mm512_mul_ps(_mm512_set1_ps(5), longest)),
+                                   _mm512_set1_ps(0.5f));
+    const __m512i n = _mm512_max_epi32(
+        _mm512_cvttps_epi32(_mm512_min_ps(r, _mm512_set1_ps(25))), _mm512_set1_epi32(5));
+    const __m512 nf = _mm512_cvtepi32_ps(n);
+    const __m512 ux = _mm512_div_ps(dx, norm), uy = _mm512_div_ps(dy, norm);
+    const __m512 s0 = _mm512_add_ps(_mm512_mul_ps(ux, _mm512_set1_ps(fa[0])),
+                                    _mm512_mul_ps(uy, _mm512_set1_ps(fa[1])));
+    __mmask16 pass0 = _mm512_cmp_ps_mask(s0, _mm512_set1_ps(L->inter_threshold), _CMP_GT_OQ);
+    pass0 = _mm512_mask_cmp_ps_mask(pass0, s0, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ);
+    const __m512i one = _mm512_set1_epi32(1);
+    __m512i fails = _mm512_maskz_mov_epi32((__mmask16)~pass0, one);
+    if (L->live) {
+        const opc_cubic *c = L->m->up;
+        const __m512 sx = _mm512_div_ps(dx, nf), sy = _mm512_div_ps(dy, nf);
+        for (int q = 1; q <= PREVIEW; q++) {
+            const __m512 k = _mm512_cvtepi32_ps(_mm512_permutex2var_epi32(
+                _mm512_loadu_si512(L->order_by_n[q]), n, _mm512_loadu_si512(L->order_by_n[q] + 16)));
+            const __m512i x = nearest16(_mm512_add_ps(ax, _mm512_mul_ps(k, sx)), L->m->w);
+            const __m512i y = nearest16(_mm512_add_ps(ay, _mm512_mul_ps(k, sy)), L->m->h);
+            const __m512i z = _mm512_setzero_si512();
+            const __m512i cx = _mm512_mask_i32gather_epi32(z, lanes, x, c->x.idx, 4);
+            const __m512i cy = _mm512_mask_i32gather_epi32(z, lanes, y, c->y.idx, 4);
+            const __m512i cell = _mm512_add_epi32(_mm512_mullo_epi32(cy, _mm512_set1_epi32(c->x.src)), cx);
+            const __m512i v = _mm512_and_si512(_mm512_mask_i32gather_epi32(z, lanes, cell, L->live, 1),
+                                               _mm512_set1_epi32(0xff));
+            fails = _mm512_mask_add_epi32(fails, _mm512_cmpeq_epi32_mask(v, z), fails, one);
+        }
+    }
+    const __m512i allowed = _mm512_permutex2var_epi32(_mm512_loadu_si512(L->allowed_by_n), n,
+                                                      _mm512_loadu_si512(L->allowed_by_n + 16));
+    /* norm > 1e-6 and norm < near are double comparisons, as in score_line */
+    const __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(norm));
+    const __m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(norm), 1)));
+    const __m512d tiny = _mm512_set1_pd(1e-6), near = _mm512_set1_pd(L->near);
+    const __mmask16 long_enough = (__mmask16)(_mm512_cmp_pd_mask(lo, tiny, _CMP_GT_OQ) |
+                                              _mm512_cmp_pd_mask(hi, tiny, _CMP_GT_OQ) << 8);
+    const __mmask16 is_near = (__mmask16)(_mm512_cmp_pd_mask(lo, near, _CMP_LT_OQ) |
+                                          _mm512_cmp_pd_mask(hi, near, _CMP_LT_OQ) << 8);
+    const __mmask16 too_many = _mm512_cmpgt_epi32_mask(fails, allowed);
+    return lanes & long_enough & (__mmask16)~(too_many & (__mmask16)~is_near);
+}
+#endif
+
+static float score_line(const limb *L, const opc_peak *a, const float *fa, const line *ln)
+{
+    if (!(ln->norm > 1e-6)) /* a double comparison, as in OpenPose */
         return 0;
-    const int n = opc_paf_num_samples(dx, dy);
-    const float ux = dx / norm, uy = dy / norm;
-    const float sx = dx / (float)n, sy = dy / (float)n;
+    const int n = ln->n;
     /* Stop once more samples failed than allowed. The sum is still taken in sample order. */
     const int allowed = L->allowed[n];
     float s[25];
@@ -166,15 +292,16 @@ static float score_pair(const limb *L, const opc_peak *a, const float *fa, const
     for (int i = 0; i < n && failed <= allowed; i++) {
         const int k = L->order[n][i];
         if (k == 0) {
-            s[0] = ux * fa[0] + uy * fa[1];
+            s[0] = ln->ux * fa[0] + ln->uy * fa[1];
         } else {
-            const int x = nearest(a->x + (float)k * sx, m->w), y = nearest(a->y + (float)k * sy, m->h);
-            if (L->live && !L->live[(size_t)m->up->y.idx[y] * m->up->x.src + m->up->x.idx[x]]) {
+            int x, y;
+            sample_at(L->m, a, ln, k, &x, &y);
+            if (dead(L, x, y)) {
                 s[k] = NAN; /* cannot pass */
             } else {
                 float fx, fy;
-                paf_read(m, x, y, &fx, &fy);
-                s[k] = ux * fx + uy * fy;
+                paf_read(L->m, x, y, &fx, &fy);
+                s[k] = ln->ux * fx + ln->uy * fy;
             }
         }
         failed += !passes(s[k], L->inter_threshold);
@@ -190,7 +317,7 @@ static float score_pair(const limb *L, const opc_peak *a, const float *fa, const
         if ((float)count / (float)n > L->inter_min_above)
             return sum / (float)count;
     }
-    if (norm < L->near)
+    if (ln->norm < L->near)
         return (float)(L->nms_threshold + 1e-6);
     return 0;
 }
@@ -207,7 +334,9 @@ float opc_paf_score(const opc_paf *m, const opc_peak *a, const opc_peak *b,
     L.live = NULL;
     float fa[2];
     field_at(m, a, fa);
-    return score_pair(&L, a, fa, b);
+    line ln;
+    line_of(a, b, &ln);
+    return score_line(&L, a, fa, &ln);
 }
 
 void opc_candidates_free(opc_candidates *c)
@@ -238,8 +367,9 @@ int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_p
         if (pafs[l].up && (size_t)pafs[l].up->x.src * pafs[l].up->y.src > most)
             most = (size_t)pafs[l].up->x.src * pafs[l].up->y.src;
     float *scratch = most ? malloc(2 * most * sizeof *scratch) : NULL;
-    unsigned char *live = most ? malloc(most) : NULL;
-    int rc = !most || (scratch && live)
+    unsigned char *live = most ? calloc(most + 4, 1) : NULL; /* + 4: read as 32 bits */
+    float *bx = malloc(2 * (size_t)pk->max_peaks * sizeof *bx), *by = bx + pk->max_peaks;
+    int rc = bx && (!most || (scratch && live))
                  ? OPC_OK
                  : opc_fail(err, OPC_ERR_NOMEM, "parse: out of memory for connections");
     for (int l = 0; l < t->num_pairs && rc == OPC_OK; l++) {
@@ -261,11 +391,30 @@ int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_p
         }
         const opc_peak *pa = pk->peak + (size_t)A * pk->max_peaks;
         const opc_peak *pb = pk->peak + (size_t)B * pk->max_peaks;
+#if defined(__AVX512F__)
+        for (int j = 0; j < nb; j++) {
+            bx[j] = pb[j].x;
+            by[j] = pb[j].y;
+        }
+#endif
         for (int i = 0; i < na; i++) {
             float fa[2];
             field_at(L.m, &pa[i], fa);
+#if defined(__AVX512F__)
+            for (int j0 = 0; j0 < nb; j0 += 16)
+                for (unsigned bits = not_hopeless16(&L, &pa[i], fa, bx, by, j0, nb); bits;
+                     bits &= bits - 1) {
+                    const int j = j0 + __builtin_ctz(bits);
+                    line ln;
+                    line_of(&pa[i], &pb[j], &ln);
+#else
             for (int j = 0; j < nb; j++) {
-                float s = score_pair(&L, &pa[i], fa, &pb[j]);
+                line ln;
+                line_of(&pa[i], &pb[j], &ln);
+                if (hopeless(&L, &pa[i], fa, &ln))
+                    continue;
+#endif
+                const float s = score_line(&L, &pa[i], fa, &ln);
                 if (s > 1e-6)
                     c[out->count[l]++] = (opc_conn){s, i, j};
             }
@@ -273,6 +422,7 @@ int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_p
     }
     free(scratch);
     free(live);
+    free(bx);
     if (rc != OPC_OK)
         opc_candidates_free(out);
     return rc;
