@@ -17,6 +17,9 @@
 #include <string.h>
 #if defined(__AVX512F__)
 #include <immintrin.h>
+#define OPC_SIMD_PAIRS 1 /* not_hopeless16 */
+#else
+#define OPC_SIMD_PAIRS 0
 #endif
 
 #include "core/error.h"
@@ -368,8 +371,13 @@ int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_p
             most = (size_t)pafs[l].up->x.src * pafs[l].up->y.src;
     float *scratch = most ? malloc(2 * most * sizeof *scratch) : NULL;
     unsigned char *live = most ? calloc(most + 4, 1) : NULL; /* + 4: read as 32 bits */
+#if defined(__AVX512F__)
+    /* B's coordinates, SoA */
     float *bx = malloc(2 * (size_t)pk->max_peaks * sizeof *bx), *by = bx + pk->max_peaks;
-    int rc = bx && (!most || (scratch && live))
+#else
+    float *bx = NULL;
+#endif
+    int rc = (bx || !OPC_SIMD_PAIRS) && (!most || (scratch && live))
                  ? OPC_OK
                  : opc_fail(err, OPC_ERR_NOMEM, "parse: out of memory for connections");
     for (int l = 0; l < t->num_pairs && rc == OPC_OK; l++) {
