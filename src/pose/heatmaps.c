@@ -8,7 +8,7 @@
  *    value is <= thr or NaN: never a peak, and below any candidate's value;
  *  - row y is upsampled (columns pass) on the candidate spans of the runs of rows y-1, y
  *    and y+1, each widened by one pixel: all that the 3x3 test of a candidate reads;
- *  - the 7x7 centroid window of each peak is read point by point (opc_cubic_col_at).
+ *  - the 7x7 centroid window of each peak is upsampled on its own (opc_cubic_block).
  * The arithmetic is the full resize's, so the values, and the peaks, are identical. */
 #include <math.h>
 #include <stdlib.h>
@@ -23,8 +23,7 @@
 enum {
     BAND_ROWS = 64, /* output rows upsampled at a time: they stay in cache */
     SPAN_GAP = 8,   /* join candidate spans closer than this: fewer, longer passes */
-    WINDOW = 3,     /* rows the centroid reads above and below a peak */
-    VEC = 16        /* row spans are upsampled in whole multiples of this */
+    WINDOW = 3      /* rows the centroid reads above and below a peak */
 };
 
 /* Work arrays of one parse, reused for every part. */
@@ -36,8 +35,9 @@ typedef struct {
     float *band;         /* (BAND_ROWS + 2) x dw */
     int *run_of;         /* dh: the run of each output row */
     int *first;          /* runs + 1: spans of run j are spans[first[j] .. first[j+1]) */
-    int *spans;          /* pairs [start, end) */
-    int *row;            /* the spans upsampled in one row */
+    int *spans;          /* pairs [start, end): the candidates */
+    int *wfirst, *wide;  /* the same, each span widened by one pixel */
+    int *row;            /* the spans upsampled in one row, when runs meet */
     float *W;            /* runs x 4: max over the run's rows of |weight k| */
 } work;
 
@@ -50,6 +50,8 @@ static void work_free(work *wk)
     free(wk->run_of);
     free(wk->first);
     free(wk->spans);
+    free(wk->wfirst);
+    free(wk->wide);
     free(wk->row);
     free(wk->W);
 }
@@ -66,10 +68,12 @@ static int work_alloc(work *wk, const opc_cubic *c, int sh, opc_error *err)
     wk->run_of = malloc(dh * sizeof *wk->run_of);
     wk->first = malloc((runs + 1) * sizeof *wk->first);
     wk->spans = malloc(runs * (dw + 1) * sizeof *wk->spans); /* <= (dw+1)/2 spans per run */
-    wk->row = malloc(3 * (dw + 1) * sizeof *wk->row);
+    wk->wfirst = malloc((runs + 1) * sizeof *wk->wfirst);
+    wk->wide = malloc(runs * (dw + 1) * sizeof *wk->wide);
+    wk->row = malloc((dw + 1) * sizeof *wk->row);
     wk->W = calloc(4 * runs, sizeof *wk->W);
-    if (!wk->W || !wk->tmp || !wk->done || !wk->live || !wk->band || !wk->run_of || !wk->first || !wk->spans ||
-        !wk->row) {
+    if (!wk->tmp || !wk->done || !wk->live || !wk->band || !wk->run_of || !wk->first ||
+        !wk->spans || !wk->wfirst || !wk->wide || !wk->row || !wk->W) {
         work_free(wk);
         return opc_fail(err, OPC_ERR_NOMEM, "parse: out of memory for heatmaps");
     }
@@ -169,40 +173,66 @@ static int run_spans(work *wk, int j, float bound, int *spans)
     return n;
 }
 
-/* The columns row y is upsampled on: the spans of the runs of rows y-1 .. y+1, widened by
- * one pixel, merged; returns their number. */
-static int row_spans(const work *wk, int y, int *out)
+/* Appends [a, b) to the n sorted spans, merging it with the last one if they touch. */
+static int merge_span(int *spans, int n, int a, int b)
 {
-    const int dw = wk->c->x.dst, dh = wk->c->y.dst;
+    if (n && a <= spans[2 * n - 1]) {
+        if (b > spans[2 * n - 1])
+            spans[2 * n - 1] = b;
+        return n;
+    }
+    return add_span(spans, n, a, b, 1);
+}
+
+/* The wide spans of every run: its candidates widened by one pixel. */
+static void widen(work *wk)
+{
+    const int dw = wk->c->x.dst;
+    int n = 0;
+    for (int j = 0; j < wk->c->y.runs; j++) {
+        wk->wfirst[j] = n;
+        const int *s = wk->spans + 2 * wk->first[j];
+        int m = 0;
+        for (int i = 0; i < wk->first[j + 1] - wk->first[j]; i++)
+            m = merge_span(wk->wide + 2 * n, m, s[2 * i] > 0 ? s[2 * i] - 1 : 0,
+                           s[2 * i + 1] < dw ? s[2 * i + 1] + 1 : dw);
+        n += m;
+    }
+    wk->wfirst[wk->c->y.runs] = n;
+}
+
+/* The columns row y is upsampled on: the wide spans of the runs of rows y-1 .. y+1, merged
+ * (in wk->row when they are not one run's); returns their number. */
+static int row_spans(work *wk, int y, const int **out)
+{
+    const int dh = wk->c->y.dst;
     int from[3], to[3], lists = 0;
     for (int yy = y - 1; yy <= y + 1; yy++) {
         if (yy < 0 || yy >= dh)
             continue;
         const int j = wk->run_of[yy];
-        if (wk->first[j] == wk->first[j + 1] || (lists && from[lists - 1] == wk->first[j]))
+        if (wk->wfirst[j] == wk->wfirst[j + 1] || (lists && from[lists - 1] == wk->wfirst[j]))
             continue; /* no spans, or the same run as the row above */
-        from[lists] = wk->first[j];
-        to[lists++] = wk->first[j + 1];
+        from[lists] = wk->wfirst[j];
+        to[lists++] = wk->wfirst[j + 1];
+    }
+    if (lists <= 1) {
+        *out = wk->wide + 2 * (lists ? from[0] : 0);
+        return lists ? to[0] - from[0] : 0;
     }
     int n = 0;
     for (;;) { /* merge by start */
         int best = -1;
         for (int l = 0; l < lists; l++)
-            if (from[l] < to[l] && (best < 0 || wk->spans[2 * from[l]] < wk->spans[2 * from[best]]))
+            if (from[l] < to[l] && (best < 0 || wk->wide[2 * from[l]] < wk->wide[2 * from[best]]))
                 best = l;
         if (best < 0)
-            return n;
-        const int *s = &wk->spans[2 * from[best]++];
-        /* Widened by one, then out to whole vectors: extra values cost little there. */
-        const int a = s[0] > 0 ? (s[0] - 1) / VEC * VEC : 0;
-        const int b = s[1] + 1 + VEC - 1 < dw ? (s[1] + VEC) / VEC * VEC : dw;
-        if (n && a <= out[2 * n - 1]) {
-            if (b > out[2 * n - 1])
-                out[2 * n - 1] = b;
-        } else {
-            n = add_span(out, n, a, b, 1);
-        }
+            break;
+        const int *s = &wk->wide[2 * from[best]++];
+        n = merge_span(wk->row, n, s[0], s[1]);
     }
+    *out = wk->row;
+    return n;
 }
 
 /* Candidate spans of every run of one part; returns their total. */
@@ -257,6 +287,7 @@ int opc_heatmap_peaks(const opc_topology *t, const opc_parse_params *p, const op
         memset(wk.done, 0, (size_t)m->h);
         if (!part_spans(&wk, src, p->nms_threshold))
             continue;
+        widen(&wk);
         for (int ya = 0; ya < h && pk->count[k] < pk->max_peaks; ya += BAND_ROWS) {
             const int yb = ya + BAND_ROWS < h ? ya + BAND_ROWS : h;
             if (!rows_have_spans(&wk, ya, yb))
@@ -265,8 +296,9 @@ int opc_heatmap_peaks(const opc_topology *t, const opc_parse_params *p, const op
             const int r0 = ya > 0 ? ya - 1 : 0, r1 = yb < h ? yb + 1 : h;
             need_rows(&wk, src, ya - WINDOW, yb + WINDOW);
             for (int y = r0; y < r1; y++) {
-                const int n = row_spans(&wk, y, wk.row);
-                opc_cubic_cols_spans(c, wk.tmp, y, wk.row, n, wk.band + (size_t)(y - r0) * w);
+                const int *spans;
+                const int n = row_spans(&wk, y, &spans);
+                opc_cubic_cols_spans(c, wk.tmp, y, spans, n, wk.band + (size_t)(y - r0) * w);
             }
             const opc_band b = {wk.band, w, h, r0, r1, c, wk.tmp};
             for (int y = ya; y < yb && pk->count[k] < pk->max_peaks; y++) {

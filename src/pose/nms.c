@@ -74,17 +74,17 @@ static int inner_peak(const float *up, const float *r, const float *dn, int x, f
 static void add_peak(const opc_band *b, int x, int y, float v, float offset, opc_peaks *pk,
                      int part)
 {
+    /* The 7x7 window, clipped to the map. */
+    const int x0 = x > 3 ? x - 3 : 0, x1 = x + 4 < b->w ? x + 4 : b->w;
+    const int y0 = y > 3 ? y - 3 : 0, y1 = y + 4 < b->h ? y + 4 : b->h;
+    float win[49];
+    if (b->up)
+        opc_cubic_block(b->up, b->tmp, x0, x1, y0, y1, win);
     float xa = 0, ya = 0, sa = 0;
-    for (int dy = -3; dy <= 3; dy++) {
-        int yy = y + dy;
-        if (yy < 0 || yy >= b->h)
-            continue;
-        const float *r = b->up ? NULL : row_of(b, yy);
-        for (int dx = -3; dx <= 3; dx++) {
-            int xx = x + dx;
-            if (xx < 0 || xx >= b->w)
-                continue;
-            float s = r ? r[xx] : opc_cubic_col_at(b->up, b->tmp, xx, yy);
+    for (int yy = y0; yy < y1; yy++) {
+        const float *r = b->up ? win + (size_t)(yy - y0) * (x1 - x0) : row_of(b, yy) + x0;
+        for (int xx = x0; xx < x1; xx++) {
+            const float s = r[xx - x0];
             if (usable(s)) {
                 xa += (float)xx * s;
                 ya += (float)yy * s;
@@ -110,12 +110,15 @@ static inline unsigned row_peaks(const float *up, const float *r, const float *d
     const __m512 v = _mm512_maskz_loadu_ps(live, r + x);
     __mmask16 m = _mm512_mask_cmp_ps_mask(live, v, _mm512_set1_ps(thr), _CMP_GT_OQ);
     m = _mm512_mask_cmp_ps_mask(m, v, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ);
-    const float *const rows[3] = {up, r, dn};
-    for (int q = 0; q < 3 && m; q++)
-        for (int dx = -1; dx <= 1; dx++)
-            if (q != 1 || dx)
-                m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(m, rows[q] + x + dx),
-                                            _CMP_GT_OQ);
+    /* The row's own neighbours first: few pixels of a row are its local maxima. */
+    m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(m, r + x - 1), _CMP_GT_OQ);
+    m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(m, r + x + 1), _CMP_GT_OQ);
+    if (!m)
+        return 0;
+    for (int dx = -1; dx <= 1; dx++) {
+        m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(m, up + x + dx), _CMP_GT_OQ);
+        m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(m, dn + x + dx), _CMP_GT_OQ);
+    }
     return m;
 }
 #else

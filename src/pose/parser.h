@@ -48,8 +48,10 @@ void opc_cubic_cols(const opc_cubic *c, const float *tmp, int y0, int y1, int x0
 /* Row y of the columns pass on the column spans [spans[2i], spans[2i+1]), i < n: dst[x]. */
 void opc_cubic_cols_spans(const opc_cubic *c, const float *tmp, int y, const int *spans, int n,
                           float *dst);
-/* The value the columns pass gives at destination pixel (x, y), from the rows it reads. */
-float opc_cubic_col_at(const opc_cubic *c, const float *tmp, int x, int y);
+/* The values the columns pass gives at destination pixels [x0, x1) x [y0, y1), from the rows
+ * they read: out[(y - y0) * (x1 - x0) + x - x0]. */
+void opc_cubic_block(const opc_cubic *c, const float *tmp, int x0, int x1, int y0, int y1,
+                     float *out);
 /* The values the two passes give at destination pixel (x, y) of two channels a and b,
  * from the sources alone; the same arithmetic in the same order, so bit-identical. */
 void opc_cubic_at2(const opc_cubic *c, const float *a, const float *b, int x, int y,
@@ -76,7 +78,7 @@ void opc_peaks_free(opc_peaks *pk);
  * the columns of each span widened by 1 (clipped to the map), for the 3x3 test. The 7x7
  * centroid window is read from the band too (which must then hold rows ya-3 .. yb+2 and
  * the spans widened by 3), or, when up is set, from the rows pass tmp of opc_cubic_rows
- * through opc_cubic_col_at (tmp must hold the rows it reads). The caller guarantees that
+ * through opc_cubic_block (tmp must hold the rows it reads). The caller guarantees that
  * there are no peaks outside the spans. */
 typedef struct {
     const float *rows;

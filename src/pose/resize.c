@@ -290,16 +290,24 @@ void opc_cubic_cols(const opc_cubic *c, const float *tmp, int y0, int y1, int x0
     }
 }
 
-float opc_cubic_col_at(const opc_cubic *c, const float *tmp, int x, int y)
+void opc_cubic_block(const opc_cubic *c, const float *tmp, int x0, int x1, int y0, int y1,
+                     float *out)
 {
-    const int dw = c->x.dst, dh = c->y.dst;
-    if (is_copy(c))
-        return tmp[(size_t)y * dw + x];
-    const int *i = c->y.idx + y;
-    const float *w = c->y.w + y;
-    /* The columns pass's expression, term by term. */
-    return w[0] * tmp[(size_t)i[0] * dw + x] + w[dh] * tmp[(size_t)i[dh] * dw + x] +
-           w[2 * dh] * tmp[(size_t)i[2 * dh] * dw + x] + w[3 * dh] * tmp[(size_t)i[3 * dh] * dw + x];
+    const int dw = c->x.dst, dh = c->y.dst, n = x1 - x0;
+    for (int y = y0; y < y1; y++) {
+        float *o = out + (size_t)(y - y0) * n;
+        if (is_copy(c)) {
+            memcpy(o, tmp + (size_t)y * dw + x0, (size_t)n * sizeof *o);
+            continue;
+        }
+        const int *i = c->y.idx + y;
+        const float *w = c->y.w + y;
+        const float *t0 = tmp + (size_t)i[0] * dw + x0, *t1 = tmp + (size_t)i[dh] * dw + x0;
+        const float *t2 = tmp + (size_t)i[2 * dh] * dw + x0, *t3 = tmp + (size_t)i[3 * dh] * dw + x0;
+        const float w0 = w[0], w1 = w[dh], w2 = w[2 * dh], w3 = w[3 * dh];
+        for (int x = 0; x < n; x++) /* the columns pass's expression */
+            o[x] = w0 * t0[x] + w1 * t1[x] + w2 * t2[x] + w3 * t3[x];
+    }
 }
 
 void opc_cubic_at2(const opc_cubic *c, const float *a, const float *b, int x, int y,
