@@ -26,7 +26,7 @@
 #include "pose/parser.h"
 
 enum {
-    LIVE_PAIRS = 128, /* from about this many pairs, a limb's live cells pay */
+    LIVE_PAIRS = 64,  /* from about this many pairs, a limb's live cells pay */
     PREVIEW = 3       /* samples after A's that the quick test (hopeless) looks at */
 };
 
