@@ -21,7 +21,7 @@
 #include "pose/parser.h"
 
 enum {
-    BAND_ROWS = 64, /* output rows upsampled at a time: they stay in cache */
+    BAND_ROWS = 16, /* output rows upsampled at a time: they stay in cache */
     SPAN_GAP = 8,   /* join candidate spans closer than this: fewer, longer passes */
     WINDOW = 3      /* rows the centroid reads above and below a peak */
 };
