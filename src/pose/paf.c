@@ -27,7 +27,8 @@
 
 enum {
     LIVE_PAIRS = 64,  /* from about this many pairs, a limb's live cells pay */
-    PREVIEW = 3       /* samples after A's that the quick test (hopeless) looks at */
+    PREVIEW = 4       /* samples after A's that the quick test (hopeless) looks at: < 5,
+                         the fewest samples of a line */
 };
 
 int opc_paf_num_samples(float dx, float dy)
