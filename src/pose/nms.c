@@ -129,14 +129,17 @@ static inline unsigned row_peaks(const float *up, const float *r, const float *d
 #if defined(__AVX2__)
     if (end - x >= 8) {
         const __m256 v = _mm256_loadu_ps(r + x);
-        __m256 m = _mm256_cmp_ps(v, _mm256_set1_ps(thr), _CMP_GT_OQ);
-        m = _mm256_and_ps(m, _mm256_cmp_ps(v, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ));
-        const float *const rows[3] = {up, r, dn};
-        for (int q = 0; q < 3 && _mm256_movemask_ps(m); q++)
-            for (int dx = -1; dx <= 1; dx++)
-                if (q != 1 || dx)
-                    m = _mm256_and_ps(m, _mm256_cmp_ps(v, _mm256_loadu_ps(rows[q] + x + dx),
-                                                       _CMP_GT_OQ));
+        __m256 m = _mm256_and_ps(_mm256_cmp_ps(v, _mm256_set1_ps(thr), _CMP_GT_OQ),
+                                 _mm256_cmp_ps(v, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ));
+        /* The row's own neighbours first: few pixels of a row are its local maxima. */
+        m = _mm256_and_ps(m, _mm256_and_ps(_mm256_cmp_ps(v, _mm256_loadu_ps(r + x - 1), _CMP_GT_OQ),
+                                           _mm256_cmp_ps(v, _mm256_loadu_ps(r + x + 1), _CMP_GT_OQ)));
+        if (!_mm256_movemask_ps(m))
+            return 0;
+        for (int dx = -1; dx <= 1; dx++)
+            m = _mm256_and_ps(m, _mm256_and_ps(
+                                     _mm256_cmp_ps(v, _mm256_loadu_ps(up + x + dx), _CMP_GT_OQ),
+                                     _mm256_cmp_ps(v, _mm256_loadu_ps(dn + x + dx), _CMP_GT_OQ)));
         return (unsigned)_mm256_movemask_ps(m);
     }
 #endif

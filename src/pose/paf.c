@@ -17,9 +17,12 @@
 #include <string.h>
 #if defined(__AVX512F__)
 #include <immintrin.h>
-#define OPC_SIMD_PAIRS 1 /* not_hopeless16 */
+#define PAIR_LANES 16 /* not_hopeless_simd */
+#elif defined(__AVX2__)
+#include <immintrin.h>
+#define PAIR_LANES 8
 #else
-#define OPC_SIMD_PAIRS 0
+#define PAIR_LANES 1 /* hopeless() one by one */
 #endif
 
 #include "core/error.h"
@@ -87,7 +90,7 @@ typedef struct {
      * inter_threshold: |projection| <= |fx| + |fy| <= gain_x gain_y (max |sx| + max |sy|)
      * over the window. Samples there fail without being upsampled. */
     unsigned char *live;
-    /* The same by n, as vectors of 32 (not_hopeless16): order[n][q], q <= PREVIEW, and
+    /* The same by n, as tables of 32 (not_hopeless_simd): order[n][q], q <= PREVIEW, and
      * allowed[n]. */
     int order_by_n[PREVIEW + 1][32];
     int allowed_by_n[32];
@@ -228,9 +231,9 @@ static inline __m512i nearest16(__m512 v, int n)
     return _mm512_maskz_mov_epi32(pos, i);
 }
 
-/* The lines from a to b[j0 .. j0+15] (SoA: bx, by; j < nb) that are not hopeless(), as bits:
- * the same arithmetic, 16 lines at a time. */
-static unsigned not_hopeless16(const limb *L, const opc_peak *a, const float *fa,
+/* The lines from a to b[j0 .. j0+PAIR_LANES-1] (SoA: bx, by; j < nb) that are not
+ * hopeless(), as bits: the same arithmetic, PAIR_LANES lines at a time. */
+static unsigned not_hopeless_simd(const limb *L, const opc_peak *a, const float *fa,
                                const float *bx, const float *by, int j0, int nb)
 {
     const __mmask16 lanes = nb - j0 >= 16 ? 0xffff : (__mmask16)((1u << (nb - j0)) - 1);
@@ -281,6 +284,80 @@ static unsigned not_hopeless16(const limb *L, const opc_peak *a, const float *fa
                                           _mm512_cmp_pd_mask(hi, near, _CMP_LT_OQ) << 8);
     const __mmask16 too_many = _mm512_cmpgt_epi32_mask(fails, allowed);
     return lanes & long_enough & (__mmask16)~(too_many & (__mmask16)~is_near);
+}
+#elif defined(__AVX2__)
+/* Sample pixels, lane by lane as nearest() does it. */
+static inline __m256i nearest8(__m256 v, int n)
+{
+    const __m256 r = _mm256_add_ps(v, _mm256_set1_ps(0.5f));
+    const __m256 pos = _mm256_cmp_ps(r, _mm256_setzero_ps(), _CMP_GT_OQ);
+    const __m256 hi = _mm256_cmp_ps(r, _mm256_set1_ps((float)(n - 1)), _CMP_GE_OQ);
+    const __m256i i = _mm256_blendv_epi8(_mm256_cvttps_epi32(r), _mm256_set1_epi32(n - 1),
+                                         _mm256_castps_si256(hi));
+    return _mm256_and_si256(i, _mm256_castps_si256(pos));
+}
+
+/* A double comparison of the 8 floats of v with d, as 8 bits. */
+static inline unsigned cmp8_pd(__m256 v, double d, int op)
+{
+    const __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(v));
+    const __m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1));
+    const __m256d dd = _mm256_set1_pd(d);
+    const unsigned l = (unsigned)_mm256_movemask_pd(op ? _mm256_cmp_pd(lo, dd, _CMP_LT_OQ)
+                                                       : _mm256_cmp_pd(lo, dd, _CMP_GT_OQ));
+    const unsigned h = (unsigned)_mm256_movemask_pd(op ? _mm256_cmp_pd(hi, dd, _CMP_LT_OQ)
+                                                       : _mm256_cmp_pd(hi, dd, _CMP_GT_OQ));
+    return l | h << 4;
+}
+
+static unsigned not_hopeless_simd(const limb *L, const opc_peak *a, const float *fa,
+                                  const float *bx, const float *by, int j0, int nb)
+{
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(nb - j0), lane);
+    const __m256 ax = _mm256_set1_ps(a->x), ay = _mm256_set1_ps(a->y);
+    const __m256 dx = _mm256_sub_ps(_mm256_maskload_ps(bx + j0, lanes), ax);
+    const __m256 dy = _mm256_sub_ps(_mm256_maskload_ps(by + j0, lanes), ay);
+    const __m256 norm = _mm256_sqrt_ps(_mm256_add_ps(_mm256_mul_ps(dx, dx), _mm256_mul_ps(dy, dy)));
+    /* opc_paf_num_samples */
+    const __m256 sign = _mm256_set1_ps(-0.f);
+    const __m256 longest = _mm256_max_ps(_mm256_andnot_ps(sign, dx), _mm256_andnot_ps(sign, dy));
+    const __m256 r = _mm256_add_ps(_mm256_sqrt_ps(_mm256_mul_ps(_mm256_set1_ps(5), longest)),
+                                   _mm256_set1_ps(0.5f));
+    const __m256i n = _mm256_max_epi32(
+        _mm256_cvttps_epi32(_mm256_min_ps(r, _mm256_set1_ps(25))), _mm256_set1_epi32(5));
+    const __m256 nf = _mm256_cvtepi32_ps(n);
+    const __m256 ux = _mm256_div_ps(dx, norm), uy = _mm256_div_ps(dy, norm);
+    const __m256 s0 = _mm256_add_ps(_mm256_mul_ps(ux, _mm256_set1_ps(fa[0])),
+                                    _mm256_mul_ps(uy, _mm256_set1_ps(fa[1])));
+    const __m256 pass0 =
+        _mm256_and_ps(_mm256_cmp_ps(s0, _mm256_set1_ps(L->inter_threshold), _CMP_GT_OQ),
+                      _mm256_cmp_ps(s0, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ));
+    const __m256i one = _mm256_set1_epi32(1), z = _mm256_setzero_si256();
+    __m256i fails = _mm256_andnot_si256(_mm256_castps_si256(pass0), one);
+    if (L->live) {
+        const opc_cubic *c = L->m->up;
+        const __m256 sx = _mm256_div_ps(dx, nf), sy = _mm256_div_ps(dy, nf);
+        for (int q = 1; q <= PREVIEW; q++) {
+            const __m256 k = _mm256_cvtepi32_ps(_mm256_i32gather_epi32(L->order_by_n[q], n, 4));
+            const __m256i x = nearest8(_mm256_add_ps(ax, _mm256_mul_ps(k, sx)), L->m->w);
+            const __m256i y = nearest8(_mm256_add_ps(ay, _mm256_mul_ps(k, sy)), L->m->h);
+            const __m256i cx = _mm256_mask_i32gather_epi32(z, c->x.idx, x, lanes, 4);
+            const __m256i cy = _mm256_mask_i32gather_epi32(z, c->y.idx, y, lanes, 4);
+            const __m256i cell = _mm256_add_epi32(_mm256_mullo_epi32(cy, _mm256_set1_epi32(c->x.src)), cx);
+            const __m256i v = _mm256_and_si256(
+                _mm256_mask_i32gather_epi32(z, (const int *)L->live, cell, lanes, 1),
+                _mm256_set1_epi32(0xff));
+            fails = _mm256_add_epi32(fails, _mm256_and_si256(_mm256_cmpeq_epi32(v, z), one));
+        }
+    }
+    const __m256i allowed = _mm256_i32gather_epi32(L->allowed_by_n, n, 4);
+    /* norm > 1e-6 and norm < near are double comparisons, as in score_line */
+    const unsigned long_enough = cmp8_pd(norm, 1e-6, 0), is_near = cmp8_pd(norm, L->near, 1);
+    const unsigned too_many =
+        (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(fails, allowed)));
+    const unsigned valid = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(lanes));
+    return valid & long_enough & ~(too_many & ~is_near);
 }
 #endif
 
@@ -372,13 +449,13 @@ int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_p
             most = (size_t)pafs[l].up->x.src * pafs[l].up->y.src;
     float *scratch = most ? malloc(2 * most * sizeof *scratch) : NULL;
     unsigned char *live = most ? calloc(most + 4, 1) : NULL; /* + 4: read as 32 bits */
-#if defined(__AVX512F__)
+#if PAIR_LANES > 1
     /* B's coordinates, SoA */
     float *bx = malloc(2 * (size_t)pk->max_peaks * sizeof *bx), *by = bx + pk->max_peaks;
 #else
     float *bx = NULL;
 #endif
-    int rc = (bx || !OPC_SIMD_PAIRS) && (!most || (scratch && live))
+    int rc = (bx || PAIR_LANES == 1) && (!most || (scratch && live))
                  ? OPC_OK
                  : opc_fail(err, OPC_ERR_NOMEM, "parse: out of memory for connections");
     for (int l = 0; l < t->num_pairs && rc == OPC_OK; l++) {
@@ -400,7 +477,7 @@ int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_p
         }
         const opc_peak *pa = pk->peak + (size_t)A * pk->max_peaks;
         const opc_peak *pb = pk->peak + (size_t)B * pk->max_peaks;
-#if defined(__AVX512F__)
+#if PAIR_LANES > 1
         for (int j = 0; j < nb; j++) {
             bx[j] = pb[j].x;
             by[j] = pb[j].y;
@@ -409,9 +486,9 @@ int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_p
         for (int i = 0; i < na; i++) {
             float fa[2];
             field_at(L.m, &pa[i], fa);
-#if defined(__AVX512F__)
-            for (int j0 = 0; j0 < nb; j0 += 16)
-                for (unsigned bits = not_hopeless16(&L, &pa[i], fa, bx, by, j0, nb); bits;
+#if PAIR_LANES > 1
+            for (int j0 = 0; j0 < nb; j0 += PAIR_LANES)
+                for (unsigned bits = not_hopeless_simd(&L, &pa[i], fa, bx, by, j0, nb); bits;
                      bits &= bits - 1) {
                     const int j = j0 + __builtin_ctz(bits);
                     line ln;
