@@ -1,11 +1,13 @@
 /* Peaks of the part heatmaps straight from the network output: the peaks NMS finds on the
- * upsampled maps (opc_maps_resize_merge), upsampling only the pixels NMS reads. Per part:
+ * upsampled maps (opc_maps_resize_merge), upsampling only the pixels NMS reads. Per part,
+ * with thr the NMS threshold and a "run" the output rows that interpolate the same four
+ * source rows R:
  *  - the rows pass (along x) of the source rows that can matter: a source row whose values
  *    are all <= thr / (gain_x gain_y) cannot lift an output above thr;
- *  - a run of output rows (the rows interpolating the same four source rows R) can exceed
- *    thr at column x only if gain_y * max over R of |tmp[r][x]| does (with a margin for
- *    rounding): those columns, as spans, are the run's candidates. Everywhere else the
- *    value is <= thr or NaN: never a peak, and below any candidate's value;
+ *  - a run can exceed thr at column x only if sum_k W_k |tmp_k[x]| does, with W_k the
+ *    largest |weight k| over the run's rows and tmp_k the rows pass of R's row k (with a
+ *    margin for rounding): those columns, as spans, are the run's candidates. Everywhere
+ *    else the value is <= thr or NaN: never a peak, and below any candidate's value;
  *  - row y is upsampled (columns pass) on the candidate spans of the runs of rows y-1, y
  *    and y+1, each widened by one pixel: all that the 3x3 test of a candidate reads;
  *  - the 7x7 centroid window of each peak is upsampled on its own (opc_cubic_block).

@@ -8,9 +8,17 @@
  *  - otherwise pairs closer than sqrt(w * h) / 150 score nms_threshold + 1e-6 (the newer
  *    OpenPose's rule, CPU and CUDA alike, so that very close keypoints, where the PAF is
  *    ~0, can still join), else 0.
- * Peak positions include OpenPose's +0.5/scale offset, as OpenPose samples them. Sampling
- * stops as soon as the share can no longer pass, and the sum is taken in sample order, so
- * the result is OpenPose's. Non-finite PAF values never pass the per-sample threshold. */
+ * Peak positions include OpenPose's +0.5/scale offset, as OpenPose samples them.
+ * Non-finite PAF values never pass the per-sample threshold.
+ * OpenPose scores every pair of peaks; most are wrong pairings, so the work goes into
+ * rejecting them early, without changing any score:
+ *  - samples are taken in an order that fails wrong pairings early (see limb), and taking
+ *    them stops once more have failed than the share allows; the sum is still taken in
+ *    sample order;
+ *  - when the field is upsampled on the fly, a sample in a dead cell (see limb) fails
+ *    without being upsampled;
+ *  - a quick test (hopeless), several lines at a time with SIMD, rejects the lines whose
+ *    first sample and dead cells among the next PREVIEW already fail too many. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -206,9 +214,9 @@ static inline int dead(const limb *L, int x, int y)
     return L->live && !L->live[(size_t)c->y.idx[y] * c->x.src + c->x.idx[x]];
 }
 
-/* A quick test, without branches that depend on the data, that a line scores 0: A's own
- * sample and dead cells among the next PREVIEW samples already fail more than allowed,
- * and it is not a near pair (or it is degenerate). Most wrong pairings end here. */
+/* A quick test that a line scores 0: A's own sample and dead cells among the next PREVIEW
+ * samples already fail more than allowed, and it is not a near pair (or it is
+ * degenerate). Most wrong pairings end here. */
 static inline int hopeless(const limb *L, const opc_peak *a, const float *fa, const line *ln)
 {
     int fails = !passes(ln->ux * fa[0] + ln->uy * fa[1], L->inter_threshold);

@@ -1,8 +1,8 @@
 /* The parser pipeline: peaks, candidate connections, assembly, result. opc_parse_maps
  * reads maps at net resolution; opc_parse reads the network output and upsamples on the
- * way (the part heatmaps band by band for NMS, the PAFs only at the pixels the line
- * integral samples), with the same arithmetic as opc_maps_resize_merge, so both give the
- * same people. */
+ * way (the part heatmaps only where NMS needs them, heatmaps.c; the PAFs only at the
+ * pixels the line integral samples, paf.c), with the same arithmetic as
+ * opc_maps_resize_merge, so both give the same people. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
