@@ -211,7 +211,7 @@ int main(void)
     for (int ti = 0; ti < 3; ti++) {
         const opc_topology *t = opc_topology_builtin(topologies[ti]);
         for (size_t si = 0; si < sizeof all / sizeof all[0]; si++)
-            for (int set = 0; set < 4; set++) {
+            for (int set = 0; set < 4; set += si == 0 ? 2 : 1) { /* the big size: fewer */
                 const int people = (int)(gt_next(&r) % (si == 0 ? 30 : 8));
                 one_case(t, &r, &all[si], people, set, (int)(si + set) % 3 == 0);
             }
