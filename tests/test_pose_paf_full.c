@@ -116,6 +116,8 @@ static void params_for(const opc_topology *t, int set, opc_parse_params *p)
         p->inter_min_above = 0.f;
     } else if (set == 4) {
         p->inter_min_above = 1.f; /* nothing passes: only the near-pair rule */
+    } else if (set >= 5) {
+        p->inter_min_above = set == 5 ? 0.7f : 0.8f; /* one or two failures in short lines */
     }
 }
 
@@ -238,8 +240,52 @@ static void bound(gt_rng *r, int sw, int sh, int dw, int dh, int pattern)
     opc_tensor_free(&full);
 }
 
+/* A line of 20 samples 4 px apart over a field of 1 with one dead cell, at its middle
+ * sample: 19 of 20 pass, more than 0.9, so it scores 1. (The quick test must count that
+ * sample once: twice would be two failures.) 8 x 8 such pairs, so that dead cells are
+ * used; maps the size of the net, so that cells are pixels. */
+static void one_dead_sample(void)
+{
+    enum { W = 100, H = 9 };
+    const opc_topology *t = opc_topology_builtin("coco");
+    static float fx[W * H], fy[W * H];
+    for (int i = 0; i < W * H; i++)
+        fx[i] = 1;
+    for (int y = 3; y <= 6; y++) /* the window of pixel (45, 4), the middle sample's */
+        for (int x = 44; x <= 47; x++)
+            fx[y * W + x] = 0;
+    opc_cubic c;
+    opc_peaks pk;
+    opc_error err;
+    CHECK(opc_cubic_init(&c, W, H, W, H, &err) == OPC_OK, "%s", err.msg);
+    CHECK(opc_peaks_alloc(&pk, t->num_parts, 8, &err) == OPC_OK, "%s", err.msg);
+    const int A = t->pairs[0][0], B = t->pairs[0][1];
+    for (int i = 0; i < 8; i++) {
+        pk.peak[A * 8 + i] = (opc_peak){5, 4, 1};
+        pk.peak[B * 8 + i] = (opc_peak){85, 4, 1};
+    }
+    pk.count[A] = pk.count[B] = 8;
+    opc_paf pafs[OPC_MAX_PAIRS];
+    for (int l = 0; l < t->num_pairs; l++)
+        pafs[l] = (opc_paf){fx, fy, &c, W, H};
+    opc_parse_params p;
+    opc_parse_params_default(&p, t, 0);
+    p.inter_min_above = 0.9f;
+    opc_candidates cand;
+    CHECK(opc_candidates_score(t, &pk, pafs, &p, &cand, &err) == OPC_OK, "%s", err.msg);
+    int ones = 0;
+    for (int i = 0; i < cand.count[0]; i++)
+        ones += cand.conn[0][i].score == 1;
+    CHECK(cand.count[0] == 64 && ones == 64, "one dead sample of 20: %d pairs, %d score 1",
+          cand.count[0], ones);
+    opc_candidates_free(&cand);
+    opc_peaks_free(&pk);
+    opc_cubic_free(&c);
+}
+
 int main(void)
 {
+    one_dead_sample();
     gt_rng r = {77};
     const int sz[][4] = {{23, 17, 184, 136}, {23, 17, 150, 101}, {20, 14, 20, 14},
                          {24, 18, 17, 13},   {6, 5, 48, 40},     {30, 30, 240, 240}};
@@ -250,12 +296,13 @@ int main(void)
     const char *const topologies[] = {"coco", "body25", "mpi"};
     for (int ti = 0; ti < 3; ti++) {
         const opc_topology *t = opc_topology_builtin(topologies[ti]);
-        for (int set = 0; set < 5; set++) {
+        for (int set = 0; set < 7; set++) {
             /* Few peaks (no dead cells kept), then enough for them. */
             one_case(t, &r, 23, 17, 184, 136, 3, 4, set);
             one_case(t, &r, 82, 46, 656, 368, 12, 16, set);
             one_case(t, &r, 23, 17, 150, 101, 6, 13, set);
             one_case(t, &r, 20, 14, 20, 14, 4, 12, set);
+            one_case(t, &r, 6, 5, 48, 40, 2, 12, set); /* short lines: 5 to 9 samples */
         }
     }
     fprintf(stderr, "%d pairs compared, %d accepted (%d by the near-pair rule)\n", pairs_seen,
