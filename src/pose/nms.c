@@ -127,28 +127,31 @@ static inline unsigned row_peaks(const float *up, const float *r, const float *d
                                  int end, float thr)
 {
 #if defined(__AVX2__)
-    if (end - x >= 8) {
-        const __m256 v = _mm256_loadu_ps(r + x);
-        __m256 m = _mm256_and_ps(_mm256_cmp_ps(v, _mm256_set1_ps(thr), _CMP_GT_OQ),
-                                 _mm256_cmp_ps(v, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ));
-        /* The row's own neighbours first: few pixels of a row are its local maxima. */
-        m = _mm256_and_ps(m, _mm256_and_ps(_mm256_cmp_ps(v, _mm256_loadu_ps(r + x - 1), _CMP_GT_OQ),
-                                           _mm256_cmp_ps(v, _mm256_loadu_ps(r + x + 1), _CMP_GT_OQ)));
-        if (!_mm256_movemask_ps(m))
-            return 0;
-        for (int dx = -1; dx <= 1; dx++)
-            m = _mm256_and_ps(m, _mm256_and_ps(
-                                     _mm256_cmp_ps(v, _mm256_loadu_ps(up + x + dx), _CMP_GT_OQ),
-                                     _mm256_cmp_ps(v, _mm256_loadu_ps(dn + x + dx), _CMP_GT_OQ)));
-        return (unsigned)_mm256_movemask_ps(m);
-    }
-#endif
+    const __m256i live = _mm256_cmpgt_epi32(_mm256_set1_epi32(end - x),
+                                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    const __m256 v = _mm256_maskload_ps(r + x, live);
+    __m256 m = _mm256_and_ps(_mm256_castsi256_ps(live),
+                             _mm256_and_ps(_mm256_cmp_ps(v, _mm256_set1_ps(thr), _CMP_GT_OQ),
+                                           _mm256_cmp_ps(v, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ)));
+    /* The row's own neighbours first: few pixels of a row are its local maxima. */
+    m = _mm256_and_ps(m, _mm256_and_ps(
+                             _mm256_cmp_ps(v, _mm256_maskload_ps(r + x - 1, live), _CMP_GT_OQ),
+                             _mm256_cmp_ps(v, _mm256_maskload_ps(r + x + 1, live), _CMP_GT_OQ)));
+    if (!_mm256_movemask_ps(m))
+        return 0;
+    for (int dx = -1; dx <= 1; dx++)
+        m = _mm256_and_ps(m, _mm256_and_ps(
+                                 _mm256_cmp_ps(v, _mm256_maskload_ps(up + x + dx, live), _CMP_GT_OQ),
+                                 _mm256_cmp_ps(v, _mm256_maskload_ps(dn + x + dx, live), _CMP_GT_OQ)));
+    return (unsigned)_mm256_movemask_ps(m);
+#else
     unsigned bits = 0;
     for (int i = 0; i < 8 && x + i < end; i++) {
         const float v = r[x + i];
         bits |= (unsigned)(v > thr && v <= FLT_MAX && inner_peak(up, r, dn, x + i, v)) << i;
     }
     return bits;
+#endif
 }
 #endif
 

@@ -179,16 +179,22 @@ static void row_simd(const opc_cubic_axis *a, const float *s, float *o)
     for (int b = 0; b < a->blocks; b++) {
         const int x0 = b * 8, n = dw - x0 < 8 ? dw - x0 : 8, have = a->src - a->base[b];
         const __m256i live = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lane);
-        const __m256 v = _mm256_maskload_ps(s + a->base[b],
-                                            _mm256_cmpgt_epi32(_mm256_set1_epi32(have), lane));
+        const __m256 v = have >= 8 ? _mm256_loadu_ps(s + a->base[b])
+                                   : _mm256_maskload_ps(s + a->base[b],
+                                                        _mm256_cmpgt_epi32(_mm256_set1_epi32(have), lane));
         __m256 acc = _mm256_setzero_ps();
         for (int k = 0; k < 4; k++) {
-            const __m256i i = _mm256_maskload_epi32(a->rel + k * dw + x0, live);
-            const __m256 t = _mm256_mul_ps(_mm256_permutevar8x32_ps(v, i),
-                                           _mm256_maskload_ps(a->w + k * dw + x0, live));
+            const int *ri = a->rel + k * dw + x0;
+            const float *wi = a->w + k * dw + x0;
+            const __m256i i = n == 8 ? _mm256_loadu_si256((const __m256i *)ri) : _mm256_maskload_epi32(ri, live);
+            const __m256 w = n == 8 ? _mm256_loadu_ps(wi) : _mm256_maskload_ps(wi, live);
+            const __m256 t = _mm256_mul_ps(_mm256_permutevar8x32_ps(v, i), w);
             acc = k ? _mm256_add_ps(acc, t) : t;
         }
-        _mm256_maskstore_ps(o + x0, live, acc);
+        if (n == 8)
+            _mm256_storeu_ps(o + x0, acc);
+        else
+            _mm256_maskstore_ps(o + x0, live, acc);
     }
 }
 #endif
