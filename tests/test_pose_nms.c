@@ -25,7 +25,7 @@ static int peaks(float thr, int max_peaks, opc_peaks *pk)
     opc_error err;
     if (opc_peaks_alloc(pk, 1, max_peaks, &err) != OPC_OK)
         exit(1);
-    const opc_band b = {map, W, H, 0, H};
+    const opc_band b = {.rows = map, .w = W, .h = H, .y0 = 0, .y1 = H};
     const int all[2] = {0, W};
     opc_nms_band(&b, 0, H, all, 1, thr, 0, pk, 0);
     return pk->count[0];
@@ -131,7 +131,7 @@ int main(void)
         opc_peaks pk;
         opc_error err;
         opc_peaks_alloc(&pk, 1, 127, &err);
-        const opc_band b = {map, W, H, 0, H};
+        const opc_band b = {.rows = map, .w = W, .h = H, .y0 = 0, .y1 = H};
         const int all[2] = {0, W};
         opc_nms_band(&b, 0, H, all, 1, 0.05f, 0.25f, &pk, 0);
         CHECK(pk.count[0] == 1 && near(pk.peak[0].x, 6.25f) && near(pk.peak[0].y, 5.25f),
@@ -189,7 +189,7 @@ int main(void)
         opc_peaks pk;
         opc_error err;
         opc_peaks_alloc(&pk, 1, 127, &err);
-        const opc_band b = {map, W, H, 0, H};
+        const opc_band b = {.rows = map, .w = W, .h = H, .y0 = 0, .y1 = H};
         const int spans[4] = {0, 6, 10, W};
         opc_nms_band(&b, 0, H, spans, 2, 0.05f, 0, &pk, 0);
         CHECK(pk.count[0] == 2 && near(pk.peak[0].x, 12) && near(pk.peak[1].x, 3),

@@ -74,17 +74,17 @@ static int inner_peak(const float *up, const float *r, const float *dn, int x, f
 static void add_peak(const opc_band *b, int x, int y, float v, float offset, opc_peaks *pk,
                      int part)
 {
+    /* The 7x7 window, clipped to the map. */
+    const int x0 = x > 3 ? x - 3 : 0, x1 = x + 4 < b->w ? x + 4 : b->w;
+    const int y0 = y > 3 ? y - 3 : 0, y1 = y + 4 < b->h ? y + 4 : b->h;
+    float win[49];
+    if (b->up)
+        opc_cubic_block(b->up, b->tmp, x0, x1, y0, y1, win);
     float xa = 0, ya = 0, sa = 0;
-    for (int dy = -3; dy <= 3; dy++) {
-        int yy = y + dy;
-        if (yy < 0 || yy >= b->h)
-            continue;
-        const float *r = row_of(b, yy);
-        for (int dx = -3; dx <= 3; dx++) {
-            int xx = x + dx;
-            if (xx < 0 || xx >= b->w)
-                continue;
-            float s = r[xx];
+    for (int yy = y0; yy < y1; yy++) {
+        const float *r = b->up ? win + (size_t)(yy - y0) * (x1 - x0) : row_of(b, yy) + x0;
+        for (int xx = x0; xx < x1; xx++) {
+            const float s = r[xx - x0];
             if (usable(s)) {
                 xa += (float)xx * s;
                 ya += (float)yy * s;
@@ -98,43 +98,60 @@ static void add_peak(const opc_band *b, int x, int y, float v, float offset, opc
     p->score = v;
 }
 
-/* Bit i of the result: is r[x+i] (x + i < end) above the threshold and strictly above
- * both horizontal neighbours? The first filter of the inner NMS test, LANES pixels at a
- * time (SIMD where available, the same comparisons otherwise); the other six neighbours
- * are checked for the few candidates only. */
+/* Bit i of the result: is r[x+i] (x + i < end) an inner peak: above the threshold,
+ * finite and strictly above its 8 neighbours (rows up and dn)? LANES pixels at a time (SIMD
+ * where available, the same comparisons otherwise). */
 #if defined(__AVX512F__)
 enum { LANES = 16 };
-static inline unsigned row_maxima(const float *r, int x, int end, float thr)
+static inline unsigned row_peaks(const float *up, const float *r, const float *dn, int x,
+                                 int end, float thr)
 {
     const __mmask16 live = end - x >= 16 ? 0xffff : (__mmask16)((1u << (end - x)) - 1);
     const __m512 v = _mm512_maskz_loadu_ps(live, r + x);
     __mmask16 m = _mm512_mask_cmp_ps_mask(live, v, _mm512_set1_ps(thr), _CMP_GT_OQ);
     m = _mm512_mask_cmp_ps_mask(m, v, _mm512_set1_ps(FLT_MAX), _CMP_LE_OQ);
-    m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(live, r + x - 1), _CMP_GT_OQ);
-    m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(live, r + x + 1), _CMP_GT_OQ);
+    /* The row's own neighbours first: few pixels of a row are its local maxima. */
+    m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(m, r + x - 1), _CMP_GT_OQ);
+    m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(m, r + x + 1), _CMP_GT_OQ);
+    if (!m)
+        return 0;
+    for (int dx = -1; dx <= 1; dx++) {
+        m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(m, up + x + dx), _CMP_GT_OQ);
+        m = _mm512_mask_cmp_ps_mask(m, v, _mm512_maskz_loadu_ps(m, dn + x + dx), _CMP_GT_OQ);
+    }
     return m;
 }
 #else
 enum { LANES = 8 };
-static inline unsigned row_maxima(const float *r, int x, int end, float thr)
+static inline unsigned row_peaks(const float *up, const float *r, const float *dn, int x,
+                                 int end, float thr)
 {
 #if defined(__AVX2__)
-    if (end - x >= 8) {
-        const __m256 v = _mm256_loadu_ps(r + x);
-        __m256 m = _mm256_cmp_ps(v, _mm256_set1_ps(thr), _CMP_GT_OQ);
-        m = _mm256_and_ps(m, _mm256_cmp_ps(v, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ));
-        m = _mm256_and_ps(m, _mm256_cmp_ps(v, _mm256_loadu_ps(r + x - 1), _CMP_GT_OQ));
-        m = _mm256_and_ps(m, _mm256_cmp_ps(v, _mm256_loadu_ps(r + x + 1), _CMP_GT_OQ));
-        return (unsigned)_mm256_movemask_ps(m);
-    }
-#endif
+    const __m256i live = _mm256_cmpgt_epi32(_mm256_set1_epi32(end - x),
+                                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    const __m256 v = _mm256_maskload_ps(r + x, live);
+    __m256 m = _mm256_and_ps(_mm256_castsi256_ps(live),
+                             _mm256_and_ps(_mm256_cmp_ps(v, _mm256_set1_ps(thr), _CMP_GT_OQ),
+                                           _mm256_cmp_ps(v, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ)));
+    /* The row's own neighbours first: few pixels of a row are its local maxima. */
+    m = _mm256_and_ps(m, _mm256_and_ps(
+                             _mm256_cmp_ps(v, _mm256_maskload_ps(r + x - 1, live), _CMP_GT_OQ),
+                             _mm256_cmp_ps(v, _mm256_maskload_ps(r + x + 1, live), _CMP_GT_OQ)));
+    if (!_mm256_movemask_ps(m))
+        return 0;
+    for (int dx = -1; dx <= 1; dx++)
+        m = _mm256_and_ps(m, _mm256_and_ps(
+                                 _mm256_cmp_ps(v, _mm256_maskload_ps(up + x + dx, live), _CMP_GT_OQ),
+                                 _mm256_cmp_ps(v, _mm256_maskload_ps(dn + x + dx, live), _CMP_GT_OQ)));
+    return (unsigned)_mm256_movemask_ps(m);
+#else
     unsigned bits = 0;
     for (int i = 0; i < 8 && x + i < end; i++) {
         const float v = r[x + i];
-        bits |= (unsigned)((v > thr) & (v <= FLT_MAX) & (v > r[x + i - 1]) & (v > r[x + i + 1]))
-                << i;
+        bits |= (unsigned)(v > thr && v <= FLT_MAX && inner_peak(up, r, dn, x + i, v)) << i;
     }
     return bits;
+#endif
 }
 #endif
 
@@ -179,11 +196,9 @@ static int nms_row(const opc_band *b, int y, int xa, int xb, float threshold, fl
     const float *up = row_of(b, y - 1), *dn = row_of(b, y + 1);
     const int ia = xa > 2 ? xa : 2, ib = xb < w - 2 ? xb : w - 2;
     for (int x0 = ia; x0 < ib; x0 += LANES)
-        for (unsigned bits = row_maxima(r, x0, ib, threshold); bits; bits &= bits - 1) {
-            const int x = x0 + __builtin_ctz(bits);
-            if (inner_peak(up, r, dn, x, r[x]) && !take(b, x, y, offset, pk, part))
+        for (unsigned bits = row_peaks(up, r, dn, x0, ib, threshold); bits; bits &= bits - 1)
+            if (!take(b, x0 + __builtin_ctz(bits), y, offset, pk, part))
                 return 0;
-        }
     if (xa <= w - 2 && w - 2 < xb && is_peak(b, w - 2, y, threshold) &&
         !take(b, w - 2, y, offset, pk, part))
         return 0;

@@ -2,6 +2,7 @@
  *
  *   resize.c    bicubic upsampling as cv::resize(INTER_CUBIC); point reads of the same
  *   nms.c       heatmap peaks (OpenPose's nmsBase.cpp)
+ *   heatmaps.c  the peaks from the network output, upsampling only what NMS reads
  *   paf.c       line integral and candidate connections (bodyPartConnectorBase)
  *   assemble.c  people from connections: sequential (CPU build) and global (CUDA build)
  *   people.c    filtering, scores, number_people_max, sorting, the public result
@@ -26,6 +27,9 @@ typedef struct {
     float gain; /* max over d of the sum of |weights|: |output| <= gain * max |input| */
     int runs;   /* destination pixels run[u] .. run[u+1]-1 share their taps */
     int *run;   /* runs + 1 */
+    int blocks; /* > 0: the vectorised rows pass applies (resize.c), with */
+    int *base;  /* blocks: first source tap of each block of outputs */
+    int *rel;   /* like idx, relative to the block's base */
 } opc_cubic_axis;
 
 typedef struct {
@@ -41,6 +45,13 @@ void opc_cubic_rows(const opc_cubic *c, const float *src, int r0, int r1, float 
  * dst + (y - y0) * dst_w. Reads the tmp rows those rows need. */
 void opc_cubic_cols(const opc_cubic *c, const float *tmp, int y0, int y1, int x0, int x1,
                     float *dst);
+/* Row y of the columns pass on the column spans [spans[2i], spans[2i+1]), i < n: dst[x]. */
+void opc_cubic_cols_spans(const opc_cubic *c, const float *tmp, int y, const int *spans, int n,
+                          float *dst);
+/* The values the columns pass gives at destination pixels [x0, x1) x [y0, y1), from the rows
+ * they read: out[(y - y0) * (x1 - x0) + x - x0]. */
+void opc_cubic_block(const opc_cubic *c, const float *tmp, int x0, int x1, int y0, int y1,
+                     float *out);
 /* The values the two passes give at destination pixel (x, y) of two channels a and b,
  * from the sources alone; the same arithmetic in the same order, so bit-identical. */
 void opc_cubic_at2(const opc_cubic *c, const float *a, const float *b, int x, int y,
@@ -63,18 +74,30 @@ void opc_peaks_free(opc_peaks *pk);
 
 /* A band of one heatmap: row y of the map (w x h) is at rows + (y - y0) * w, for y in
  * [y0, y1). opc_nms_band finds the peaks in rows [ya, yb) within the column spans
- * [spans[2i], spans[2i+1]) (ascending, disjoint); the band must hold rows ya-3 .. yb+2 and
- * the columns of each span widened by 3 (clipped to the map), for the 3x3 test and the 7x7
- * centroid. The caller guarantees that there are no peaks outside the spans. */
+ * [spans[2i], spans[2i+1]) (ascending, disjoint); the band must hold rows ya-1 .. yb and
+ * the columns of each span widened by 1 (clipped to the map), for the 3x3 test. The 7x7
+ * centroid window is read from the band too (which must then hold rows ya-3 .. yb+2 and
+ * the spans widened by 3), or, when up is set, from the rows pass tmp of opc_cubic_rows
+ * through opc_cubic_block (tmp must hold the rows it reads). The caller guarantees that
+ * there are no peaks outside the spans. */
 typedef struct {
     const float *rows;
     int w, h, y0, y1;
+    const opc_cubic *up;
+    const float *tmp;
 } opc_band;
 
 /* Appends the peaks in row-major order, stopping at max_peaks. offset is added to x and y
  * (OpenPose: 0.5 / scale). */
 void opc_nms_band(const opc_band *b, int ya, int yb, const int *spans, int nspans,
                   float threshold, float offset, opc_peaks *pk, int part);
+
+/* ---- heatmaps.c ---- */
+
+/* The peaks of every part from the network output m (1 x C x h x w, parts first), as NMS
+ * finds them on the maps upsampled through c, upsampling only what NMS reads. */
+int opc_heatmap_peaks(const opc_topology *t, const opc_parse_params *p, const opc_tensor *m,
+                      const opc_cubic *c, float offset, opc_peaks *pk, opc_error *err);
 
 /* ---- paf.c ---- */
 
@@ -94,6 +117,12 @@ int opc_paf_num_samples(float dx, float dy);
  * nms_threshold + 1e-6 for pairs closer than sqrt(w*h)/150, else 0. */
 float opc_paf_score(const opc_paf *m, const opc_peak *a, const opc_peak *b,
                     float inter_threshold, float inter_min_above, float nms_threshold);
+
+/* For a field upsampled through c from channels sx, sy (sw x sh): live[r * sw + i] = 0
+ * when no output pixel whose taps start at source row r, column i (idx[0] of each axis) can
+ * have a projection on a unit vector above thr. scratch: 2 * sw * sh floats. */
+void opc_paf_live_cells(const opc_cubic *c, const float *sx, const float *sy, float thr,
+                        float *scratch, unsigned char *live);
 
 typedef struct {
     float score; /* PAF score */
