@@ -58,8 +58,8 @@ int main(void)
     int s = tg_add(g, "s", 2, (int[]){f, d}, OPC_ACT_RELU, 16, &seed);
     int u = tg_resize(g, "u", s, a, 0);
     int k = tg_concat(g, "k", 2, (int[]){u, a});
-    /* Winograd: the 7x7 has 8 blocks of tile rows (shared out whole between threads), the
-     * 3x3 two (every thread on each block): both modes at 2 and 3 threads. */
+    /* Winograd: the 7x7 has 8 blocks of tile rows, shared out whole between 1 or 2 threads
+     * but done by all 3 together at 3 threads; the 3x3 has two, always done together. */
     int e = tg_conv(g, "e", k, 48, (tg_conv_spec){.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}}, &seed);
     int w3 = tg_conv(g, "w3", k, 48, (tg_conv_spec){.cout = 24, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}, &seed);
     int ew = tg_concat(g, "ew", 2, (int[]){e, w3});
