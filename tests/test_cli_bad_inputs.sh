@@ -98,7 +98,7 @@ for bad in "--net-resolution 100x368" "--net-resolution abc" "--shard 0/3" "--sh
     "--keypoint-scale 2" "--paf-min-above 1.5" "--no-such-option" "-o"; do
     # shellcheck disable=SC2086
     run 2 "$IN/good.jpg" --model "$MODEL" $bad
-    grep -q "Try 'openpose-c --help'" "$TMP/stderr" || fail "$bad: no hint: $(cat "$TMP/stderr")"
+    grep -q "(see openpose-c --help)" "$TMP/stderr" || fail "$bad: no hint: $(cat "$TMP/stderr")"
 done
 run 2 --model "$MODEL"
 run 2 "$IN/good.jpg" "$IN/good.jpg" --model "$MODEL" -o "$TMP/dup"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "openpose-c/convert.h"
 #include "openpose-c/model.h"
@@ -115,33 +116,6 @@ static void general_help(FILE *f)
     fprintf(f, "\nopenpose-c convert FRAMEWORK --help shows the inputs each one takes.\n");
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "openpose-c convert: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see openpose-c convert --help)\n");
-    return EXIT_USAGE;
-}
-
-/* "656x368", "-1x368" */
-static int parse_resolution(const char *s, int *w, int *h)
-{
-    char *end;
-    errno = 0;
-    long a = strtol(s, &end, 10);
-    if (end == s || (*end != 'x' && *end != 'X') || errno)
-        return 0;
-    const char *hs = end + 1;
-    long b = strtol(hs, &end, 10);
-    if (end == hs || *end || errno)
-        return 0;
-    if (b < 1 || b > 16384 || (a != -1 && (a < 1 || a > 16384)))
-        return 0;
-    *w = (int)a;
-    *h = (int)b;
-    return 1;
-}
-
 /* Prints a one-line summary of the written model (which also proves it opens). */
 static int report(const char *path)
 {
@@ -168,7 +142,7 @@ static int report(const char *path)
 int cmd_convert(int argc, char **argv)
 {
     if (argc < 2)
-        return usage_error("which framework? e.g. openpose-c convert caffe PROTOTXT CAFFEMODEL "
+        return cli_usage_error("convert", "which framework? e.g. openpose-c convert caffe PROTOTXT CAFFEMODEL "
                            "-o MODEL%s",
                            "");
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
@@ -180,7 +154,7 @@ int cmd_convert(int argc, char **argv)
         if (strcmp(argv[1], FRAMEWORKS[i].name) == 0)
             fw = &FRAMEWORKS[i];
     if (!fw)
-        return usage_error("unknown framework '%s'", argv[1]);
+        return cli_usage_error("convert", "unknown framework '%s'", argv[1]);
 
     opc_convert_options opt = {0};
     const char *out = NULL;
@@ -194,40 +168,40 @@ int cmd_convert(int argc, char **argv)
             return EXIT_OK;
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             if (!has_value)
-                return usage_error("%s needs a file name", a);
+                return cli_usage_error("convert", "%s needs a file name", a);
             out = argv[++i];
         } else if (strcmp(a, "--topology") == 0) {
             if (!has_value)
-                return usage_error("%s needs a name: coco, body25, mpi or mpi4", a);
+                return cli_usage_error("convert", "%s needs a name: coco, body25, mpi or mpi4", a);
             opt.topology = argv[++i];
             if (!opc_topology_builtin(opt.topology))
-                return usage_error("unknown topology '%s' (coco, body25, mpi, mpi4)", opt.topology);
+                return cli_usage_error("convert", "unknown topology '%s' (coco, body25, mpi, mpi4)", opt.topology);
         } else if (strcmp(a, "--name") == 0) {
             if (!has_value)
-                return usage_error("%s needs a value", a);
+                return cli_usage_error("convert", "%s needs a value", a);
             opt.name = argv[++i];
         } else if (strcmp(a, "--net-resolution") == 0) {
-            if (!has_value || !parse_resolution(argv[i + 1], &opt.net_width, &opt.net_height))
-                return usage_error("--net-resolution needs WxH, e.g. 656x368 or -1x368%s", "");
+            if (!has_value || !cli_size(argv[i + 1], 1, &opt.net_width, &opt.net_height))
+                return cli_usage_error("convert", "--net-resolution needs WxH, e.g. 656x368 or -1x368");
             i++;
         } else if (strcmp(a, "--input-node") == 0 || strcmp(a, "--output-node") == 0) {
             if (!fw->node_options)
-                return usage_error("%s is for TensorFlow graphs (convert tf)", a);
+                return cli_usage_error("convert", "%s is for TensorFlow graphs (convert tf)", a);
             if (!has_value)
-                return usage_error("%s needs a node name", a);
+                return cli_usage_error("convert", "%s needs a node name", a);
             *(a[2] == 'i' ? &opt.input_node : &opt.output_node) = argv[++i];
         } else if (a[0] == '-' && a[1]) {
-            return usage_error("unknown option '%s'", a);
+            return cli_usage_error("convert", "unknown option '%s'", a);
         } else if (n_inputs < fw->n_inputs) {
             inputs[n_inputs++] = argv[i];
         } else {
-            return usage_error("unexpected argument '%s'", a);
+            return cli_usage_error("convert", "unexpected argument '%s'", a);
         }
     }
     if (n_inputs < fw->n_inputs)
-        return usage_error("%s needs more input files", fw->name);
+        return cli_usage_error("convert", "%s needs more input files", fw->name);
     if (!out)
-        return usage_error("no output file: give -o MODEL%s", "");
+        return cli_usage_error("convert", "no output file: give -o MODEL");
 
     opc_error err;
     if (fw->convert(inputs, out, &opt, &err) != OPC_OK) {

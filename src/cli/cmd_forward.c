@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "openpose-c/model.h"
 #include "openpose-c/net.h"
@@ -39,24 +40,6 @@ static void help(FILE *f)
             "  openpose-c forward coco.opc input.npy --blob conv4_4_CPM -o c44.npy\n");
 }
 
-static int usage_error(const char *msg, const char *arg)
-{
-    fprintf(stderr, "openpose-c forward: %s%s%s (see openpose-c forward --help)\n", msg,
-            arg ? ": " : "", arg ? arg : "");
-    return EXIT_USAGE;
-}
-
-/* Parses a whole decimal integer in [lo, hi]. */
-static int parse_int(const char *s, int lo, int hi, int *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi)
-        return 0;
-    *out = (int)v;
-    return 1;
-}
-
 typedef struct {
     const char *model, *input, *output, *blob;
     opc_net_options net;
@@ -79,7 +62,7 @@ static int parse_args(int argc, char **argv, forward_args *a)
                    !strcmp(s, "--engine") || !strcmp(s, "--threads") ||
                    !strcmp(s, "--repeat")) {
             if (!val)
-                return usage_error("missing value after", s);
+                return cli_usage_error("forward", "missing value after: %s", s);
             i++;
             if (!strcmp(s, "-o") || !strcmp(s, "--output"))
                 a->output = val;
@@ -91,25 +74,25 @@ static int parse_args(int argc, char **argv, forward_args *a)
                 else if (!strcmp(val, "reference"))
                     a->net.engine = OPC_ENGINE_REFERENCE;
                 else
-                    return usage_error("--engine must be fast or reference, not", val);
+                    return cli_usage_error("forward", "--engine must be fast or reference, not: %s", val);
             } else if (!strcmp(s, "--threads")) {
-                if (!parse_int(val, 0, 256, &a->net.threads))
-                    return usage_error("--threads must be 0..256, not", val);
-            } else if (!parse_int(val, 1, 100000, &a->repeat)) {
-                return usage_error("--repeat must be 1..100000, not", val);
+                if (!cli_int(val, 0, 256, &a->net.threads))
+                    return cli_usage_error("forward", "--threads must be 0..256, not: %s", val);
+            } else if (!cli_int(val, 1, 100000, &a->repeat)) {
+                return cli_usage_error("forward", "--repeat must be 1..100000, not: %s", val);
             }
         } else if (s[0] == '-' && s[1]) {
-            return usage_error("unknown option", s);
+            return cli_usage_error("forward", "unknown option: %s", s);
         } else if (n_pos < 2) {
             pos[n_pos++] = s;
         } else {
-            return usage_error("unexpected argument", s);
+            return cli_usage_error("forward", "unexpected argument: %s", s);
         }
     }
     if (n_pos < 2)
-        return usage_error("MODEL and INPUT.npy are required", NULL);
+        return cli_usage_error("forward", "MODEL and INPUT.npy are required");
     if (!a->output)
-        return usage_error("-o OUTPUT.npy is required", NULL);
+        return cli_usage_error("forward", "-o OUTPUT.npy is required");
     a->model = pos[0];
     a->input = pos[1];
     return -1;

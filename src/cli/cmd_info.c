@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "model/graph.h"
 #include "openpose-c/model.h"
@@ -28,32 +29,6 @@ static void help(FILE *f)
             "\n"
             "example:\n"
             "  openpose-c info coco.opc --net-resolution 656x368\n");
-}
-
-static int usage_error(const char *msg, const char *arg)
-{
-    fprintf(stderr, "openpose-c info: %s%s%s (see openpose-c info --help)\n", msg,
-            arg ? ": " : "", arg ? arg : "");
-    return EXIT_USAGE;
-}
-
-/* "WxH" with W, H in 1..65536 or -1. */
-static int parse_resolution(const char *s, int *w, int *h)
-{
-    char *end;
-    long a = strtol(s, &end, 10);
-    if (end == s || *end != 'x')
-        return 0;
-    const char *p = end + 1;
-    long b = strtol(p, &end, 10);
-    if (end == p || *end)
-        return 0;
-    if ((a != -1 && (a < 1 || a > 65536)) || (b != -1 && (b < 1 || b > 65536)) ||
-        (a == -1 && b == -1))
-        return 0;
-    *w = (int)a;
-    *h = (int)b;
-    return 1;
 }
 
 static void resolve_square(int *w, int *h)
@@ -126,21 +101,21 @@ int cmd_info(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(argv[i], "--net-resolution")) {
             if (i + 1 >= argc)
-                return usage_error("missing value after", argv[i]);
+                return cli_usage_error("info", "missing value after: %s", argv[i]);
             res = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            return usage_error("unknown option", argv[i]);
+            return cli_usage_error("info", "unknown option: %s", argv[i]);
         } else if (!path) {
             path = argv[i];
         } else {
-            return usage_error("unexpected argument", argv[i]);
+            return cli_usage_error("info", "unexpected argument: %s", argv[i]);
         }
     }
     if (!path)
-        return usage_error("MODEL is required", NULL);
+        return cli_usage_error("info", "MODEL is required");
     int w = 0, h = 0;
-    if (res && !parse_resolution(res, &w, &h))
-        return usage_error("--net-resolution must be WxH (sides 1..65536, or one -1), not", res);
+    if (res && !cli_size(res, 1, &w, &h))
+        return cli_usage_error("info", "--net-resolution must be WxH (sides 1..65536, or one -1), not: %s", res);
 
     opc_error err = {{0}};
     opc_model *m = opc_model_open(path, &err);

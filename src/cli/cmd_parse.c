@@ -1,10 +1,12 @@
 /* openpose-c parse: saved network output (.npy) -> people (OpenPose JSON). */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "core/fileio.h"
 #include "openpose-c/model.h"
@@ -58,52 +60,6 @@ static void help(FILE *f)
         "Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "openpose-c parse: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see openpose-c parse --help)\n");
-    return EXIT_USAGE;
-}
-
-static int parse_size(const char *s, int *w, int *h)
-{
-    char *end;
-    errno = 0;
-    long a = strtol(s, &end, 10);
-    if (end == s || (*end != 'x' && *end != 'X'))
-        return 0;
-    const char *t = end + 1;
-    long b = strtol(t, &end, 10);
-    if (end == t || *end || errno || a < 1 || b < 1 || a > 65536 || b > 65536)
-        return 0;
-    *w = (int)a;
-    *h = (int)b;
-    return 1;
-}
-
-static int parse_float(const char *s, float *v)
-{
-    char *end;
-    errno = 0;
-    float f = strtof(s, &end);
-    if (end == s || *end || errno || !isfinite(f))
-        return 0;
-    *v = f;
-    return 1;
-}
-
-static int parse_int(const char *s, int lo, int hi, int *v)
-{
-    char *end;
-    errno = 0;
-    long n = strtol(s, &end, 10);
-    if (end == s || *end || errno || n < lo || n > hi)
-        return 0;
-    *v = (int)n;
-    return 1;
-}
-
 /* Settings given on the command line, applied over the defaults once the topology is known. */
 typedef struct {
     const char *name;
@@ -139,13 +95,13 @@ int cmd_parse(int argc, char **argv)
         }
         if (a[0] == '-' && a[1]) {
             if (i + 1 >= argc)
-                return usage_error("%s needs a value", a);
+                return cli_usage_error("parse", "%s needs a value", a);
             const char *v = argv[++i];
             int done = 0;
             for (int k = 0; k < NUM_FLOAT_OPTS && !done; k++)
                 if (!strcmp(a, fo[k].name)) {
-                    if (!parse_float(v, &fo[k].value))
-                        return usage_error("bad number '%s'", v);
+                    if (!cli_float(v, -FLT_MAX, FLT_MAX, &fo[k].value))
+                        return cli_usage_error("parse", "bad number '%s'", v);
                     fo[k].set = done = 1;
                 }
             if (done)
@@ -157,44 +113,44 @@ int cmd_parse(int argc, char **argv)
             else if (!strcmp(a, "-o") || !strcmp(a, "--output"))
                 out_path = v;
             else if (!strcmp(a, "--net-size")) {
-                if (!parse_size(v, &net_w, &net_h))
-                    return usage_error("bad size '%s' (want WxH, e.g. 656x368)", v);
+                if (!cli_size(v, 0, &net_w, &net_h))
+                    return cli_usage_error("parse", "bad size '%s' (want WxH, e.g. 656x368)", v);
             } else if (!strcmp(a, "--image-size")) {
-                if (!parse_size(v, &img_w, &img_h))
-                    return usage_error("bad size '%s' (want WxH, e.g. 1280x720)", v);
+                if (!cli_size(v, 0, &img_w, &img_h))
+                    return cli_usage_error("parse", "bad size '%s' (want WxH, e.g. 1280x720)", v);
             } else if (!strcmp(a, "--min-parts")) {
-                if (!parse_int(v, 0, OPC_MAX_PARTS, &min_parts))
-                    return usage_error("bad part count '%s'", v);
+                if (!cli_int(v, 0, OPC_MAX_PARTS, &min_parts))
+                    return cli_usage_error("parse", "bad part count '%s'", v);
             } else if (!strcmp(a, "--number-people-max")) {
-                if (!parse_int(v, -1, 1 << 20, &people_max))
-                    return usage_error("bad people count '%s'", v);
+                if (!cli_int(v, -1, 1 << 20, &people_max))
+                    return cli_usage_error("parse", "bad people count '%s'", v);
             } else if (!strcmp(a, "--assembly")) {
                 if (!strcmp(v, "global"))
                     assembly = OPC_ASSEMBLY_GLOBAL;
                 else if (!strcmp(v, "sequential"))
                     assembly = OPC_ASSEMBLY_SEQUENTIAL;
                 else
-                    return usage_error("unknown assembly '%s' (global or sequential)", v);
+                    return cli_usage_error("parse", "unknown assembly '%s' (global or sequential)", v);
             } else {
-                return usage_error("unknown option '%s'", a);
+                return cli_usage_error("parse", "unknown option '%s'", a);
             }
             continue;
         }
         if (maps_path)
-            return usage_error("more than one maps file ('%s')", a);
+            return cli_usage_error("parse", "more than one maps file ('%s')", a);
         maps_path = a;
     }
     if (!maps_path)
-        return usage_error("%s", "no maps file given");
+        return cli_usage_error("parse", "no maps file given");
     if (!topology == !model_path)
-        return usage_error("%s", "give exactly one of --topology and --model");
+        return cli_usage_error("parse", "give exactly one of --topology and --model");
     if (!net_w)
-        return usage_error("%s", "--net-size is required");
+        return cli_usage_error("parse", "--net-size is required");
     if (!out_path)
-        return usage_error("%s", "-o is required ('-' for standard output)");
+        return cli_usage_error("parse", "-o is required ('-' for standard output)");
     const opc_topology *t = NULL;
     if (topology && !(t = opc_topology_builtin(topology)))
-        return usage_error("unknown topology '%s' (coco, body25, mpi, mpi4)", topology);
+        return cli_usage_error("parse", "unknown topology '%s' (coco, body25, mpi, mpi4)", topology);
     if (!img_w) {
         img_w = net_w;
         img_h = net_h;

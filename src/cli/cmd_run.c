@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "cli/model_find.h"
 #include "cli/run_args.h"
@@ -181,8 +182,7 @@ int cmd_run(int argc, char **argv)
     opc_error err;
     if (opc_scale_plan_make(640, 480, a.net_w ? a.net_w : -1, a.net_w ? a.net_h : 368,
                             a.scale_number, a.scale_gap, &probe, &err) != OPC_OK) {
-        fprintf(stderr, "openpose-c: %s\nTry 'openpose-c --help'.\n", err.msg);
-        return EXIT_USAGE;
+        return cli_usage_error(NULL, "%s", err.msg);
     }
     run_inputs in;
     if ((rc = inputs_collect(&a, &in, &err)) != OPC_OK) {

@@ -4,12 +4,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 
 static const char HELP[] =
@@ -116,65 +116,15 @@ static const struct option LONG_OPTS[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "openpose-c: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'openpose-c --help'.\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
-
-static int parse_int(const char *s, long lo, long hi, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
-
-static int parse_float(const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v >= lo && v <= hi))
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/* "WxH" with each side a number or -1. */
-static int parse_resolution(const char *s, int *w, int *h)
-{
-    char buf[64];
-    const char *x = strchr(s, 'x');
-    if (!x || (size_t)(x - s) >= sizeof buf)
-        return -1;
-    memcpy(buf, s, (size_t)(x - s));
-    buf[x - s] = 0;
-    return parse_int(buf, -1, 100000, w) || parse_int(x + 1, -1, 100000, h) || *w == 0 || *h == 0
-               ? -1
-               : 0;
-}
-
 static int parse_shard(const char *s, int *k, int *n)
 {
     char buf[64];
     const char *slash = strchr(s, '/');
     if (!slash || (size_t)(slash - s) >= sizeof buf)
-        return -1;
+        return 0;
     memcpy(buf, s, (size_t)(slash - s));
     buf[slash - s] = 0;
-    if (parse_int(buf, 1, 1000000, k) || parse_int(slash + 1, 1, 1000000, n) || *k > *n)
-        return -1;
-    return 0;
+    return cli_int(buf, 1, 1000000, k) && cli_int(slash + 1, 1, 1000000, n) && *k <= *n;
 }
 
 /* Picks value's index among NULL-terminated names, or -1. */
@@ -234,56 +184,56 @@ static int one_option(int c, const char *arg, run_args *a)
     case OPT_MAXPOS: a->maximize_positives = 1; return 0;
     case OPT_FORMAT:
         if ((i = pick(arg, formats)) < 0)
-            return usage_error("--format: expected openpose, coco or jsonl, got '%s'", arg);
+            return cli_usage_error(NULL, "--format: expected openpose, coco or jsonl, got '%s'", arg);
         a->format = (run_format)i;
         return 0;
     case OPT_RENDER_FORMAT:
         if ((i = pick(arg, exts)) < 0)
-            return usage_error("--render-format: expected png or jpg, got '%s'", arg);
+            return cli_usage_error(NULL, "--render-format: expected png or jpg, got '%s'", arg);
         a->render_ext = exts[i];
         return 0;
     case OPT_ENGINE:
         if ((i = pick(arg, engines)) < 0)
-            return usage_error("--engine: expected fast or reference, got '%s'", arg);
+            return cli_usage_error(NULL, "--engine: expected fast or reference, got '%s'", arg);
         a->engine = i == 0 ? OPC_ENGINE_FAST : OPC_ENGINE_REFERENCE;
         return 0;
     case OPT_ASSEMBLY:
         if ((i = pick(arg, assemblies)) < 0)
-            return usage_error("--assembly: expected global or sequential, got '%s'", arg);
+            return cli_usage_error(NULL, "--assembly: expected global or sequential, got '%s'", arg);
         a->assembly = i == 0 ? OPC_ASSEMBLY_GLOBAL : OPC_ASSEMBLY_SEQUENTIAL;
         return 0;
     case OPT_KEYPOINT_SCALE:
         if (parse_keypoint_scale(arg, &a->keypoint_scale))
-            return usage_error("--keypoint-scale: expected pixels, 0..1 or -1..1, got '%s'", arg);
+            return cli_usage_error(NULL, "--keypoint-scale: expected pixels, 0..1 or -1..1, got '%s'", arg);
         return 0;
     case OPT_SHARD:
-        if (parse_shard(arg, &a->shard_k, &a->shard_n))
-            return usage_error("--shard: expected K/N with 1 <= K <= N, got '%s'", arg);
+        if (!parse_shard(arg, &a->shard_k, &a->shard_n))
+            return cli_usage_error(NULL, "--shard: expected K/N with 1 <= K <= N, got '%s'", arg);
         return 0;
     case OPT_NET_RES:
-        if (parse_resolution(arg, &a->net_w, &a->net_h))
-            return usage_error("--net-resolution: expected WxH such as -1x368 or 656x368, got "
+        if (!cli_size(arg, 1, &a->net_w, &a->net_h))
+            return cli_usage_error(NULL, "--net-resolution: expected WxH such as -1x368 or 656x368, got "
                                "'%s'", arg);
         return 0;
     case OPT_SCALE_NUMBER:
-        if (parse_int(arg, 1, OPC_MAX_SCALES, &a->scale_number))
-            return usage_error("--scale-number: expected 1 to 8, got '%s'", arg);
+        if (!cli_int(arg, 1, OPC_MAX_SCALES, &a->scale_number))
+            return cli_usage_error(NULL, "--scale-number: expected 1 to 8, got '%s'", arg);
         return 0;
     case OPT_THREADS:
-        if (parse_int(arg, 0, 1024, &a->threads))
-            return usage_error("--threads: expected 0 to 1024 (0 = all CPUs), got '%s'", arg);
+        if (!cli_int(arg, 0, 1024, &a->threads))
+            return cli_usage_error(NULL, "--threads: expected 0 to 1024 (0 = all CPUs), got '%s'", arg);
         return 0;
     case OPT_MIN_PARTS:
-        if (parse_int(arg, 0, OPC_MAX_PARTS, &a->min_parts))
-            return usage_error("--min-parts: expected a count, got '%s'", arg);
+        if (!cli_int(arg, 0, OPC_MAX_PARTS, &a->min_parts))
+            return cli_usage_error(NULL, "--min-parts: expected a count, got '%s'", arg);
         return 0;
     case OPT_PEOPLE_MAX:
-        if (parse_int(arg, -1, 1000000, &a->number_people_max))
-            return usage_error("--number-people-max: expected a count (-1 = all), got '%s'", arg);
+        if (!cli_int(arg, -1, 1000000, &a->number_people_max))
+            return cli_usage_error(NULL, "--number-people-max: expected a count (-1 = all), got '%s'", arg);
         return 0;
     case OPT_SCALE_GAP:
-        if (parse_float(arg, 1e-6, 1, &a->scale_gap))
-            return usage_error("--scale-gap: expected a number in (0, 1], got '%s'", arg);
+        if (!cli_double(arg, 1e-6, 1, &a->scale_gap))
+            return cli_usage_error(NULL, "--scale-gap: expected a number in (0, 1], got '%s'", arg);
         return 0;
     }
     /* The float thresholds. */
@@ -300,8 +250,8 @@ static int one_option(int c, const char *arg, run_args *a)
     };
     for (size_t k = 0; k < sizeof FLOATS / sizeof FLOATS[0]; k++)
         if (FLOATS[k].opt == c) {
-            if (parse_float(arg, FLOATS[k].lo, FLOATS[k].hi, &d))
-                return usage_error("%s: expected a number in range, got '%s'", FLOATS[k].name,
+            if (!cli_double(arg, FLOATS[k].lo, FLOATS[k].hi, &d))
+                return cli_usage_error(NULL, "%s: expected a number in range, got '%s'", FLOATS[k].name,
                                    arg);
             *(float *)((char *)a + FLOATS[k].off) = (float)d;
             return 0;
@@ -332,8 +282,8 @@ int run_args_parse(int argc, char **argv, run_args *a, int *done)
             /* getopt sets optopt for a known option that lacks its value. */
             const char *bad = argv[optind - 1];
             if (optopt)
-                return usage_error("option %s needs a value", bad);
-            return usage_error("unknown option %s", bad);
+                return cli_usage_error(NULL, "option %s needs a value", bad);
+            return cli_usage_error(NULL, "unknown option %s", bad);
         }
         int rc = one_option(c, optarg, a);
         if (rc) {
@@ -345,7 +295,7 @@ int run_args_parse(int argc, char **argv, run_args *a, int *done)
     a->npaths = argc - optind;
     if (a->npaths == 0 && !a->list) {
         *done = 1;
-        return usage_error("no input: give images, folders, '-' or --list FILE");
+        return cli_usage_error(NULL, "no input: give images, folders, '-' or --list FILE");
     }
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "core/error.h"
 #include "openpose-c/output.h"
@@ -67,11 +68,7 @@ static int fail_open(const char *msg)
     return EXIT_FAIL;
 }
 
-static int usage(const char *msg)
-{
-    fprintf(stderr, "openpose-c: %s\nTry 'openpose-c --help'.\n", msg);
-    return EXIT_USAGE;
-}
+static int usage(const char *msg) { return cli_usage_error(NULL, "%s", msg); }
 
 /* A destination that is either one file (one input, the name has a listed suffix and is
  * not a folder) or a folder. */
