@@ -2,7 +2,7 @@
 # COCO keypoint AP of the whole pipeline: the tf-pose MobileNetV2-small network on the
 # four COCO val2017 photos of the shared eval data, written with --format coco and scored
 # by `openpose-c eval` against their ground truth (14 people, 12 with keypoints).
-. "$(dirname "$0")/cli_lib.sh"
+. "$(dirname "$0")/lib.sh"
 make_tmp test_cli_eval
 MODEL=$(tfpose_model) || exit $?
 need_shared testdata/eval/test_coco.json testdata/eval/images

@@ -2,7 +2,7 @@
 # tools/get-models.sh from a local mirror (as CI runs it): the default model is fetched,
 # checksummed and converted, found by openpose-c without --model, not redone when fresh;
 # a model the mirror lacks, an unknown name and a damaged file are refused.
-. "$(dirname "$0")/cli_lib.sh"
+. "$(dirname "$0")/lib.sh"
 make_tmp test_get_models
 need_shared models/tf-pose/mobilenet_v2_small/graph_opt.pb images/tf-pose/p2.jpg
 SCRIPT=${OPC_SOURCE_DIR:?}/tools/get-models.sh
