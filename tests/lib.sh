@@ -1,14 +1,23 @@
-# Helpers for the image command's tests (sourced by tests/test_cli_*.sh).
+# The library of every shell test (tests/test_*.sh source it first).
 # Environment from CTest: OPC_BIN (the binary), OPC_SOURCE_DIR, OPC_BUILD_DIR.
 set -u
 BIN=${OPC_BIN:?OPC_BIN must name the openpose-c binary}
 SHARED=${OPENPOSE_C_SHARED:-${OPC_SOURCE_DIR:-.}/../shared}
 fails=0
 
+# fail MESSAGE: counts a failed check; the script goes on and finish reports the count.
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
+finish() {
+    if [ "$fails" -gt 0 ]; then
+        echo "$fails check(s) failed"
+        exit 1
+    fi
+    exit 0
+}
+
 # need_shared REL...: skips (77), or fails under OPENPOSE_C_REQUIRE_SHARED=1, when a
-# shared file is missing.
+# shared file or folder is missing.
 need_shared() {
     local rel
     for rel in "$@"; do
@@ -22,10 +31,12 @@ need_shared() {
     done
 }
 
-# A scratch folder in the build tree, removed on exit.
+# make_tmp: $TMP, a scratch folder in the build tree named for the script, removed on exit
+# (made writable first: tests lock files and folders).
 make_tmp() {
-    mkdir -p "${OPC_BUILD_DIR:-/tmp}/test-tmp"
-    TMP=$(mktemp -d "${OPC_BUILD_DIR:-/tmp}/test-tmp/$1.XXXXXX")
+    local dir=${OPC_BUILD_DIR:-/tmp}/test-tmp
+    mkdir -p "$dir"
+    TMP=$(mktemp -d "$dir/$(basename "$0" .sh).XXXXXX")
     trap 'chmod -R u+rwx "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
 }
 
@@ -45,14 +56,28 @@ tfpose_model() {
     echo "$out"
 }
 
-# run STATUS ARGS...: runs the command with stdout/stderr in $TMP/stdout, $TMP/stderr, and
-# checks its exit status.
+# run STATUS ARGS...: runs openpose-c ARGS with stdout/stderr in $TMP/stdout, $TMP/stderr,
+# and checks its exit status (returns 1 when it differs).
 run() {
     local want=$1
     shift
     "$BIN" "$@" >"$TMP/stdout" 2>"$TMP/stderr"
     local got=$?
-    [ "$got" = "$want" ] || fail "openpose-c $*: exit $got, expected $want: $(head -c 400 "$TMP/stderr")"
+    [ "$got" = "$want" ] ||
+        { fail "openpose-c $*: exit $got, expected $want: $(head -c 400 "$TMP/stderr")"; return 1; }
+}
+
+# expect STATUS COMMAND...: runs any command as run does, and when STATUS is a failure
+# also checks that the error is exactly one line on stderr.
+expect() {
+    local want=$1
+    shift
+    "$@" >"$TMP/stdout" 2>"$TMP/stderr"
+    local got=$?
+    [ "$got" = "$want" ] || fail "$*: exit $got, expected $want: $(head -c 400 "$TMP/stderr")"
+    if [ "$want" != 0 ] && [ "$(wc -l <"$TMP/stderr")" != 1 ]; then
+        fail "$*: stderr is not one line: $(cat "$TMP/stderr")"
+    fi
 }
 
 # people FILE: how many people an OpenPose JSON document (or JSON line) holds.
@@ -63,12 +88,4 @@ no_temp_files() {
     local left
     left=$(find "$1" -name '*.tmp.*' 2>/dev/null | head -3)
     [ -z "$left" ] || fail "temporary files left in $1: $left"
-}
-
-finish() {
-    if [ "$fails" -gt 0 ]; then
-        echo "$fails check(s) failed"
-        exit 1
-    fi
-    exit 0
 }

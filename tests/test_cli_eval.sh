@@ -3,7 +3,7 @@
 # four COCO val2017 photos of the shared eval data, written with --format coco and scored
 # by `openpose-c eval` against their ground truth (14 people, 12 with keypoints).
 . "$(dirname "$0")/lib.sh"
-make_tmp test_cli_eval
+make_tmp
 MODEL=$(tfpose_model) || exit $?
 need_shared testdata/eval/test_coco.json testdata/eval/images
 EVAL=$SHARED/testdata/eval

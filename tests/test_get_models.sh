@@ -3,7 +3,7 @@
 # checksummed and converted, found by openpose-c without --model, not redone when fresh;
 # a model the mirror lacks, an unknown name and a damaged file are refused.
 . "$(dirname "$0")/lib.sh"
-make_tmp test_get_models
+make_tmp
 need_shared models/tf-pose/mobilenet_v2_small/graph_opt.pb images/tf-pose/p2.jpg
 SCRIPT=${OPC_SOURCE_DIR:?}/tools/get-models.sh
 export OPENPOSE_C_BIN=$BIN OPENPOSE_C_MIRROR=$SHARED/models OPENPOSE_C_MODELS_DIR=$TMP/models
