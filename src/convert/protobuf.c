@@ -36,19 +36,15 @@ int pb_next(pb_reader *r, pb_field *f)
     case PB_VARINT:
         return pb_varint(r, &f->value) == 1 ? 1 : -1;
     case PB_FIXED64:
-        if (left < 8)
+    case PB_FIXED32: { /* little-endian */
+        int n = f->wire == PB_FIXED64 ? 8 : 4;
+        if (left < (size_t)n)
             return -1;
-        for (int i = 7; i >= 0; i--)
+        for (int i = n - 1; i >= 0; i--)
             f->value = f->value << 8 | r->p[i];
-        r->p += 8;
+        r->p += n;
         return 1;
-    case PB_FIXED32:
-        if (left < 4)
-            return -1;
-        for (int i = 3; i >= 0; i--)
-            f->value = f->value << 8 | r->p[i];
-        r->p += 4;
-        return 1;
+    }
     case PB_BYTES: {
         uint64_t len;
         if (pb_varint(r, &len) != 1 || len > (uint64_t)(r->end - r->p))

@@ -512,44 +512,45 @@ int pt_message(const pt_doc *doc, const pt_node *f, opc_error *err)
     return OPC_OK;
 }
 
+/* The optional field NAME of MSG: *f is NULL when it is absent; giving it twice is an
+ * error naming the line of the second. */
+static int opt_field(const pt_doc *doc, const pt_node *msg, const char *name, const pt_node **f,
+                     opc_error *err)
+{
+    *f = pt_field(msg, name);
+    const pt_node *again = *f ? pt_next_same(*f) : NULL;
+    if (again)
+        return opc_fail(err, OPC_ERR_FORMAT, "%s:%d: %s is given more than once", doc->path,
+                        again->line, name);
+    return OPC_OK;
+}
+
 int pt_opt_int(const pt_doc *doc, const pt_node *msg, const char *name, long def, long lo, long hi,
                long *out, opc_error *err)
 {
-    const pt_node *f = pt_field(msg, name);
-    if (!f) {
+    const pt_node *f;
+    int rc = opt_field(doc, msg, name, &f, err);
+    if (rc == OPC_OK && !f)
         *out = def;
-        return OPC_OK;
-    }
-    if (pt_next_same(f))
-        return opc_fail(err, OPC_ERR_FORMAT, "%s:%d: %s is given more than once", doc->path,
-                        pt_next_same(f)->line, name);
-    return pt_int(doc, f, lo, hi, out, err);
+    return rc == OPC_OK && f ? pt_int(doc, f, lo, hi, out, err) : rc;
 }
 
 int pt_opt_float(const pt_doc *doc, const pt_node *msg, const char *name, float def, float *out,
                  opc_error *err)
 {
-    const pt_node *f = pt_field(msg, name);
-    if (!f) {
+    const pt_node *f;
+    int rc = opt_field(doc, msg, name, &f, err);
+    if (rc == OPC_OK && !f)
         *out = def;
-        return OPC_OK;
-    }
-    if (pt_next_same(f))
-        return opc_fail(err, OPC_ERR_FORMAT, "%s:%d: %s is given more than once", doc->path,
-                        pt_next_same(f)->line, name);
-    return pt_float(doc, f, out, err);
+    return rc == OPC_OK && f ? pt_float(doc, f, out, err) : rc;
 }
 
 int pt_opt_bool(const pt_doc *doc, const pt_node *msg, const char *name, int def, int *out,
                 opc_error *err)
 {
-    const pt_node *f = pt_field(msg, name);
-    if (!f) {
+    const pt_node *f;
+    int rc = opt_field(doc, msg, name, &f, err);
+    if (rc == OPC_OK && !f)
         *out = def;
-        return OPC_OK;
-    }
-    if (pt_next_same(f))
-        return opc_fail(err, OPC_ERR_FORMAT, "%s:%d: %s is given more than once", doc->path,
-                        pt_next_same(f)->line, name);
-    return pt_bool(doc, f, out, err);
+    return rc == OPC_OK && f ? pt_bool(doc, f, out, err) : rc;
 }
