@@ -7,22 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_timing.h"
 #include "openpose-c/model.h"
-
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
@@ -49,8 +36,7 @@ int main(int argc, char **argv)
         opc_model_close(m);
         printf("open %d: %.3f ms\n", r + 1, ms[r]);
     }
-    qsort(ms, (size_t)repeat, sizeof *ms, cmp_double);
-    printf("open: median %.3f ms over %d\n", ms[repeat / 2], repeat);
+    printf("open: median %.3f ms over %d\n", median(ms, repeat), repeat);
     free(ms);
     return 0;
 }

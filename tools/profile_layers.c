@@ -9,22 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_timing.h"
 #include "engine/net_profile.h"
 #include "openpose-c/model.h"
 #include "openpose-c/net.h"
 #include "openpose-c/tensor.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 typedef struct {
     const char *kernel;
