@@ -43,19 +43,6 @@ static int same_floats(const opc_weight *w, const float *ref, size_t n)
     return w->data && w->count == n && memcmp(w->data, ref, n * sizeof(float)) == 0;
 }
 
-static const opc_layer *find_layer(const opc_graph *g, const char *name)
-{
-    for (int i = 0; i < g->n_layers; i++)
-        if (strcmp(g->layers[i].name, name) == 0)
-            return &g->layers[i];
-    return NULL;
-}
-
-static const char *in_name(const opc_graph *g, const opc_layer *l, int k)
-{
-    return l && k < l->n_inputs ? g->blob_names[l->inputs[k]] : "";
-}
-
 static const char *out_name(const opc_graph *g, const opc_layer *l)
 {
     return l ? g->blob_names[l->output] : "";
@@ -111,7 +98,8 @@ static void test_folding(void)
         const opc_layer *c = &g->layers[0], *o = &g->layers[1];
         CHECK(c->op == OPC_OP_CONV && c->act == OPC_ACT_RELU, "conv+relu");
         CHECK(strcmp(out_name(g, c), "c") == 0, "folded conv writes 'c' (%s)", out_name(g, c));
-        CHECK(strcmp(in_name(g, o, 0), "c") == 0 && strcmp(out_name(g, o), "out") == 0, "out");
+        CHECK(strcmp(opc_test_in_name(g, o, 0), "c") == 0 && strcmp(out_name(g, o), "out") == 0,
+              "out");
         CHECK(o->bias.data == NULL && same_floats(&o->weight, w2, 44 * 4), "linear conv weights");
         double max_err = 0;
         for (int k = 0; k < 4; k++) {
@@ -219,7 +207,7 @@ static void test_structure(void)
     CHECK(strcmp(g->blob_names[0], "data") == 0, "input from the Input layer");
     CHECK(strcmp(g->blob_names[g->output_blob], "final") == 0, "output");
 
-    const opc_layer *a = find_layer(g, "a");
+    const opc_layer *a = opc_test_layer(g, "a");
     CHECK(a && a->op == OPC_OP_CONV && a->act == OPC_ACT_NONE, "a stays linear: its value is "
                                                                "read before the ReLU");
     CHECK(a && a->kernel[0] == 3 && a->kernel[1] == 1 && a->stride[0] == 2 && a->stride[1] == 1 &&
@@ -233,21 +221,23 @@ static void test_structure(void)
               a->weight.shape[3] == 1,
           "weight OIHW");
 
-    const opc_layer *r = find_layer(g, "relu_a");
+    const opc_layer *r = opc_test_layer(g, "relu_a");
     CHECK(r && r->op == OPC_OP_ACT && r->act == OPC_ACT_RELU, "standalone ReLU");
-    CHECK(r && strcmp(in_name(g, r, 0), "a@a") == 0 && strcmp(out_name(g, r), "a") == 0,
+    CHECK(r && strcmp(opc_test_in_name(g, r, 0), "a@a") == 0 && strcmp(out_name(g, r), "a") == 0,
           "in-place ReLU output keeps the name 'a'");
-    const opc_layer *l = find_layer(g, "leaky");
+    const opc_layer *l = opc_test_layer(g, "leaky");
     CHECK(l && l->op == OPC_OP_ACT && l->act == OPC_ACT_PRELU && l->slope.count == 1 &&
               l->slope.data[0] == 0.125f,
           "leaky ReLU = shared-slope PReLU");
-    CHECK(l && strcmp(in_name(g, l, 0), "a@a") == 0, "Dropout and Split are aliases");
-    const opc_layer *s = find_layer(g, "sum");
+    CHECK(l && strcmp(opc_test_in_name(g, l, 0), "a@a") == 0, "Dropout and Split are aliases");
+    const opc_layer *s = opc_test_layer(g, "sum");
     CHECK(s && s->op == OPC_OP_ADD && s->act == OPC_ACT_RELU && s->n_inputs == 3, "sum+relu");
-    CHECK(s && strcmp(in_name(g, s, 0), "a") == 0 && strcmp(in_name(g, s, 1), "l") == 0 &&
-              strcmp(in_name(g, s, 2), "a@a") == 0,
-          "sum inputs: %s %s %s", in_name(g, s, 0), in_name(g, s, 1), in_name(g, s, 2));
-    const opc_layer *gl = find_layer(g, "g");
+    CHECK(s && strcmp(opc_test_in_name(g, s, 0), "a") == 0 &&
+              strcmp(opc_test_in_name(g, s, 1), "l") == 0 &&
+              strcmp(opc_test_in_name(g, s, 2), "a@a") == 0,
+          "sum inputs: %s %s %s", opc_test_in_name(g, s, 0), opc_test_in_name(g, s, 1),
+          opc_test_in_name(g, s, 2));
+    const opc_layer *gl = opc_test_layer(g, "g");
     CHECK(gl && gl->group == 2 && gl->dilation[0] == 2 && gl->dilation[1] == 2 && gl->pad[0] == 2 &&
               gl->weight.shape[1] == 2,
           "group/dilation");
@@ -255,24 +245,24 @@ static void test_structure(void)
           "shared PReLU fused");
     CHECK(gl && same_floats(&gl->weight, wg, 72) && same_floats(&gl->bias, bg, 4),
           "unpacked floats and dims");
-    const opc_layer *p = find_layer(g, "pool");
+    const opc_layer *p = opc_test_layer(g, "pool");
     CHECK(p && p->op == OPC_OP_MAXPOOL && p->ceil_mode == 1 && p->kernel[0] == 3 &&
               p->stride[0] == 2 && p->pad[0] == 1 && p->pad[3] == 1,
           "pool");
-    const opc_layer *fp = find_layer(g, "fpool");
+    const opc_layer *fp = opc_test_layer(g, "fpool");
     CHECK(fp && fp->ceil_mode == 0 && fp->kernel[0] == 1 && fp->kernel[1] == 2, "floor pool");
-    const opc_layer *scl = find_layer(g, "sc");
+    const opc_layer *scl = opc_test_layer(g, "sc");
     CHECK(scl && scl->op == OPC_OP_AFFINE && scl->bias.data == NULL &&
-              same_floats(&scl->weight, sc, 4) && strcmp(in_name(g, scl, 0), "fp") == 0,
+              same_floats(&scl->weight, sc, 4) && strcmp(opc_test_in_name(g, scl, 0), "fp") == 0,
           "Scale after a pool stays an affine layer reading through the 1-input concat");
-    const opc_layer *o = find_layer(g, "out");
+    const opc_layer *o = opc_test_layer(g, "out");
     CHECK(o && same_floats(&o->weight, wo, 160) && same_floats(&o->bias, bo, 40),
           "kernel_size list");
-    const opc_layer *c = find_layer(g, "cat");
-    CHECK(c && c->op == OPC_OP_CONCAT && strcmp(in_name(g, c, 0), "out") == 0 &&
-              strcmp(in_name(g, c, 1), "sc") == 0,
+    const opc_layer *c = opc_test_layer(g, "cat");
+    CHECK(c && c->op == OPC_OP_CONCAT && strcmp(opc_test_in_name(g, c, 0), "out") == 0 &&
+              strcmp(opc_test_in_name(g, c, 1), "sc") == 0,
           "concat");
-    CHECK(find_layer(g, "train_only") == NULL, "TRAIN-phase layer left out");
+    CHECK(opc_test_layer(g, "train_only") == NULL, "TRAIN-phase layer left out");
     opc_model_stats st;
     CHECK(opc_model_stats_at(m, 16, 16, &st, &err) == OPC_OK && st.out_c == 44 && st.out_h == 5 &&
               st.out_w == 8,

@@ -152,12 +152,9 @@ static const char *kernel_of(const opc_graph *g, const char *name, int w, int h)
     opc_shape *s = calloc((size_t)g->n_blobs, sizeof *s);
     opc_error err;
     const char *k = "?";
-    if (opc_graph_infer_shapes(g, h, w, s, &err) == OPC_OK)
-        for (int i = 0; i < g->n_layers; i++)
-            if (!strcmp(g->layers[i].name, name)) {
-                const opc_layer *l = &g->layers[i];
-                k = opc_kernel_select(OPC_ENGINE_FAST, l, &s[l->inputs[0]], &s[l->output])->name;
-            }
+    const opc_layer *l = opc_test_layer(g, name);
+    if (l && opc_graph_infer_shapes(g, h, w, s, &err) == OPC_OK)
+        k = opc_kernel_select(OPC_ENGINE_FAST, l, &s[l->inputs[0]], &s[l->output])->name;
     free(s);
     return k;
 }

@@ -16,19 +16,6 @@
 #include "openpose-c/convert.h"
 #include "testutil.h"
 
-static const opc_layer *find_layer(const opc_graph *g, const char *name)
-{
-    for (int i = 0; i < g->n_layers; i++)
-        if (strcmp(g->layers[i].name, name) == 0)
-            return &g->layers[i];
-    return NULL;
-}
-
-static const char *input_name(const opc_graph *g, const opc_layer *l, int k)
-{
-    return k < l->n_inputs ? g->blob_names[l->inputs[k]] : "(none)";
-}
-
 static int json_int(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -75,7 +62,7 @@ static void check_counts(const opc_graph *g, const cJSON *info)
     const cJSON *eps = cJSON_GetArrayItem(
         cJSON_GetObjectItemCaseSensitive(info, "fused_batchnorm_epsilons"), 0);
     for (int i = 0; i < cJSON_GetArraySize(inst); i++) {
-        const opc_layer *l = find_layer(g, json_str(inst, i));
+        const opc_layer *l = opc_test_layer(g, json_str(inst, i));
         CHECK(l && l->op == OPC_OP_INSTANCE_NORM, "%s is not an instance norm", json_str(inst, i));
         CHECK(l && eps && l->eps == (float)eps->valuedouble, "%s: eps %g",
               json_str(inst, i), l ? l->eps : -1);
@@ -112,23 +99,23 @@ static void check_wiring(const opc_graph *g, const cJSON *info)
 {
     const cJSON *up = cJSON_GetObjectItemCaseSensitive(info, "upsample");
     const cJSON *node = cJSON_GetObjectItemCaseSensitive(up, "node");
-    const opc_layer *l = find_layer(g, cJSON_IsString(node) ? node->valuestring : "");
+    const opc_layer *l = opc_test_layer(g, cJSON_IsString(node) ? node->valuestring : "");
     char like[256] = "";
     sscanf(json_str(cJSON_GetObjectItemCaseSensitive(up, "size_from"), 0), "Shape(%255[^)])", like);
     CHECK(l && l->op == OPC_OP_RESIZE_BILINEAR && l->size_ref >= 0 &&
               strcmp(g->blob_names[l->size_ref], like) == 0,
           "upsample does not take its size from %s", like);
-    CHECK(l && strcmp(input_name(g, l, 0),
+    CHECK(l && strcmp(opc_test_in_name(g, l, 0),
                       json_str(cJSON_GetObjectItemCaseSensitive(up, "inputs"), 0)) == 0,
-          "upsample input %s", l ? input_name(g, l, 0) : "?");
+          "upsample input %s", l ? opc_test_in_name(g, l, 0) : "?");
 
     const cJSON *fc = cJSON_GetObjectItemCaseSensitive(info, "feat_concat_inputs");
-    l = find_layer(g, "feat_concat");
+    l = opc_test_layer(g, "feat_concat");
     CHECK(l && l->op == OPC_OP_CONCAT && l->n_inputs == 2 &&
-              strcmp(input_name(g, l, 0), json_str(fc, 0)) == 0 &&
-              strcmp(input_name(g, l, 1), json_str(fc, 1)) == 0,
-          "feat_concat inputs %s, %s", l ? input_name(g, l, 0) : "?",
-          l ? input_name(g, l, 1) : "?");
+              strcmp(opc_test_in_name(g, l, 0), json_str(fc, 0)) == 0 &&
+              strcmp(opc_test_in_name(g, l, 1), json_str(fc, 1)) == 0,
+          "feat_concat inputs %s, %s", l ? opc_test_in_name(g, l, 0) : "?",
+          l ? opc_test_in_name(g, l, 1) : "?");
     CHECK(opc_graph_find_blob(g, "feat_concat") == (l ? l->output : -2), "blob feat_concat");
 
     char out[256] = "";
@@ -137,11 +124,12 @@ static void check_wiring(const opc_graph *g, const cJSON *info)
     const cJSON *oi = cJSON_GetObjectItemCaseSensitive(info, "output_inputs");
     CHECK(strcmp(g->blob_names[g->output_blob], out) == 0, "output blob %s, expected %s",
           g->blob_names[g->output_blob], out);
-    l = find_layer(g, out);
+    l = opc_test_layer(g, out);
     CHECK(l && l->op == OPC_OP_CONCAT && l->n_inputs == 2 &&
-              strcmp(input_name(g, l, 0), json_str(oi, 0)) == 0 &&
-              strcmp(input_name(g, l, 1), json_str(oi, 1)) == 0,
-          "output inputs %s, %s", l ? input_name(g, l, 0) : "?", l ? input_name(g, l, 1) : "?");
+              strcmp(opc_test_in_name(g, l, 0), json_str(oi, 0)) == 0 &&
+              strcmp(opc_test_in_name(g, l, 1), json_str(oi, 1)) == 0,
+          "output inputs %s, %s", l ? opc_test_in_name(g, l, 0) : "?",
+          l ? opc_test_in_name(g, l, 1) : "?");
     CHECK(strcmp(g->blob_names[0], "image") == 0 && g->input_channels == 3, "input %s, %d channels",
           g->blob_names[0], g->input_channels);
 }

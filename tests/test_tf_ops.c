@@ -271,17 +271,9 @@ static void expect_error(run *r, buf *g, const char *what, const char *w1, const
 
 static const opc_layer *layer(run *r, const char *name)
 {
-    const opc_graph *g = r->m ? opc_model_graph(r->m) : NULL;
-    for (int i = 0; g && i < g->n_layers; i++)
-        if (strcmp(g->layers[i].name, name) == 0)
-            return &g->layers[i];
-    CHECK(0, "no layer %s", name);
-    return NULL;
-}
-
-static const char *in_name(run *r, const opc_layer *l, int k)
-{
-    return l && k < l->n_inputs ? opc_model_graph(r->m)->blob_names[l->inputs[k]] : "";
+    const opc_layer *l = r->m ? opc_test_layer(opc_model_graph(r->m), name) : NULL;
+    CHECK(l != NULL, "no layer %s", name);
+    return l;
 }
 
 static int same(const opc_weight *w, const float *expect, size_t n)
@@ -375,7 +367,7 @@ static void test_features(run *r)
     CHECK(l && l->op == OPC_OP_CONV && l->group == 2 && l->out_channels == 4 &&
               l->weight.shape[1] == 1 && l->kernel[0] == 1 && l->kernel[1] == 2 &&
               same(&l->weight, (float[]){0, 4, 1, 5, 2, 6, 3, 7}, 8) &&
-              strcmp(in_name(r, l, 0), "r1") == 0,
+              strcmp(opc_test_in_name(gr, l, 0), "r1") == 0,
           "depthwise layout / Identity");
     l = layer(r, "bn2");
     CHECK(l && l->op == OPC_OP_INSTANCE_NORM && l->act == OPC_ACT_RELU6 &&
@@ -387,10 +379,12 @@ static void test_features(run *r)
           "maxpool");
     l = layer(r, "up");
     CHECK(l && l->op == OPC_OP_RESIZE_BILINEAR && l->size_ref >= 0 &&
-              strcmp(gr->blob_names[l->size_ref], "r6") == 0 && strcmp(in_name(r, l, 0), "mp") == 0,
+              strcmp(gr->blob_names[l->size_ref], "r6") == 0 &&
+              strcmp(opc_test_in_name(gr, l, 0), "mp") == 0,
           "resize to Shape(r6)[1:3]");
     l = layer(r, "cat");
-    CHECK(l && l->op == OPC_OP_CONCAT && l->n_inputs == 2 && strcmp(in_name(r, l, 1), "r6") == 0,
+    CHECK(l && l->op == OPC_OP_CONCAT && l->n_inputs == 2 &&
+              strcmp(opc_test_in_name(gr, l, 1), "r6") == 0,
           "concat");
     l = layer(r, "ra");
     CHECK(l && l->op == OPC_OP_ACT && l->act == OPC_ACT_RELU, "relu after a concat");

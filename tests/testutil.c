@@ -59,6 +59,19 @@ const char *opc_test_tmpdir(const char *name)
     return path;
 }
 
+const opc_layer *opc_test_layer(const opc_graph *g, const char *name)
+{
+    for (int i = 0; i < g->n_layers; i++)
+        if (strcmp(g->layers[i].name, name) == 0)
+            return &g->layers[i];
+    return NULL;
+}
+
+const char *opc_test_in_name(const opc_graph *g, const opc_layer *l, int k)
+{
+    return l && k < l->n_inputs ? g->blob_names[l->inputs[k]] : "";
+}
+
 opc_diff opc_compare(const float *a, const float *b, size_t n)
 {
     opc_diff d = {0};

@@ -1,10 +1,12 @@
-/* Small test harness: checks that count failures, paths to ../shared, array comparison. */
+/* Small test harness: checks that count failures, paths to ../shared, graph lookups,
+ * array comparison. */
 #ifndef OPC_TESTUTIL_H
 #define OPC_TESTUTIL_H
 
 #include <stddef.h>
 #include <stdio.h>
 
+#include "model/graph.h"
 #include "openpose-c/tensor.h"
 
 extern int opc_test_failures;
@@ -31,6 +33,11 @@ const char *opc_test_shared_path(const char *rel);
 /* A fresh scratch directory under the build tree (or /tmp), removed by nobody: tests
  * write their outputs there. */
 const char *opc_test_tmpdir(const char *name);
+
+/* The layer of g called name, or NULL. */
+const opc_layer *opc_test_layer(const opc_graph *g, const char *name);
+/* The name of input k of layer l, or "" when l is NULL or has no input k. */
+const char *opc_test_in_name(const opc_graph *g, const opc_layer *l, int k);
 
 typedef struct {
     double max_abs;   /* max |a - b| */
