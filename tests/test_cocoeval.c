@@ -454,27 +454,31 @@ static void test_bad_inputs(void)
     expect_error("results are an object", gt, gt, 0, "expected an array of detections");
     expect_error("result not an object", gt, "[1]", 0, "results[0]: not an object");
 
-    snprintf(dt, sizeof dt, "[{\"image_id\":1,\"category_id\":1,\"keypoints\":[%s],"
-             "\"score\":0.5}]", kp_text(50));
-    expect_error("50 keypoint values", gt, dt, 0, "\"keypoints\" has 50 values, expected 51");
-    snprintf(dt, sizeof dt, "[{\"image_id\":7,\"category_id\":1,\"keypoints\":[%s],"
-             "\"score\":0.5}]", kp_text(51));
-    expect_error("unknown image", gt, dt, 0, "image_id 7 is not an image of");
-    snprintf(dt, sizeof dt, "[{\"image_id\":1,\"category_id\":1,\"keypoints\":[%s],"
-             "\"score\":\"high\"}]", kp_text(51));
-    expect_error("score not a number", gt, dt, 0, "\"score\" is not a number");
-    snprintf(dt, sizeof dt, "[{\"image_id\":1,\"category_id\":1,\"keypoints\":[%s],"
-             "\"score\":1e999}]", kp_text(51));
-    expect_error("infinite score", gt, dt, 0, "\"score\" is not finite");
-    snprintf(dt, sizeof dt, "[{\"category_id\":1,\"keypoints\":[%s],\"score\":1}]",
-             kp_text(51));
-    expect_error("no image_id", gt, dt, 0, "missing \"image_id\"");
-    snprintf(dt, sizeof dt, "[{\"image_id\":1,\"category_id\":1,\"keypoints\":[%s,null],"
-             "\"score\":1}]", kp_text(50));
-    expect_error("null keypoint", gt, dt, 0, "not a finite number");
-    snprintf(dt, sizeof dt, "[{\"image_id\":1,\"category_id\":1,\"segmentation\":{},"
-             "\"keypoints\":[%s],\"score\":1}]", kp_text(51));
-    expect_error("mask results", gt, dt, 0, "not supported");
+    /* One malformed detection each; %s stands for n keypoint values. */
+    static const struct {
+        const char *what, *fragment, *dt;
+        int n;
+    } one_dt[] = {
+        {"50 keypoint values", "\"keypoints\" has 50 values, expected 51",
+         "[{\"image_id\":1,\"category_id\":1,\"keypoints\":[%s],\"score\":0.5}]", 50},
+        {"unknown image", "image_id 7 is not an image of",
+         "[{\"image_id\":7,\"category_id\":1,\"keypoints\":[%s],\"score\":0.5}]", 51},
+        {"score not a number", "\"score\" is not a number",
+         "[{\"image_id\":1,\"category_id\":1,\"keypoints\":[%s],\"score\":\"high\"}]", 51},
+        {"infinite score", "\"score\" is not finite",
+         "[{\"image_id\":1,\"category_id\":1,\"keypoints\":[%s],\"score\":1e999}]", 51},
+        {"no image_id", "missing \"image_id\"",
+         "[{\"category_id\":1,\"keypoints\":[%s],\"score\":1}]", 51},
+        {"null keypoint", "not a finite number",
+         "[{\"image_id\":1,\"category_id\":1,\"keypoints\":[%s,null],\"score\":1}]", 50},
+        {"mask results", "not supported",
+         "[{\"image_id\":1,\"category_id\":1,\"segmentation\":{},"
+         "\"keypoints\":[%s],\"score\":1}]", 51},
+    };
+    for (size_t i = 0; i < sizeof one_dt / sizeof one_dt[0]; i++) {
+        snprintf(dt, sizeof dt, one_dt[i].dt, kp_text(one_dt[i].n));
+        expect_error(one_dt[i].what, gt, dt, 0, one_dt[i].fragment);
+    }
 
     char bad_gt[4096];
     snprintf(bad_gt, sizeof bad_gt, GOOD_GT, kp_text(51));
