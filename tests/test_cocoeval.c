@@ -108,6 +108,15 @@ static void test_params(const cJSON *expected)
               OPC_COCO_MAX_DETS, "maxDets");
 }
 
+/* The cell of (category index, image index), or NULL. */
+static const opc_coco_cell *find_cell(const opc_coco_data *d, int cat, int img)
+{
+    for (size_t i = 0; i < d->num_cells; i++)
+        if (d->cells[i].cat == cat && d->cells[i].img == img)
+            return &d->cells[i];
+    return NULL;
+}
+
 /* Rows: detections in score order (as file indices) cut to 20; columns: GT in file order. */
 static void test_oks_matrices(const cJSON *expected, const cJSON *matrices)
 {
@@ -136,7 +145,7 @@ static void test_oks_matrices(const cJSON *expected, const cJSON *matrices)
             for (int i = 0; i < d.num_images; i++)
                 if (d.image_ids[i] == id)
                     img = i;
-            const opc_coco_cell *cell = img < 0 ? NULL : opc_coco_find_cell(&d, 0, img);
+            const opc_coco_cell *cell = img < 0 ? NULL : find_cell(&d, 0, img);
             CHECK(cell != NULL, "%s image %s: no GT or detections found", mc->string, im->string);
             if (!cell)
                 continue;

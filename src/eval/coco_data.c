@@ -399,21 +399,6 @@ static int build_cells(opc_coco_data *d, opc_error *err)
     return OPC_OK;
 }
 
-const opc_coco_cell *opc_coco_find_cell(const opc_coco_data *d, int cat, int img)
-{
-    size_t lo = 0, hi = d->num_cells;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (cmp_key(d->cells[mid].cat, d->cells[mid].img, cat, img) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < d->num_cells && d->cells[lo].cat == cat && d->cells[lo].img == img)
-        return &d->cells[lo];
-    return NULL;
-}
-
 int opc_coco_load(const char *gt_path, const char *results_path, opc_coco_data *out,
                   opc_error *err)
 {

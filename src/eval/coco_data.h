@@ -63,10 +63,6 @@ int opc_coco_load(const char *gt_path, const char *results_path, opc_coco_data *
                   opc_error *err);
 void opc_coco_data_free(opc_coco_data *d);
 
-/* The cell of (category index, image index), or NULL when it has neither GT nor
- * detections. */
-const opc_coco_cell *opc_coco_find_cell(const opc_coco_data *d, int cat, int img);
-
 /* pycocotools' computeOks for one pair. */
 double opc_coco_oks(const opc_coco_gt *g, const double dt_kp[3 * OPC_COCO_KPTS]);
 
