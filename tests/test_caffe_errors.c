@@ -43,7 +43,7 @@ static void write_variant(const char *from, const char *to)
 
 static float zeros[64 * 64];
 
-static void conv_blobs(cw_buf *l, int out, int in, int k, int bias, int flags)
+static void conv_blobs(pbw_buf *l, int out, int in, int k, int bias, int flags)
 {
     cw_blob(l, 7, 4, (int[]){out, in, k, k}, zeros, flags);
     if (bias)
@@ -53,21 +53,20 @@ static void conv_blobs(cw_buf *l, int out, int in, int k, int bias, int flags)
 /* The good caffemodel for BASE, or one with a defect. */
 enum { GOOD, NO_OUT, OUT_SHAPE, C1_ONE_BLOB, DOUBLE, COUNT_MISMATCH, RELU_BLOB };
 
-static cw_buf make_model(int defect)
+static pbw_buf make_model(int defect)
 {
-    cw_buf net = {0}, l = {0};
+    pbw_buf net = {0}, l = {0};
     if (defect == COUNT_MISMATCH) { /* shape 4x3x3x3, but 100 floats */
-        cw_buf blob = {0}, shape = {0}, dims = {0}, data = {0};
+        pbw_buf blob = {0}, shape = {0}, dims = {0}, data = {0};
         for (int d = 0; d < 4; d++)
-            cw_varint(&dims, d ? 3 : 4);
-        cw_bytes(&shape, 1, dims.p, dims.n);
-        cw_bytes(&blob, 7, shape.p, shape.n);
+            pbw_varint(&dims, d ? 3 : 4);
+        pbw_msg(&shape, 1, &dims);
+        pbw_msg(&blob, 7, &shape);
         for (int i = 0; i < 100; i++)
-            cw_f32(&data, 0.0f);
-        cw_bytes(&blob, 5, data.p, data.n);
-        cw_bytes(&l, 7, blob.p, blob.n);
+            pbw_f32(&data, 0.0f);
+        pbw_msg(&blob, 5, &data);
+        pbw_msg(&l, 7, &blob);
         cw_blob(&l, 7, 1, (int[]){4}, zeros, 0);
-        free(blob.p), free(shape.p), free(dims.p), free(data.p);
     } else {
         conv_blobs(&l, 4, 3, 3, defect != C1_ONE_BLOB, defect == DOUBLE ? CW_DOUBLE : 0);
     }
@@ -107,7 +106,7 @@ static void proto_case(const char *from, const char *to, const char *what)
 
 static void model_case(int defect, const char *what)
 {
-    cw_buf b = make_model(defect);
+    pbw_buf b = make_model(defect);
     cw_save(&b, bad_model);
     free(b.p);
     expect_fail(proto, bad_model, bad_model, what, NULL);
@@ -130,7 +129,7 @@ int main(void)
     snprintf(bad_proto, sizeof bad_proto, "%s/bad.prototxt", dir);
     snprintf(bad_model, sizeof bad_model, "%s/bad.caffemodel", dir);
     write_text(proto, BASE);
-    cw_buf good = make_model(GOOD);
+    pbw_buf good = make_model(GOOD);
     cw_save(&good, model);
 
     opc_error err;

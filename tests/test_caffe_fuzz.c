@@ -22,12 +22,12 @@ static const char NET[] =
     "  convolution_param { num_output: 40 kernel_size: 1 } }\n"
     "layer { name: \"cat\" type: \"Concat\" bottom: \"o\" bottom: \"p1\" top: \"out\" }\n";
 
-static cw_buf make_model(void)
+static pbw_buf make_model(void)
 {
     static float v[160];
     for (int i = 0; i < 160; i++)
         v[i] = 0.5f + (float)(i % 7) / 8.0f; /* positive: valid as BatchNorm variances */
-    cw_buf net = {0}, l = {0};
+    pbw_buf net = {0}, l = {0};
     cw_blob(&l, 7, 4, (int[]){4, 3, 3, 3}, v, 0);
     cw_blob(&l, 7, 1, (int[]){4}, v, 0);
     cw_layer(&net, "c1", "Convolution", &l, 0);
@@ -59,7 +59,7 @@ int main(void)
     snprintf(model, sizeof model, "%s/net.caffemodel", dir);
     snprintf(bad, sizeof bad, "%s/bad", dir);
     snprintf(out, sizeof out, "%s/out.opc", dir);
-    cw_buf m = make_model();
+    pbw_buf m = make_model();
     fuzz_save(proto, (const unsigned char *)NET, sizeof NET - 1);
     fuzz_save(model, m.p, m.n);
     fuzz_ctx fz = {proto, model, bad, out, 0, 0, 0, 0};

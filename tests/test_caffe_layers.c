@@ -67,7 +67,7 @@ static void test_folding(void)
     float *w = values(4 * 3 * 3 * 3, 1), *b = values(4, 2), *mean = values(4, 3);
     float var[4] = {0.5f, 1.0f, 2.0f, 4.0f}, factor[1] = {2.0f};
     float *gamma = values(4, 4), *beta = values(4, 5), *w2 = values(44 * 4, 6);
-    cw_buf net = {0}, blobs = {0};
+    pbw_buf net = {0}, blobs = {0};
     cw_blob(&blobs, 7, 4, (int[]){4, 3, 3, 3}, w, 0);
     cw_blob(&blobs, 7, 1, (int[]){4}, b, 0);
     cw_layer(&net, "conv", "Convolution", &blobs, 0);
@@ -166,7 +166,7 @@ static void test_structure(void)
     float *wa = values(4 * 3 * 3, 1), *ba = values(4, 2), *wg = values(4 * 2 * 9, 3);
     float *bg = values(4, 4), slope[1] = {0.3f}, *sc = values(4, 5), *wo = values(40 * 4, 6);
     float *bo = values(40, 7);
-    cw_buf net = {0}, blobs = {0};
+    pbw_buf net = {0}, blobs = {0};
     cw_layer(&net, "relu_a", "ReLU", NULL, 1);
     cw_blob(&blobs, 6, 4, (int[]){4, 3, 3, 1}, wa, CW_LEGACY);
     cw_blob(&blobs, 6, 1, (int[]){4}, ba, CW_LEGACY); /* 1x1x1x4 */

@@ -10,199 +10,148 @@
 #include "core/fileio.h"
 #include "model/graph.h"
 #include "openpose-c/convert.h"
+#include "pb_writer.h"
 #include "testutil.h"
-
-/* ---- a protobuf writer ---- */
-
-typedef struct {
-    unsigned char *p;
-    size_t n, cap;
-} buf;
-
-static void put(buf *b, const void *d, size_t n)
-{
-    if (n == 0)
-        return;
-    if (b->n + n > b->cap) {
-        b->cap = (b->n + n) * 2 + 64;
-        b->p = realloc(b->p, b->cap);
-        if (!b->p)
-            abort();
-    }
-    memcpy(b->p + b->n, d, n);
-    b->n += n;
-}
-
-static void varint(buf *b, uint64_t v)
-{
-    do {
-        unsigned char c = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-        put(b, &c, 1);
-        v >>= 7;
-    } while (v);
-}
-
-static void key(buf *b, int field, int wire) { varint(b, (uint64_t)field << 3 | (unsigned)wire); }
-static void f_int(buf *b, int field, int64_t v) { key(b, field, 0), varint(b, (uint64_t)v); }
-static void f_bytes(buf *b, int field, const void *d, size_t n)
-{
-    key(b, field, 2);
-    varint(b, n);
-    put(b, d, n);
-}
-static void f_str(buf *b, int field, const char *s) { f_bytes(b, field, s, strlen(s)); }
-/* Appends sub as a length-delimited field and frees it. */
-static void f_msg(buf *b, int field, buf *sub)
-{
-    f_bytes(b, field, sub->p, sub->n);
-    free(sub->p);
-    *sub = (buf){0};
-}
-static void f_float(buf *b, int field, float v)
-{
-    key(b, field, 5);
-    put(b, &v, 4); /* little-endian host */
-}
 
 /* ---- GraphDef pieces ---- */
 
 enum { FLOAT = 1, INT32 = 3, INT64 = 9 };
 
-static buf shape(int ndim, const int64_t *dims)
+static pbw_buf shape(int ndim, const int64_t *dims)
 {
-    buf s = {0};
+    pbw_buf s = {0};
     for (int i = 0; i < ndim; i++) {
-        buf d = {0};
-        f_int(&d, 1, dims[i]);
-        f_msg(&s, 2, &d);
+        pbw_buf d = {0};
+        pbw_int(&d, 1, dims[i]);
+        pbw_msg(&s, 2, &d);
     }
     return s;
 }
 
 /* An attribute map entry of node n holding the AttrValue v. */
-static void attr(buf *n, const char *name, buf *v)
+static void attr(pbw_buf *n, const char *name, pbw_buf *v)
 {
-    buf e = {0};
-    f_str(&e, 1, name);
-    f_msg(&e, 2, v);
-    f_msg(n, 5, &e);
+    pbw_buf e = {0};
+    pbw_str(&e, 1, name);
+    pbw_msg(&e, 2, v);
+    pbw_msg(n, 5, &e);
 }
-static void attr_s(buf *n, const char *name, const char *s)
+static void attr_s(pbw_buf *n, const char *name, const char *s)
 {
-    buf v = {0};
-    f_str(&v, 2, s);
+    pbw_buf v = {0};
+    pbw_str(&v, 2, s);
     attr(n, name, &v);
 }
-static void attr_i(buf *n, const char *name, int64_t i)
+static void attr_i(pbw_buf *n, const char *name, int64_t i)
 {
-    buf v = {0};
-    f_int(&v, 3, i);
+    pbw_buf v = {0};
+    pbw_int(&v, 3, i);
     attr(n, name, &v);
 }
-static void attr_f(buf *n, const char *name, float f)
+static void attr_f(pbw_buf *n, const char *name, float f)
 {
-    buf v = {0};
-    f_float(&v, 4, f);
+    pbw_buf v = {0};
+    pbw_float(&v, 4, f);
     attr(n, name, &v);
 }
-static void attr_b(buf *n, const char *name, int b)
+static void attr_b(pbw_buf *n, const char *name, int b)
 {
-    buf v = {0};
-    f_int(&v, 5, b);
+    pbw_buf v = {0};
+    pbw_int(&v, 5, b);
     attr(n, name, &v);
 }
-static void attr_type(buf *n, const char *name, int t)
+static void attr_type(pbw_buf *n, const char *name, int t)
 {
-    buf v = {0};
-    f_int(&v, 6, t);
+    pbw_buf v = {0};
+    pbw_int(&v, 6, t);
     attr(n, name, &v);
 }
-static void attr_ints(buf *n, const char *name, int count, const int64_t *vals)
+static void attr_ints(pbw_buf *n, const char *name, int count, const int64_t *vals)
 {
-    buf packed = {0}, list = {0}, v = {0};
+    pbw_buf packed = {0}, list = {0}, v = {0};
     for (int i = 0; i < count; i++)
-        varint(&packed, (uint64_t)vals[i]);
-    f_msg(&list, 3, &packed);
-    f_msg(&v, 1, &list);
+        pbw_varint(&packed, (uint64_t)vals[i]);
+    pbw_msg(&list, 3, &packed);
+    pbw_msg(&v, 1, &list);
     attr(n, name, &v);
 }
 
 /* A node "name = op(inputs)" with inputs comma-separated; attrs (may be empty) are
  * appended and freed. */
-static void node(buf *g, const char *name, const char *op, const char *inputs, buf *attrs)
+static void node(pbw_buf *g, const char *name, const char *op, const char *inputs, pbw_buf *attrs)
 {
-    buf n = {0};
-    f_str(&n, 1, name);
-    f_str(&n, 2, op);
+    pbw_buf n = {0};
+    pbw_str(&n, 1, name);
+    pbw_str(&n, 2, op);
     char tmp[256];
     snprintf(tmp, sizeof tmp, "%s", inputs);
     for (char *s = strtok(tmp, ","); s; s = strtok(NULL, ","))
-        f_str(&n, 3, s);
+        pbw_str(&n, 3, s);
     if (attrs && attrs->n)
-        put(&n, attrs->p, attrs->n);
+        pbw_put(&n, attrs->p, attrs->n);
     if (attrs) {
         free(attrs->p);
-        *attrs = (buf){0};
+        *attrs = (pbw_buf){0};
     }
-    f_msg(g, 1, &n);
+    pbw_msg(g, 1, &n);
 }
 
 typedef enum { CONTENT, VALS, PACKED } encoding;
 
 /* A Const node; values as floats (FLOAT) or integers. count may be below the shape's
  * element count (TensorFlow repeats the last value) or, with CONTENT, deliberately short. */
-static void constant(buf *g, const char *name, int dtype, int ndim, const int64_t *dims,
+static void constant(pbw_buf *g, const char *name, int dtype, int ndim, const int64_t *dims,
                      const double *vals, int count, encoding enc)
 {
-    buf t = {0}, a = {0}, s = shape(ndim, dims), v = {0};
-    f_int(&t, 1, dtype);
-    f_msg(&t, 2, &s);
+    pbw_buf t = {0}, a = {0}, s = shape(ndim, dims), v = {0};
+    pbw_int(&t, 1, dtype);
+    pbw_msg(&t, 2, &s);
     if (enc == CONTENT) {
-        buf c = {0};
+        pbw_buf c = {0};
         for (int i = 0; i < count; i++) {
             if (dtype == FLOAT) {
                 float f = (float)vals[i];
-                put(&c, &f, 4);
+                pbw_put(&c, &f, 4);
             } else {
                 int32_t x = (int32_t)vals[i];
-                put(&c, &x, 4);
+                pbw_put(&c, &x, 4);
             }
         }
-        f_msg(&t, 4, &c);
+        pbw_msg(&t, 4, &c);
     } else if (dtype == FLOAT && enc == VALS) {
         for (int i = 0; i < count; i++)
-            f_float(&t, 5, (float)vals[i]);
+            pbw_float(&t, 5, (float)vals[i]);
     } else if (dtype == FLOAT) {
-        buf p = {0};
+        pbw_buf p = {0};
         for (int i = 0; i < count; i++) {
             float f = (float)vals[i];
-            put(&p, &f, 4);
+            pbw_put(&p, &f, 4);
         }
-        f_msg(&t, 5, &p);
+        pbw_msg(&t, 5, &p);
     } else {
         for (int i = 0; i < count; i++)
-            f_int(&t, dtype == INT64 ? 10 : 7, (int64_t)vals[i]);
+            pbw_int(&t, dtype == INT64 ? 10 : 7, (int64_t)vals[i]);
     }
-    f_msg(&v, 8, &t);
+    pbw_msg(&v, 8, &t);
     attr(&a, "value", &v);
     attr_type(&a, "dtype", dtype);
     node(g, name, "Const", "", &a);
 }
 
-static void placeholder(buf *g, const char *name, int dtype, int64_t h, int64_t w, int64_t c)
+static void placeholder(pbw_buf *g, const char *name, int dtype, int64_t h, int64_t w, int64_t c)
 {
-    buf a = {0}, v = {0}, s = shape(4, (int64_t[]){-1, h, w, c});
+    pbw_buf a = {0}, v = {0}, s = shape(4, (int64_t[]){-1, h, w, c});
     attr_type(&a, "dtype", dtype);
-    f_msg(&v, 7, &s);
+    pbw_msg(&v, 7, &s);
     attr(&a, "shape", &v);
     node(g, name, "Placeholder", "", &a);
 }
 
 /* Conv2D or DepthwiseConv2dNative with stride s and the given padding. */
-static void conv(buf *g, const char *name, const char *op, const char *inputs, int s,
+static void conv(pbw_buf *g, const char *name, const char *op, const char *inputs, int s,
                  const char *padding)
 {
-    buf a = {0};
+    pbw_buf a = {0};
     attr_type(&a, "T", FLOAT);
     attr_ints(&a, "strides", 4, (int64_t[]){1, s, s, 1});
     attr_s(&a, "padding", padding);
@@ -211,7 +160,7 @@ static void conv(buf *g, const char *name, const char *op, const char *inputs, i
 }
 
 /* A 1x1 Conv2D from `in` (channels c) to the 57 COCO channels, all weights 0.5. */
-static void head(buf *g, const char *in, int c)
+static void head(pbw_buf *g, const char *in, int c)
 {
     char inputs[128];
     constant(g, "head_w", FLOAT, 4, (int64_t[]){1, 1, c, 57}, (double[]){0.5}, 1, VALS);
@@ -219,9 +168,9 @@ static void head(buf *g, const char *in, int c)
     conv(g, "out", "Conv2D", inputs, 1, "VALID");
 }
 
-static void batch_norm(buf *g, const char *name, const char *inputs, float eps, int training)
+static void batch_norm(pbw_buf *g, const char *name, const char *inputs, float eps, int training)
 {
-    buf a = {0};
+    pbw_buf a = {0};
     attr_type(&a, "T", FLOAT);
     attr_f(&a, "epsilon", eps);
     attr_b(&a, "is_training", training);
@@ -237,14 +186,14 @@ typedef struct {
     opc_model *m;
 } run;
 
-static int convert(run *r, buf *g)
+static int convert(run *r, pbw_buf *g)
 {
     opc_model_close(r->m);
     r->m = NULL;
     unlink(r->model);
     CHECK(opc_write_file_atomic(r->pb, g->p, g->n, &r->err) == OPC_OK, "%s", r->err.msg);
     free(g->p);
-    *g = (buf){0};
+    *g = (pbw_buf){0};
     int rc = opc_convert_tf(r->pb, r->model, &r->opt, &r->err);
     if (rc == OPC_OK) {
         r->m = opc_model_open(r->model, &r->err);
@@ -254,7 +203,7 @@ static int convert(run *r, buf *g)
 }
 
 /* The conversion fails with one line naming the file and containing each of the words. */
-static void expect_error(run *r, buf *g, const char *what, const char *w1, const char *w2)
+static void expect_error(run *r, pbw_buf *g, const char *what, const char *w1, const char *w2)
 {
     int rc = convert(r, g);
     CHECK(rc != OPC_OK, "%s: converted", what);
@@ -291,9 +240,9 @@ static int same(const opc_weight *w, const float *expect, size_t n)
 /* x -> c1 -> BiasAdd -> BN (stored) -> Relu -> Identity -> depthwise -> BN (instance)
  * -> Relu6 -> MaxPool; resize it to Shape(r6)[1:3]; concat with r6; a Relu and a stored
  * BN on the concat (neither can fold into a concat); their sum; a 1x1 head. */
-static void feature_graph(buf *g, int with_unused)
+static void feature_graph(pbw_buf *g, int with_unused)
 {
-    buf a = {0};
+    pbw_buf a = {0};
     placeholder(g, "x", FLOAT, -1, -1, 3);
     /* f[0][0][i][o] = 1..6: filter for output o is (1, 3, 5) and (2, 4, 6) */
     constant(g, "w1", FLOAT, 4, (int64_t[]){1, 1, 3, 2}, (double[]){1, 2, 3, 4, 5, 6}, 6, CONTENT);
@@ -345,7 +294,7 @@ static void feature_graph(buf *g, int with_unused)
 
 static void test_features(run *r)
 {
-    buf g = {0};
+    pbw_buf g = {0};
     feature_graph(&g, 0);
     int rc = convert(r, &g);
     CHECK(rc == OPC_OK, "%s", r->err.msg);
@@ -415,7 +364,7 @@ static void test_features(run *r)
 }
 
 /* x [1, H, W, 3] -> conv s2 -> ResizeBilinear to a Const [16, 16] -> head. */
-static void fixed_resize_graph(buf *g, int64_t h, int64_t w)
+static void fixed_resize_graph(pbw_buf *g, int64_t h, int64_t w)
 {
     placeholder(g, "x", FLOAT, h, w, 3);
     constant(g, "w", FLOAT, 4, (int64_t[]){3, 3, 3, 4}, (double[]){0.1}, 1, VALS);
@@ -427,7 +376,7 @@ static void fixed_resize_graph(buf *g, int64_t h, int64_t w)
 
 static void test_fixed_resize(run *r)
 {
-    buf g = {0};
+    pbw_buf g = {0};
     fixed_resize_graph(&g, -1, -1);
     expect_error(r, &g, "fixed size, input size unknown", "node up (ResizeBilinear)",
                  "--net-resolution");
@@ -450,7 +399,7 @@ static void test_fixed_resize(run *r)
 }
 
 /* x -> c (filter given) -> head, for faults in one place. */
-static void simple_graph(buf *g, int input_dtype, int filter_dtype, int filter_values)
+static void simple_graph(pbw_buf *g, int input_dtype, int filter_dtype, int filter_values)
 {
     placeholder(g, "x", input_dtype, -1, -1, 3);
     constant(g, "w", filter_dtype, 4, (int64_t[]){1, 1, 3, 2}, (double[]){1, 2, 3, 4, 5, 6},
@@ -461,7 +410,7 @@ static void simple_graph(buf *g, int input_dtype, int filter_dtype, int filter_v
 
 static void test_errors(run *r)
 {
-    buf g = {0};
+    pbw_buf g = {0};
     simple_graph(&g, FLOAT, FLOAT, 6);
     CHECK(convert(r, &g) == OPC_OK, "the simple graph: %s", r->err.msg);
 
@@ -496,7 +445,7 @@ static void test_errors(run *r)
     head(&g, "s", 3);
     expect_error(r, &g, "unknown op", "node s (Sigmoid)", "unsupported op");
 
-    buf a = {0};
+    pbw_buf a = {0};
     placeholder(&g, "x", FLOAT, -1, -1, 3);
     constant(&g, "w", FLOAT, 4, (int64_t[]){1, 1, 3, 2}, (double[]){1}, 1, VALS);
     attr_ints(&a, "strides", 4, (int64_t[]){1, 1, 1, 1});
@@ -555,7 +504,7 @@ static void test_errors(run *r)
     expect_error(r, &g, "newline in a name", "unprintable name", NULL);
 
     const char text[] = "this is not a protobuf\n";
-    put(&g, text, sizeof text - 1);
+    pbw_put(&g, text, sizeof text - 1);
     expect_error(r, &g, "text file", "not a GraphDef", NULL);
     expect_error(r, &g, "empty file", "no nodes", NULL);
 
