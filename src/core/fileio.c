@@ -149,10 +149,6 @@ int opc_write_file_atomic(const char *path, const void *data, size_t n, opc_erro
     int rc = opc_atomic_open(&af, path, err);
     if (rc != OPC_OK)
         return rc;
-    if (n && fwrite(data, 1, n, af.f) != n) {
-        int e = errno;
-        opc_atomic_abort(&af);
-        return opc_fail(err, OPC_ERR_IO, "%s: write failed: %s", path, strerror(e));
-    }
+    fwrite(data, 1, n, af.f); /* a failure sets the error flag, which the commit reports */
     return opc_atomic_commit(&af, err);
 }

@@ -197,15 +197,14 @@ static cJSON *graph_json(const opc_graph *g, uint64_t *data_size)
     return root;
 }
 
-static int write_weight(FILE *f, const opc_weight *w)
+static void write_weight(FILE *f, const opc_weight *w)
 {
-    if (!w->data)
-        return 1;
-    size_t bytes = w->count * sizeof(float);
     static const unsigned char zeros[ALIGN];
-    size_t pad = (ALIGN - bytes % ALIGN) % ALIGN;
-    return fwrite(w->data, sizeof(float), w->count, f) == w->count &&
-           fwrite(zeros, 1, pad, f) == pad;
+    if (!w->data)
+        return;
+    size_t bytes = w->count * sizeof(float);
+    fwrite(w->data, sizeof(float), w->count, f);
+    fwrite(zeros, 1, (ALIGN - bytes % ALIGN) % ALIGN, f);
 }
 
 int opc_model_write(const opc_graph *g, const char *path, opc_error *err)
@@ -238,20 +237,17 @@ int opc_model_write(const opc_graph *g, const char *path, opc_error *err)
         free(json);
         return rc;
     }
-    int ok = fwrite(hdr, 1, HEADER_SIZE, af.f) == HEADER_SIZE &&
-             fwrite(json, 1, json_size, af.f) == json_size;
-    for (uint64_t i = HEADER_SIZE + json_size; ok && i < data_offset; i++)
-        ok = fputc(' ', af.f) != EOF;
-    for (int i = 0; ok && i < g->n_layers; i++) {
-        const opc_layer *l = &g->layers[i];
-        ok = write_weight(af.f, &l->weight) && write_weight(af.f, &l->bias) &&
-             write_weight(af.f, &l->slope);
-    }
+    fwrite(hdr, 1, HEADER_SIZE, af.f);
+    fwrite(json, 1, json_size, af.f);
     free(json);
-    if (!ok) {
-        int e = errno;
-        opc_atomic_abort(&af);
-        return opc_fail(err, OPC_ERR_IO, "%s: write failed: %s", path, strerror(e));
+    fprintf(af.f, "%*s", (int)(data_offset - HEADER_SIZE - json_size), "");
+    /* A failed write sets the stream's error flag (checked here to stop early on a full
+     * disk); the commit reports it. */
+    for (int i = 0; !ferror(af.f) && i < g->n_layers; i++) {
+        const opc_layer *l = &g->layers[i];
+        write_weight(af.f, &l->weight);
+        write_weight(af.f, &l->bias);
+        write_weight(af.f, &l->slope);
     }
     return opc_atomic_commit(&af, err);
 }
