@@ -149,6 +149,7 @@ int opc_write_file_atomic(const char *path, const void *data, size_t n, opc_erro
     int rc = opc_atomic_open(&af, path, err);
     if (rc != OPC_OK)
         return rc;
-    fwrite(data, 1, n, af.f); /* a failure sets the error flag, which the commit reports */
+    if (n > 0) /* fwrite(NULL, 1, 0, f) is undefined; an empty file is just created */
+        fwrite(data, 1, n, af.f); /* a failure sets the error flag, which the commit reports */
     return opc_atomic_commit(&af, err);
 }
