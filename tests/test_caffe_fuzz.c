@@ -2,25 +2,9 @@
  * truncation point and a set of byte substitutions at every position of the prototxt
  * and of its caffemodel. Each outcome is a model or a clean one-line error; the
  * sanitizer build checks that nothing reads out of bounds or leaks. */
+#include "caffe_small_net.h"
 #include "caffe_writer.h"
 #include "fuzz_convert.h"
-
-static const char NET[] =
-    "input: \"data\"\n"
-    "input_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n"
-    "layer { name: \"c1\" type: \"Convolution\" bottom: \"data\" top: \"c1\"\n"
-    "  convolution_param { num_output: 4 kernel_size: 3 pad: 1 } }\n"
-    "layer { name: \"bn\" type: \"BatchNorm\" bottom: \"c1\" top: \"c1\" }\n"
-    "layer { name: \"sc\" type: \"Scale\" bottom: \"c1\" top: \"c1\" scale_param { bias_term: true "
-    "} }\n"
-    "layer { name: \"pr\" type: \"PReLU\" bottom: \"c1\" top: \"c1\" }\n"
-    "layer { name: \"sp\" type: \"Split\" bottom: \"c1\" top: \"s1\" top: \"s2\" }\n"
-    "layer { name: \"sum\" type: \"Eltwise\" bottom: \"s1\" bottom: \"s2\" top: \"sum\" }\n"
-    "layer { name: \"p1\" type: \"Pooling\" bottom: \"sum\" top: \"p1\"\n"
-    "  pooling_param { pool: MAX kernel_size: 2 stride: 2 } }\n"
-    "layer { name: \"out\" type: \"Convolution\" bottom: \"p1\" top: \"o\"\n"
-    "  convolution_param { num_output: 40 kernel_size: 1 } }\n"
-    "layer { name: \"cat\" type: \"Concat\" bottom: \"o\" bottom: \"p1\" top: \"out\" }\n";
 
 static pbw_buf make_model(void)
 {
@@ -60,7 +44,7 @@ int main(void)
     snprintf(bad, sizeof bad, "%s/bad", dir);
     snprintf(out, sizeof out, "%s/out.opc", dir);
     pbw_buf m = make_model();
-    fuzz_save(proto, (const unsigned char *)NET, sizeof NET - 1);
+    fuzz_save(proto, (const unsigned char *)CAFFE_SMALL_NET, sizeof CAFFE_SMALL_NET - 1);
     fuzz_save(model, m.p, m.n);
     fuzz_ctx fz = {proto, model, bad, out, 0, 0, 0, 0};
 
@@ -68,8 +52,9 @@ int main(void)
     CHECK(opc_convert_caffe(proto, model, out, NULL, &err) == OPC_OK, "intact net: %s", err.msg);
 
     static const unsigned char text_subst[] = {'{', '}', '"', '\\', 0};
-    size_t n = sizeof NET - 1;
-    fuzz_sweep(&fz, 1, (const unsigned char *)NET, n, 0, n, n, n, text_subst, sizeof text_subst, 0);
+    size_t n = sizeof CAFFE_SMALL_NET - 1;
+    fuzz_sweep(&fz, 1, (const unsigned char *)CAFFE_SMALL_NET, n, 0, n, n, n, text_subst,
+               sizeof text_subst, 0);
     int text_runs = fz.runs, text_failures = fz.failures;
     fz.cut_runs = fz.cut_failures = 0;
 

@@ -38,8 +38,10 @@ static int window_param(const caffe_layer_ctx *c, const pt_node *p, const char *
         int rc = pt_opt_int(doc, p, hname, 0, lo, hi, &h, c->b->err);
         if (rc == OPC_OK)
             rc = pt_opt_int(doc, p, wname, 0, lo, hi, &w, c->b->err);
-        out[0] = (int)h;
-        out[1] = (int)w;
+        if (rc == OPC_OK) {
+            out[0] = (int)h;
+            out[1] = (int)w;
+        }
         return rc;
     }
     if (n == 0) {

@@ -22,7 +22,9 @@ typedef struct pb_field {
 
 static inline pb_reader pb_init(const void *data, size_t len)
 {
-    return (pb_reader){(const uint8_t *)data, (const uint8_t *)data + len};
+    /* An empty message may have no buffer at all, and NULL + 0 is undefined in C. */
+    const uint8_t *p = data;
+    return (pb_reader){p, len ? p + len : p};
 }
 
 /* Reads the next field: 1 = got one, 0 = end of message, -1 = malformed. */

@@ -1,0 +1,33 @@
+/* Fuzz target: the image command's argument parser (getopt_long options, numbers, sizes,
+ * enumerations, shards), without running anything. The input is the argument list,
+ * one argument per line or NUL-terminated. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/run_args.h"
+#include "fuzz_target.h"
+
+#define MAX_ARGS 64
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *copy = malloc(size + 1);
+    if (!copy)
+        abort();
+    memcpy(copy, data, size);
+    copy[size] = 0;
+    /* getopt permutes argv, so it gets its own array; the strings are cut in place. */
+    char *argv[MAX_ARGS + 2] = {"openpose-c"};
+    int argc = 1;
+    for (char *s = copy; argc <= MAX_ARGS && s < copy + size; argc++) {
+        argv[argc] = s;
+        size_t n = strcspn(s, "\n");
+        s[n] = 0;
+        s += n + 1;
+    }
+    run_args a;
+    int done;
+    run_args_parse(argc, argv, &a, &done);
+    free(copy);
+    return 0;
+}
