@@ -107,6 +107,19 @@ static size_t pnm_needed(const unsigned char *d, size_t n)
     return (size_t)(i + 1 + bytes);
 }
 
+/* n pixels of c channels (grey, grey+alpha, RGBA) as RGB, as stb converts them: grey is
+ * repeated, alpha dropped. NULL when out of memory. */
+static unsigned char *to_rgb(const unsigned char *px, size_t n, int c)
+{
+    unsigned char *rgb = malloc(n * 3);
+    if (!rgb)
+        return NULL;
+    for (size_t i = 0; i < n; i++, px += c)
+        for (int k = 0; k < 3; k++)
+            rgb[3 * i + k] = px[c < 3 ? 0 : k];
+    return rgb;
+}
+
 int opc_image_decode(const void *data, size_t size, const char *name, opc_image *img,
                      opc_error *err)
 {
@@ -137,8 +150,10 @@ int opc_image_decode(const void *data, size_t size, const char *name, opc_image 
     if (need > size)
         return opc_fail(err, OPC_ERR_FORMAT, "%s: truncated image (%zu of %zu bytes)", name,
                         size, need);
+    /* The image's own channel count, not 3: stb's channel conversion of 16-bit PGM/PPM
+     * sizes its buffer for 8-bit samples and overruns it (Debian's stb 2.27). */
     int dw, dh, dc;
-    unsigned char *px = stbi_load_from_memory(data, (int)size, &dw, &dh, &dc, 3);
+    unsigned char *px = stbi_load_from_memory(data, (int)size, &dw, &dh, &dc, 0);
     if (!px)
         return opc_fail(err, OPC_ERR_FORMAT, "%s: corrupt or truncated image (%s)", name,
                         stbi_failure_reason());
@@ -146,6 +161,13 @@ int opc_image_decode(const void *data, size_t size, const char *name, opc_image 
         stbi_image_free(px);
         return opc_fail(err, OPC_ERR_FORMAT, "%s: corrupt image (header says %dx%d, data %dx%d)",
                         name, w, h, dw, dh);
+    }
+    if (dc != 3) {
+        unsigned char *rgb = to_rgb(px, (size_t)w * h, dc);
+        stbi_image_free(px);
+        if (!rgb)
+            return opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory for %dx%d", name, w, h);
+        px = rgb;
     }
     int o = opc_exif_orientation(data, size);
     if (o != 1) {
