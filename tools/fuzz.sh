@@ -34,6 +34,10 @@ case "$seconds$jobs" in *[!0-9]*) echo "fuzz.sh: SECONDS and JOBS are whole numb
 B=build-fuzz
 SRC=tests/fuzz
 SHARED=${OPENPOSE_C_SHARED:-../shared}
+if [ ! -d "$SHARED" ]; then
+    [ "${OPENPOSE_C_REQUIRE_SHARED:-}" = 1 ] && { echo "fuzz.sh: $SHARED is missing" >&2; exit 1; }
+    echo "fuzz.sh: $SHARED is missing; fuzzing without the shared seeds" >&2
+fi
 mkdir -p "$B"
 
 # Several invocations may share build-fuzz/ (one per target): build one at a time.
@@ -50,7 +54,7 @@ make_corpus() {
     mkdir -p "$dir"
     [ -d "$SRC/seeds/$t" ] && cp "$SRC/seeds/$t"/* "$dir"/
     [ -d "$SRC/regressions/$t" ] && cp "$SRC/regressions/$t"/* "$dir"/ 2>/dev/null || true
-    [ -d "$SHARED" ] || { echo "fuzz.sh: $SHARED missing, $t runs without the shared seeds" >&2; return; }
+    [ -d "$SHARED" ] || return 0
     while read -r line; do
         set -- $line
         [ "${1:-}" = "$t" ] || continue
