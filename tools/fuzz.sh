@@ -40,12 +40,17 @@ if [ ! -d "$SHARED" ]; then
 fi
 mkdir -p "$B"
 
-# Several invocations may share build-fuzz/ (one per target): build one at a time.
-(
+# Several invocations may share build-fuzz/ (one per target): build one at a time. The
+# compiler's output is shown only when the build fails.
+if ! (
     flock 9
-    CC=${CC:-clang} cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DOPC_FUZZ=ON >/dev/null
-    cmake --build "$B" -j"$jobs" --target "${run[@]/#/fuzz_}" >/dev/null
-) 9>"$B/.build.lock"
+    CC=${CC:-clang} cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DOPC_FUZZ=ON &&
+        cmake --build "$B" -j"$jobs" --target "${run[@]/#/fuzz_}"
+) 9>"$B/.build.lock" >"$B/build.log" 2>&1; then
+    tail -40 "$B/build.log" >&2
+    echo "fuzz.sh: the build failed (all of it in $B/build.log)" >&2
+    exit 1
+fi
 
 # Copies the seeds into the working corpus (libFuzzer names its own files by content hash,
 # so nothing here clobbers what earlier runs found).
