@@ -174,7 +174,8 @@ static void test_formats(void)
           "16-bit PGM is not grey RGB");
     opc_image_free(&got);
 
-    /* Cut files of the formats whose decoder would fill the rest with black. */
+    /* Cut files of the formats whose decoder would fill the rest with black, and a PNG
+     * (its chunks' lengths are checked before stb allocates them). */
     CHECK(opc_image_decode(bmp.p, bmp.n - 100, "cut.bmp", &got, &err) == OPC_ERR_FORMAT &&
               strstr(err.msg, "cut.bmp: truncated"),
           "cut BMP: %s", err.msg);
@@ -182,7 +183,7 @@ static void test_formats(void)
               strstr(err.msg, "cut.ppm: truncated"),
           "cut PPM: %s", err.msg);
     CHECK(opc_image_decode(png.p, png.n / 2, "cut.png", &got, &err) == OPC_ERR_FORMAT &&
-              strstr(err.msg, "cut.png: corrupt or truncated"),
+              strstr(err.msg, "cut.png: truncated"),
           "cut PNG: %s", err.msg);
 
     /* Writing: PNG reads back identical, JPEG at the right size; atomically named. */

@@ -1,6 +1,7 @@
 /* Decoding images with stb_image, defensively: the dimensions in the header are checked
- * before any pixel memory is allocated, and formats whose decoder would silently fill
- * a truncated file with black (uncompressed BMP, binary PNM) are length-checked. JPEG
+ * before any pixel memory is allocated, formats whose decoder would silently fill a
+ * truncated file with black (uncompressed BMP, binary PNM) are length-checked, and so
+ * are PNG chunks, whose stated lengths stb allocates before reading. JPEG
  * photos are turned upright by their EXIF orientation, as OpenCV's imread does. */
 #include "openpose-c/image.h"
 
@@ -80,6 +81,23 @@ static size_t bmp_needed(const unsigned char *d, size_t n)
     return (size_t)(rd32(d + 10) + (w * bpp + 31) / 32 * 4 * h);
 }
 
+/* Bytes a PNG's chunks claim, up to IEND (0 when not a PNG). stb grows its buffer to a
+ * chunk's stated length before reading it, so a 300-byte file could make it allocate
+ * gigabytes on the way to failing. */
+static size_t png_needed(const unsigned char *d, size_t n)
+{
+    if (n < 8 || memcmp(d, "\x89PNG\r\n\x1a\n", 8) != 0)
+        return 0;
+    size_t i = 8;
+    while (i + 8 <= n) {
+        size_t end = i + 12 + (size_t)be32(d + i);  /* length, type, data, CRC */
+        if (end > n || memcmp(d + i + 4, "IEND", 4) == 0)
+            return end;
+        i = end;
+    }
+    return i;
+}
+
 /* Bytes a binary PGM/PPM (P5/P6) needs, header included; 0 when not one. */
 static size_t pnm_needed(const unsigned char *d, size_t n)
 {
@@ -147,6 +165,8 @@ int opc_image_decode(const void *data, size_t size, const char *name, opc_image 
     size_t need = bmp_needed(data, size);
     if (!need)
         need = pnm_needed(data, size);
+    if (!need)
+        need = png_needed(data, size);
     if (need > size)
         return opc_fail(err, OPC_ERR_FORMAT, "%s: truncated image (%zu of %zu bytes)", name,
                         size, need);
