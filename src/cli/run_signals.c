@@ -10,16 +10,20 @@ static volatile sig_atomic_t caught;
 static const int HANDLED[] = {SIGINT, SIGTERM};
 #define N_HANDLED (int)(sizeof HANDLED / sizeof HANDLED[0])
 
+/* Sets handler for every handled signal that is not ignored: a process started with
+ * SIGINT ignored (a background job of a script, nohup-like wrappers) stays immune, as
+ * its parent asked. */
 static void set_all(void (*handler)(int))
 {
-    struct sigaction sa;
+    struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
     /* Restart interrupted reads and writes: the image in progress must finish normally. */
     sa.sa_flags = SA_RESTART;
     for (int i = 0; i < N_HANDLED; i++)
-        sigaction(HANDLED[i], &sa, NULL);
+        if (sigaction(HANDLED[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(HANDLED[i], &sa, NULL);
 }
 
 /* The first signal is remembered; the handlers then go back to the default action, so a
