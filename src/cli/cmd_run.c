@@ -4,6 +4,9 @@
  * skipped; the exit status says whether any failed. SIGINT or SIGTERM stops the batch
  * after the image in progress (run_signals.h). */
 #include <pthread.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,8 @@
 #include "openpose-c/estimate.h"
 
 #define QUEUE_LEN 2  /* images decoded ahead of the network */
+/* Blocks this large or larger get their own mapping, returned to the system when freed. */
+#define MMAP_THRESHOLD (128 << 10)
 
 typedef struct job {
     size_t index;
@@ -208,8 +213,20 @@ static int open_estimator(const run_args *a, opc_model **model, opc_estimator **
     return EXIT_OK;
 }
 
+/* Per-image buffers (file, pixels, network input) come and go in every size. glibc by
+ * default raises its mmap threshold past the largest block freed, after which they are
+ * carved from the heaps, whose fragmentation made RSS wander by up to 20 % over a few
+ * hundred images of mixed sizes; a fixed threshold keeps memory flat. */
+static void keep_memory_flat(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+#endif
+}
+
 int cmd_run(int argc, char **argv)
 {
+    keep_memory_flat();
     run_args a;
     int done, rc = run_args_parse(argc, argv, &a, &done);
     if (done)
