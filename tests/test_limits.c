@@ -1,0 +1,104 @@
+/* The limits on what openpose-c reads (README "Limits"): each is refused with a one-line
+ * message naming the file and the limit, before the memory is taken. The file-size
+ * limits of the command are in test_cli_limits.sh. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/fileio.h"
+#include "model/graph.h"
+#include "model/limits.h"
+#include "openpose-c/image.h"
+#include "testutil.h"
+
+static void check_message(const char *msg, const char *name, const char *what)
+{
+    CHECK(strstr(msg, name) && strstr(msg, what) && !strchr(msg, '\n'),
+          "expected one line naming %s with '%s': %s", name, what, msg);
+}
+
+/* Bounded reads: exactly max_bytes is fine, one more is refused, for a regular file (by
+ * its size) and for a pipe (by what comes). */
+static void test_read_bounds(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/hundred", dir);
+    char text[101];
+    memset(text, 'x', 100);
+    opc_error err;
+    CHECK(opc_write_file_atomic(path, text, 100, &err) == OPC_OK, "%s", err.msg);
+    unsigned char *data;
+    size_t n;
+    CHECK(opc_read_file(path, 100, &data, &n, &err) == OPC_OK && n == 100 && data[100] == 0,
+          "exactly the limit: %s", err.msg);
+    free(data);
+    CHECK(opc_read_file(path, 99, &data, &n, &err) == OPC_ERR_FORMAT && !data, "over the limit");
+    check_message(err.msg, path, "larger than the limit of 99 bytes");
+
+    int fds[2];
+    CHECK(pipe(fds) == 0, "pipe");
+    CHECK(write(fds[1], text, 100) == 100, "pipe write");
+    close(fds[1]);
+    char pipe_path[64];
+    snprintf(pipe_path, sizeof pipe_path, "/dev/fd/%d", fds[0]);
+    CHECK(opc_read_file(pipe_path, 50, &data, &n, &err) == OPC_ERR_FORMAT && !data,
+          "a pipe over the limit was read whole (%zu bytes)", n);
+    check_message(err.msg, pipe_path, "larger than the limit of 50 bytes");
+    close(fds[0]);
+}
+
+/* Images refused by their header: PNG over the pixel limit (sides allowed), PGM (read by
+ * stb's header reader) over the side and the pixel limits. */
+static void test_image_headers(void)
+{
+    opc_image img;
+    opc_error err;
+    /* 12000 x 12000 RGB: 144 megapixels. */
+    const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13,
+                                 'I', 'H', 'D', 'R', 0, 0, 0x2E, 0xE0, 0, 0, 0x2E, 0xE0,
+                                 8, 2, 0, 0, 0, 0, 0, 0, 0};
+    CHECK(opc_image_decode(png, sizeof png, "bomb.png", &img, &err) != OPC_OK, "bomb.png");
+    check_message(err.msg, "bomb.png: image is 12000x12000", "100 megapixels");
+    const char *pgm[] = {"P5 30000 100 255\n", "P5\n# comment\n12000 9000\n255\n"};
+    const char *dims[] = {"30000x100", "12000x9000"};
+    for (int i = 0; i < 2; i++) {
+        CHECK(opc_image_decode(pgm[i], strlen(pgm[i]), "big.pgm", &img, &err) != OPC_OK,
+              "%s", pgm[i]);
+        check_message(err.msg, dims[i], "larger than the limit");
+    }
+}
+
+/* Graphs: at most OPC_GRAPH_MAX_LAYERS layers; weights' products checked without
+ * overflow. The model loader builds its graph with these calls. */
+static void test_graph_limits(void)
+{
+    opc_error err;
+    opc_graph *g = opc_graph_new("in", 3);
+    char name[32];
+    int i;
+    for (i = 0; i <= OPC_GRAPH_MAX_LAYERS; i++) {
+        snprintf(name, sizeof name, "l%d", i);
+        opc_layer *l = opc_graph_add_layer(g, OPC_OP_ACT, name, name, &err);
+        if (!l)
+            break;
+        l->inputs[l->n_inputs++] = i;
+    }
+    CHECK(i == OPC_GRAPH_MAX_LAYERS && g->n_layers == OPC_GRAPH_MAX_LAYERS, "%d layers", i);
+    check_message(err.msg, name, "more than 4096 layers");
+    opc_weight w;
+    const int over[] = {16384, 16384, 2, 1}, wrap[] = {1 << 24, 1 << 24, 1 << 24, 1 << 24};
+    CHECK(!opc_graph_new_weight(g, &w, 4, over, &err), "2^29 elements accepted");
+    CHECK(!opc_graph_new_weight(g, &w, 4, wrap, &err), "2^96 elements accepted");
+    check_message(err.msg, "weight", "at most 268435456 elements");
+    opc_graph_free(g);
+}
+
+int main(void)
+{
+    const char *dir = opc_test_tmpdir("limits");
+    test_read_bounds(dir);
+    test_image_headers();
+    test_graph_limits();
+    return opc_test_result();
+}
