@@ -10,6 +10,7 @@
 #include "model/graph.h"
 #include "model/limits.h"
 #include "openpose-c/image.h"
+#include "openpose-c/tensor.h"
 #include "testutil.h"
 
 static void check_message(const char *msg, const char *name, const char *what)
@@ -94,10 +95,42 @@ static void test_graph_limits(void)
     opc_graph_free(g);
 }
 
+/* .npy headers promising more data than the file holds (one so much that the product wraps
+ * 64 bits) are refused before the memory is taken; tensors whose product wraps are too
+ * large. */
+static void test_npy_shapes(const char *dir)
+{
+    const char *shapes[] = {"(1073741824, 1073741824, 1073741824, 1073741824)",
+                            "(1, 3, 1000, 1000)"};
+    const char *why[] = {"truncated .npy data", "truncated .npy data (expected 3000000 floats)"};
+    char path[4200], text[200];
+    snprintf(path, sizeof path, "%s/claims.npy", dir);
+    for (int i = 0; i < 2; i++) {
+        int n = snprintf(text + 10, sizeof text - 10,
+                         "{'descr': '<f4', 'fortran_order': False, 'shape': %s, }\n", shapes[i]);
+        memcpy(text, "\x93NUMPY\x01\x00", 8);
+        text[8] = (char)n;
+        text[9] = 0;
+        opc_error err;
+        CHECK(opc_write_file_atomic(path, text, 10 + (size_t)n + 16, &err) == OPC_OK, "write");
+        opc_tensor t;
+        CHECK(opc_npy_read(path, &t, &err) != OPC_OK, "%s accepted", shapes[i]);
+        check_message(err.msg, path, why[i]);
+        opc_tensor_free(&t);
+    }
+    opc_tensor t;
+    opc_error err;
+    CHECK(opc_tensor_alloc(&t, 1 << 30, 1 << 30, 1 << 30, 1 << 30, &err) != OPC_OK,
+          "a 2^120-element tensor was allocated");
+    check_message(err.msg, "tensor: 1073741824x1073741824x1073741824x1073741824", "too large");
+    opc_tensor_free(&t);
+}
+
 int main(void)
 {
     const char *dir = opc_test_tmpdir("limits");
     test_read_bounds(dir);
+    test_npy_shapes(dir);
     test_image_headers();
     test_graph_limits();
     return opc_test_result();
