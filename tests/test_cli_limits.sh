@@ -40,6 +40,32 @@ refused "$cm" $((2048 * MiB)) convert caffe \
     "$SHARED/models/openpose/coco/pose_deploy_linevec.prototxt" "$cm" -o "$TMP/x.opc"
 [ ! -e "$TMP/x.opc" ] || fail "a model was written"
 
+# Repeated fields, whose records of a few bytes each would cost tens: a caffemodel of
+# 20001 empty layers, one of a layer with 17 blobs, a GraphDef of 2^20 + 1 nodes.
+PROTOTXT=$SHARED/models/openpose/coco/pose_deploy_linevec.prototxt
+# double NAME N: NAME's content repeated 2^N times.
+double() {
+    for _ in $(seq "$2"); do cat "$1" "$1" >"$1.2" && mv "$1.2" "$1"; done
+}
+printf '\242\006\000' >"$TMP/layers.caffemodel"  # field 100 (layer), empty
+double "$TMP/layers.caffemodel" 14
+printf '\242\006\000%.0s' $(seq $((20001 - 16384))) >>"$TMP/layers.caffemodel"
+expect 1 "$BIN" convert caffe "$PROTOTXT" "$TMP/layers.caffemodel" -o "$TMP/x.opc"
+grep -qF "$TMP/layers.caffemodel: more than 20000 layers" "$TMP/stderr" ||
+    fail "caffemodel layers: $(cat "$TMP/stderr")"
+printf '\242\006\042' >"$TMP/blobs.caffemodel"  # a layer of 34 bytes: 17 empty blobs
+printf '\072\000%.0s' $(seq 17) >>"$TMP/blobs.caffemodel"
+expect 1 "$BIN" convert caffe "$PROTOTXT" "$TMP/blobs.caffemodel" -o "$TMP/x.opc"
+grep -qF "$TMP/blobs.caffemodel: a layer with more than 16 blobs" "$TMP/stderr" ||
+    fail "caffemodel blobs: $(cat "$TMP/stderr")"
+printf '\012\006\012\001a\022\001b' >"$TMP/nodes.pb"  # node {name: "a" op: "b"}
+double "$TMP/nodes.pb" 20
+printf '\012\006\012\001a\022\001b' >>"$TMP/nodes.pb"
+expect 1 "$BIN" convert tf "$TMP/nodes.pb" -o "$TMP/x.opc"
+grep -qF "$TMP/nodes.pb: 1048577 nodes with 0 inputs: more than the limit" "$TMP/stderr" ||
+    fail "GraphDef nodes: $(cat "$TMP/stderr")"
+[ ! -e "$TMP/x.opc" ] || fail "a model was written"
+
 # Models are mapped, not read: their limit is checked on the size, with its own words.
 opc=$(sparse big.opc $((4096 * MiB + 64)))
 expect 1 "$BIN" "$SHARED/images/tf-pose/p1.jpg" --model "$opc" -o "$TMP/out"

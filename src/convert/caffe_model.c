@@ -146,7 +146,9 @@ static int read_layer(const ctx *c, const pb_field *lf, int v1, caffe_model_laye
             name = f.data;
             name_len = f.len;
         } else if (f.number == blobs_field && f.wire == PB_BYTES) {
-            n_blobs++;
+            if (++n_blobs > OPC_CONVERT_MAX_BLOBS)
+                return opc_fail(c->err, OPC_ERR_FORMAT, "%s: a layer with more than %d blobs",
+                                c->path, OPC_CONVERT_MAX_BLOBS);
         } else if (v1 && f.number == 1) {
             return opc_fail(c->err, OPC_ERR_UNSUPPORTED,
                             "%s: pre-2014 (V0) layer format is not supported", c->path);
@@ -188,6 +190,9 @@ static int read_net(caffe_model *m, opc_error *err)
             continue;
         if (f.wire != PB_BYTES)
             return malformed(&c, at, "layer list");
+        if (m->n_layers == OPC_CONVERT_MAX_LAYERS)
+            return opc_fail(err, OPC_ERR_FORMAT, "%s: more than %d layers", m->path,
+                            OPC_CONVERT_MAX_LAYERS);
         if (m->n_layers == cap) {
             int ncap = cap ? 2 * cap : 64;
             caffe_model_layer *n = realloc(m->layers, (size_t)ncap * sizeof *n);

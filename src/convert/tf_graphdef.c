@@ -166,8 +166,10 @@ static int parse(tf_graphdef *gd, opc_error *err)
     int rc = scan(gd, &sz, 0, err);
     if (rc != OPC_OK)
         return rc;
-    if (sz.nodes > (size_t)1 << 30)
-        return opc_fail(err, OPC_ERR_FORMAT, "%zu nodes", sz.nodes);
+    if (sz.nodes > OPC_CONVERT_MAX_NODES || sz.inputs > OPC_CONVERT_MAX_INPUTS)
+        return opc_fail(err, OPC_ERR_FORMAT, "%zu nodes with %zu inputs: more than the limit of "
+                        "%d nodes or %d inputs", sz.nodes, sz.inputs, OPC_CONVERT_MAX_NODES,
+                        OPC_CONVERT_MAX_INPUTS);
     gd->n_nodes = (int)sz.nodes;
     gd->nodes = calloc(sz.nodes, sizeof *gd->nodes);
     gd->by_name = calloc(sz.nodes, sizeof *gd->by_name);
