@@ -13,6 +13,11 @@ MiB=$((1 << 20))
 # sparse NAME BYTES: a file of BYTES (holes only) in $TMP; prints its path.
 sparse() { truncate -s "$2" "$TMP/$1" && echo "$TMP/$1"; }
 
+# double NAME N: NAME's content repeated 2^N times.
+double() {
+    for _ in $(seq "$2"); do cat "$1" "$1" >"$1.2" && mv "$1.2" "$1"; done
+}
+
 # refused FILE LIMIT ARGS...: openpose-c ARGS fails on FILE, saying its limit (on the
 # first line: an image batch adds its count of failed images).
 refused() {
@@ -31,6 +36,17 @@ gt=$(sparse gt.json $((512 * MiB + 1)))
 refused "$gt" $((512 * MiB)) eval "$gt" "$GT"
 refused "$gt" $((512 * MiB)) eval "$GT" "$gt"
 
+# cJSON takes 64 bytes a value: 2^26 + 1 of them (a 64 MiB file of commas) are too many.
+printf '[' >"$TMP/values.json"
+printf ',' >"$TMP/commas"
+double "$TMP/commas" 26
+cat "$TMP/commas" >>"$TMP/values.json"
+rm "$TMP/commas"
+expect 1 "$BIN" eval "$GT" "$TMP/values.json"
+grep -qF "$TMP/values.json: more than the limit of 67108864 JSON values" "$TMP/stderr" ||
+    fail "eval values: $(cat "$TMP/stderr")"
+rm "$TMP/values.json"
+
 pt=$(sparse net.prototxt $((64 * MiB + 1)))
 refused "$pt" $((64 * MiB)) convert caffe "$pt" "$MODEL" -o "$TMP/x.opc"
 pb=$(sparse graph.pb $((2048 * MiB + 1)))
@@ -43,10 +59,6 @@ refused "$cm" $((2048 * MiB)) convert caffe \
 # Repeated fields, whose records of a few bytes each would cost tens: a caffemodel of
 # 20001 empty layers, one of a layer with 17 blobs, a GraphDef of 2^20 + 1 nodes.
 PROTOTXT=$SHARED/models/openpose/coco/pose_deploy_linevec.prototxt
-# double NAME N: NAME's content repeated 2^N times.
-double() {
-    for _ in $(seq "$2"); do cat "$1" "$1" >"$1.2" && mv "$1.2" "$1"; done
-}
 printf '\242\006\000' >"$TMP/layers.caffemodel"  # field 100 (layer), empty
 double "$TMP/layers.caffemodel" 14
 printf '\242\006\000%.0s' $(seq $((20001 - 16384))) >>"$TMP/layers.caffemodel"
