@@ -56,7 +56,7 @@ static int parse_json(const char *path, cJSON **root, opc_error *err)
         return opc_fail(err, OPC_ERR_FORMAT, "%s: empty file, expected JSON", path);
     }
     /* cJSON spends 64 bytes on every value: a file of "[0,0,0,..." would take 32 times
-     * its size in memory. COCO's largest file has some 30 million values. */
+     * its size in memory. COCO's largest file has tens of millions of values. */
     if (count_values(text, size) > OPC_COCO_MAX_VALUES) {
         free(data);
         return opc_fail(err, OPC_ERR_FORMAT, "%s: more than the limit of %zu JSON values", path,
