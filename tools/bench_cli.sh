@@ -12,6 +12,9 @@ SHARED=${OPENPOSE_C_SHARED:-$ROOT/../shared}
 MODEL=${1:-$ROOT/models/mobilenet_v2_small.opc}
 EVAL=$SHARED/testdata/eval
 MEDIA=$SHARED/images/openpose-media
+for f in "$BIN" "$MODEL" "$EVAL/test_coco.json"; do
+    [ -e "$f" ] || { echo "bench_cli.sh: $f: not found (build, run tools/get-models.sh, set OPENPOSE_C_SHARED)" >&2; exit 1; }
+done
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
