@@ -32,6 +32,9 @@ img=$(sparse big.jpg $((512 * MiB + 1)))
 refused "$img" $((512 * MiB)) "$img" --model "$MODEL" -o "$TMP/out"
 [ ! -e "$TMP/out/big_keypoints.json" ] || fail "an output for the huge image"
 
+list=$(sparse list.txt $((1024 * MiB + 1)))
+refused "$list" $((1024 * MiB)) --list "$list" --model "$MODEL" -o "$TMP/out"
+
 gt=$(sparse gt.json $((512 * MiB + 1)))
 refused "$gt" $((512 * MiB)) eval "$gt" "$GT"
 refused "$gt" $((512 * MiB)) eval "$GT" "$gt"
@@ -55,6 +58,18 @@ cm=$(sparse net.caffemodel $((2048 * MiB + 1)))
 refused "$cm" $((2048 * MiB)) convert caffe \
     "$SHARED/models/openpose/coco/pose_deploy_linevec.prototxt" "$cm" -o "$TMP/x.opc"
 [ ! -e "$TMP/x.opc" ] || fail "a model was written"
+
+# A prototxt of 20001 layers (an Input, then 20000 in-place ReLUs).
+{
+    printf 'layer { name: "data" type: "Input" top: "data"\n'
+    printf '        input_param { shape { dim: 1 dim: 3 dim: 16 dim: 16 } } }\n'
+    for i in $(seq 20000); do
+        printf 'layer { name: "r%d" type: "ReLU" bottom: "data" top: "data" }\n' "$i"
+    done
+} >"$TMP/deep.prototxt"
+expect 1 "$BIN" convert caffe "$TMP/deep.prototxt" "$MODEL" -o "$TMP/x.opc"
+grep -qF "$TMP/deep.prototxt:20002: more than 20000 layers" "$TMP/stderr" ||
+    fail "prototxt layers: $(cat "$TMP/stderr")"
 
 # Repeated fields, whose records of a few bytes each would cost tens: a caffemodel of
 # 20001 empty layers, one of a layer with 17 blobs, a GraphDef of 2^20 + 1 nodes.

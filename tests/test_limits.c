@@ -1,7 +1,9 @@
-/* The limits on what openpose-c reads (README "Limits"): each is refused with a one-line
- * message naming the file and the limit, before the memory is taken. The file-size
- * limits of the command are in test_cli_limits.sh. */
+/* The limits on what openpose-c reads (README "Limits"): bounded reads, image headers,
+ * graphs, model files, .npy headers. Each is refused with a one-line message naming the
+ * file and the limit, before the memory is taken. The command's file-size and repeated-
+ * field limits are in test_cli_limits.sh. */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +12,7 @@
 #include "model/graph.h"
 #include "model/limits.h"
 #include "openpose-c/image.h"
+#include "openpose-c/model.h"
 #include "openpose-c/tensor.h"
 #include "testutil.h"
 
@@ -126,11 +129,69 @@ static void test_npy_shapes(const char *dir)
     opc_tensor_free(&t);
 }
 
+static void put_le(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Model files: a header claiming more JSON than the limit (the file really that long, as
+ * holes), and a weight whose shape has more elements than the limit. */
+static void test_model_limits(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/header.opc", dir);
+    uint64_t json = OPC_MODEL_MAX_JSON_BYTES + 1, size = 64 + json;
+    unsigned char h[64] = "OPCMODEL";
+    put_le(h + 8, 1, 4);
+    put_le(h + 16, 64, 8);
+    put_le(h + 24, json, 8);
+    put_le(h + 32, size, 8);
+    put_le(h + 48, size, 8);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0 && write(fd, h, 64) == 64 && ftruncate(fd, (off_t)size) == 0, "header.opc");
+    close(fd);
+    opc_error err;
+    CHECK(!opc_model_open(path, &err), "a 64 MiB header was accepted");
+    check_message(err.msg, path, "model header of 67108865 bytes, larger than the limit");
+
+    /* One 1x1 convolution to COCO's 57 channels; its weight's shape [57,3,1,1] becomes
+     * [1e7,1e7 ] (the same length): 10^14 elements. */
+    opc_graph *g = opc_graph_new("image", 3);
+    g->name = opc_graph_strdup(g, "one");
+    g->source = opc_graph_strdup(g, "test");
+    g->topology = *opc_topology_builtin("coco");
+    g->preprocess = (opc_preprocess){"BGR", 1.0f, {0, 0, 0}, 0, 8, -1, 64};
+    opc_layer *l = opc_graph_add_layer(g, OPC_OP_CONV, "c", "out", &err);
+    l->inputs[l->n_inputs++] = 0;
+    l->kernel[0] = l->kernel[1] = 1;
+    l->stride[0] = l->stride[1] = 8;
+    l->out_channels = 57;
+    opc_graph_new_weight(g, &l->weight, 4, (int[]){57, 3, 1, 1}, &err);
+    g->output_blob = 1;
+    snprintf(path, sizeof path, "%s/weight.opc", dir);
+    CHECK(opc_model_write(g, path, &err) == OPC_OK, "%s", err.msg);
+    opc_graph_free(g);
+    unsigned char *data;
+    size_t n;
+    CHECK(opc_read_file(path, 1 << 20, &data, &n, &err) == OPC_OK, "%s", err.msg);
+    char *shape = data ? strstr((char *)data + 64, "[57,3,1,1]") : NULL;
+    CHECK(shape != NULL, "the weight's shape is not in the header");
+    if (shape) {
+        memcpy(shape, "[1e7,1e7 ]", 10);
+        CHECK(opc_write_file_atomic(path, data, n, &err) == OPC_OK, "%s", err.msg);
+        CHECK(!opc_model_open(path, &err), "a weight of 10^14 elements was accepted");
+        check_message(err.msg, path, "has more elements than the limit of 2^28");
+    }
+    free(data);
+}
+
 int main(void)
 {
     const char *dir = opc_test_tmpdir("limits");
     test_read_bounds(dir);
     test_npy_shapes(dir);
+    test_model_limits(dir);
     test_image_headers();
     test_graph_limits();
     return opc_test_result();
