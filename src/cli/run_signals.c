@@ -11,8 +11,7 @@ static const int HANDLED[] = {SIGINT, SIGTERM};
 #define N_HANDLED (int)(sizeof HANDLED / sizeof HANDLED[0])
 
 /* Sets handler for every handled signal that is not ignored: a process started with
- * SIGINT ignored (a background job of a script, nohup-like wrappers) stays immune, as
- * its parent asked. */
+ * SIGINT ignored (a background job of a script) stays immune, as its parent asked. */
 static void set_all(void (*handler)(int))
 {
     struct sigaction sa, old;
