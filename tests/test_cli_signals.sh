@@ -3,7 +3,8 @@
 # summary saying it was interrupted, and ends by the signal (status 130 / 143 in a shell).
 # Every output present is complete: byte for byte the photo's result from a run of its own
 # (all inputs are the same photo); run-wide files are not written; no temporary file is
-# left. A second signal ends the process at once.
+# left. A signal ignored at the start stays ignored; a second signal ends the process at
+# once.
 . "$(dirname "$0")/lib.sh"
 # Job control: background jobs of a script otherwise start with SIGINT ignored, and
 # openpose-c keeps an ignored signal ignored.
@@ -79,6 +80,16 @@ interrupt TERM 143 "$TMP/render/img001_rendered.png" --format coco -o "$TMP/coco
     --render "$TMP/render"
 [ ! -e "$TMP/coco.json" ] || fail "an interrupted run wrote its COCO array"
 no_temp_files "$TMP"
+
+# A signal ignored when the command starts stays ignored: the run goes on to the end.
+mkdir "$TMP/few"
+for i in 1 2 3; do ln -s "$PHOTO" "$TMP/few/f$i.jpg"; done
+(trap '' INT && exec "$BIN" "$TMP/few" "${ARGS[@]}" -o "$TMP/out_ign" 2>"$TMP/stderr") &
+pid=$!
+wait_for "$TMP/out_ign/f1_keypoints.json" $pid && kill -INT $pid
+reap $pid
+[ "$status" = 0 ] || fail "ignored SIGINT: status $status: $(cat "$TMP/stderr")"
+[ "$(ls "$TMP/out_ign" | wc -l)" = 3 ] || fail "ignored SIGINT: $(ls "$TMP/out_ign")"
 
 # A second signal ends the process at once, here while it waits for an input that never
 # comes (a named pipe, sorted after the photo): the photo's result is complete.
