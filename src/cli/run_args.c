@@ -76,7 +76,8 @@ static const char HELP[] =
     "\n"
     "Other commands: convert, info, forward, parse, eval ('openpose-c help').\n"
     "Progress is shown on stderr when it is a terminal. Exit status: 0 all images done,\n"
-    "1 some failed (each is reported as 'PATH: reason'), 2 usage error.\n";
+    "1 some failed (each is reported as 'PATH: reason'), 2 usage error. SIGINT or SIGTERM\n"
+    "stops after the image in progress (status 130 or 143; a second one stops at once).\n";
 
 enum {
     OPT_LIST = 256, OPT_FORMAT, OPT_MODEL, OPT_RENDER, OPT_RENDER_FORMAT, OPT_WRITE_MAPS,

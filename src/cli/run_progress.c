@@ -58,16 +58,23 @@ void progress_message(run_progress *p, const char *msg)
         draw(p);
 }
 
-void progress_finish(run_progress *p)
+void progress_finish(run_progress *p, const char *signal)
 {
-    if (!p->enabled || !p->done)
+    if (!signal && (!p->enabled || !p->done))
         return;
     double t = progress_now() - p->start;
-    clear_line();
-    fprintf(stderr, "openpose-c: %zu images", p->done);
+    if (p->enabled)
+        clear_line();
+    fprintf(stderr, "openpose-c: %zu", p->done);
+    if (signal)
+        fprintf(stderr, " of %zu", p->total);
+    fprintf(stderr, " images");
     if (p->failed)
         fprintf(stderr, ", %zu failed", p->failed);
     if (p->skipped)
         fprintf(stderr, ", %zu skipped", p->skipped);
-    fprintf(stderr, " in %.1f s (%.2f images/s)\n", t, t > 0 ? (p->done - p->skipped) / t : 0);
+    fprintf(stderr, " in %.1f s (%.2f images/s)", t, t > 0 ? (p->done - p->skipped) / t : 0);
+    if (signal)
+        fprintf(stderr, "; interrupted by %s", signal);
+    fputc('\n', stderr);
 }

@@ -16,8 +16,9 @@ void progress_start(run_progress *p, size_t total);
 void progress_step(run_progress *p, int failed, int skipped);
 /* Prints a message on stderr without tearing the progress line. */
 void progress_message(run_progress *p, const char *msg);
-/* Replaces the line with a summary. */
-void progress_finish(run_progress *p);
+/* Replaces the line with a summary. An interrupted run (signal names the signal) always
+ * gets one, saying how far it came; a finished run only on a terminal. */
+void progress_finish(run_progress *p, const char *signal);
 /* Seconds since an arbitrary start. */
 double progress_now(void);
 

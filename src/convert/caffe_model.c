@@ -13,10 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "convert/limits.h"
 #include "convert/protobuf.h"
 #include "core/error.h"
-
-#define MAX_ELEMS ((int64_t)1 << 31) /* per blob: far above any real layer */
 
 typedef struct {
     const char *path;
@@ -33,7 +32,7 @@ static int malformed(const ctx *c, const uint8_t *at, const char *what)
 
 static int add_dim(const ctx *c, caffe_blob_data *b, uint64_t v, const char *layer)
 {
-    if (b->ndim == CAFFE_BLOB_MAX_DIMS || v > (uint64_t)MAX_ELEMS)
+    if (b->ndim == CAFFE_BLOB_MAX_DIMS || v > (uint64_t)OPC_CONVERT_MAX_BLOB_ELEMS)
         return opc_fail(c->err, OPC_ERR_FORMAT,
                         "%s: layer '%.80s': blob shape has too many or invalid dims", c->path,
                         layer);
@@ -118,7 +117,7 @@ static int read_blob(const ctx *c, const pb_field *bf, caffe_blob_data *b, const
     int64_t n = 1;
     for (int i = 0; i < b->ndim; i++) {
         n *= b->shape[i];
-        if (n > MAX_ELEMS)
+        if (n > OPC_CONVERT_MAX_BLOB_ELEMS)
             return opc_fail(c->err, OPC_ERR_FORMAT, "%s: layer '%.80s': blob is too large", c->path,
                             layer);
     }
@@ -147,7 +146,9 @@ static int read_layer(const ctx *c, const pb_field *lf, int v1, caffe_model_laye
             name = f.data;
             name_len = f.len;
         } else if (f.number == blobs_field && f.wire == PB_BYTES) {
-            n_blobs++;
+            if (++n_blobs > OPC_CONVERT_MAX_BLOBS)
+                return opc_fail(c->err, OPC_ERR_FORMAT, "%s: a layer with more than %d blobs",
+                                c->path, OPC_CONVERT_MAX_BLOBS);
         } else if (v1 && f.number == 1) {
             return opc_fail(c->err, OPC_ERR_UNSUPPORTED,
                             "%s: pre-2014 (V0) layer format is not supported", c->path);
@@ -189,6 +190,9 @@ static int read_net(caffe_model *m, opc_error *err)
             continue;
         if (f.wire != PB_BYTES)
             return malformed(&c, at, "layer list");
+        if (m->n_layers == OPC_CONVERT_MAX_LAYERS)
+            return opc_fail(err, OPC_ERR_FORMAT, "%s: more than %d layers", m->path,
+                            OPC_CONVERT_MAX_LAYERS);
         if (m->n_layers == cap) {
             int ncap = cap ? 2 * cap : 64;
             caffe_model_layer *n = realloc(m->layers, (size_t)ncap * sizeof *n);
@@ -227,6 +231,9 @@ int caffe_model_open(caffe_model *m, const char *path, opc_error *err)
         rc = opc_fail(err, OPC_ERR_IO, "%s: not a regular file", path);
     else if (st.st_size == 0)
         rc = opc_fail(err, OPC_ERR_FORMAT, "%s: empty file", path);
+    else if ((uint64_t)st.st_size > OPC_CONVERT_MAX_PROTOBUF_BYTES)
+        rc = opc_fail(err, OPC_ERR_FORMAT, "%s: larger than the limit of %zu bytes", path,
+                      OPC_CONVERT_MAX_PROTOBUF_BYTES);
     if (rc == OPC_OK) {
         m->size = (size_t)st.st_size;
         m->map = mmap(NULL, m->size, PROT_READ, MAP_PRIVATE, fd, 0);

@@ -8,10 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert/limits.h"
 #include "core/error.h"
-
-#define MAX_PROTOTXT_BYTES ((size_t)64 << 20)
-#define MAX_LAYERS 20000 /* OpenPose nets have a few hundred */
 
 int caffe_layer_fail(const caffe_layer_ctx *c, const char *fmt, ...)
 {
@@ -254,9 +252,9 @@ static int parse_layer(caffe_builder *b, const pt_node *msg)
         return opc_fail(b->err, OPC_ERR_FORMAT,
                         "%s:%d: a second layer called '%.80s' (first on line %d)", pt_path(doc),
                         l.line, l.name, net->layers[first].line);
-    if (net->n_layers == MAX_LAYERS)
+    if (net->n_layers == OPC_CONVERT_MAX_LAYERS)
         return opc_fail(b->err, OPC_ERR_FORMAT, "%s:%d: more than %d layers", pt_path(doc), l.line,
-                        MAX_LAYERS);
+                        OPC_CONVERT_MAX_LAYERS);
     const caffe_layer_type *t = caffe_find_layer_type(l.type);
     if (!t)
         return opc_fail(b->err, OPC_ERR_UNSUPPORTED,
@@ -339,7 +337,7 @@ static int find_output(caffe_builder *b)
 int caffe_net_load(caffe_net *net, const char *prototxt, opc_error *err)
 {
     memset(net, 0, sizeof *net);
-    net->doc = pt_load(prototxt, MAX_PROTOTXT_BYTES, err);
+    net->doc = pt_load(prototxt, OPC_CONVERT_MAX_PROTOTXT_BYTES, err);
     if (!net->doc)
         return OPC_ERR_FORMAT;
     net->path = pt_path(net->doc);

@@ -5,11 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert/limits.h"
 #include "core/error.h"
 #include "core/fileio.h"
-
-/* Protobuf messages are limited to 2 GiB. */
-#define MAX_GRAPHDEF_BYTES ((size_t)1 << 31)
 
 enum { NODE_NAME = 1, NODE_OP = 2, NODE_INPUT = 3 };
 
@@ -168,8 +166,10 @@ static int parse(tf_graphdef *gd, opc_error *err)
     int rc = scan(gd, &sz, 0, err);
     if (rc != OPC_OK)
         return rc;
-    if (sz.nodes > (size_t)1 << 30)
-        return opc_fail(err, OPC_ERR_FORMAT, "%zu nodes", sz.nodes);
+    if (sz.nodes > OPC_CONVERT_MAX_NODES || sz.inputs > OPC_CONVERT_MAX_INPUTS)
+        return opc_fail(err, OPC_ERR_FORMAT, "%zu nodes with %zu inputs: more than the limit of "
+                        "%d nodes or %d inputs", sz.nodes, sz.inputs, OPC_CONVERT_MAX_NODES,
+                        OPC_CONVERT_MAX_INPUTS);
     gd->n_nodes = (int)sz.nodes;
     gd->nodes = calloc(sz.nodes, sizeof *gd->nodes);
     gd->by_name = calloc(sz.nodes, sizeof *gd->by_name);
@@ -188,7 +188,7 @@ static int parse(tf_graphdef *gd, opc_error *err)
 int tf_graphdef_read(tf_graphdef *gd, const char *path, opc_error *err)
 {
     memset(gd, 0, sizeof *gd);
-    int rc = opc_read_file(path, MAX_GRAPHDEF_BYTES, &gd->buf, &gd->size, err);
+    int rc = opc_read_file(path, OPC_CONVERT_MAX_PROTOBUF_BYTES, &gd->buf, &gd->size, err);
     if (rc != OPC_OK)
         return rc;
     opc_error why;

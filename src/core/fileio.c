@@ -1,12 +1,19 @@
 #include "core/fileio.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/error.h"
+
+static int too_large(const char *path, size_t max_bytes, opc_error *err)
+{
+    return opc_fail(err, OPC_ERR_FORMAT, "%s: larger than the limit of %zu bytes", path,
+                    max_bytes);
+}
 
 int opc_read_file(const char *path, size_t max_bytes, unsigned char **data, size_t *size,
                   opc_error *err)
@@ -18,12 +25,20 @@ int opc_read_file(const char *path, size_t max_bytes, unsigned char **data, size
     if (!f)
         return opc_fail(err, OPC_ERR_IO, "%s: %s", path, strerror(errno));
     struct stat st;
-    if (!use_stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        return opc_fail(err, OPC_ERR_IO, "%s: is a directory", path);
+    if (!use_stdin && fstat(fileno(f), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            fclose(f);
+            return opc_fail(err, OPC_ERR_IO, "%s: is a directory", path);
+        }
+        /* A regular file's size is known: refuse it before reading any of it. Pipes and
+         * stdin are refused by the loop below once max_bytes have come. */
+        if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max_bytes) {
+            fclose(f);
+            return too_large(path, max_bytes, err);
+        }
     }
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *buf = malloc(cap + 1);
+    size_t cap = max_bytes < (1 << 16) ? max_bytes : 1 << 16, n = 0;
+    unsigned char *buf = malloc(cap + 1);  /* + the NUL, or one byte past max_bytes */
     int rc = OPC_OK;
     if (!buf) {
         rc = opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory", path);
@@ -31,9 +46,12 @@ int opc_read_file(const char *path, size_t max_bytes, unsigned char **data, size
     }
     for (;;) {
         if (n == cap) {
-            if (cap >= max_bytes) {
-                rc = opc_fail(err, OPC_ERR_FORMAT, "%s: larger than %zu bytes", path, max_bytes);
-                goto done;
+            if (cap >= max_bytes) {  /* full: one more byte means too large */
+                if (fread(buf + n, 1, 1, f) == 1)
+                    rc = too_large(path, max_bytes, err);
+                else if (ferror(f))
+                    rc = opc_fail(err, OPC_ERR_IO, "%s: read error: %s", path, strerror(errno));
+                break;
             }
             size_t ncap = cap * 2 > max_bytes ? max_bytes : cap * 2;
             unsigned char *nb = realloc(buf, ncap + 1);

@@ -9,7 +9,8 @@
 #include "openpose-c/error.h"
 
 /* Reads all of path ("-" = stdin) into a malloc'd buffer with one extra NUL byte after the
- * data. Fails when the content is larger than max_bytes. */
+ * data. Fails when the content is larger than max_bytes: a regular file by its size,
+ * before reading; a pipe once max_bytes + 1 have come. */
 int opc_read_file(const char *path, size_t max_bytes, unsigned char **data, size_t *size,
                   opc_error *err);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/error.h"
 #include "core/fileio.h"
@@ -27,6 +28,21 @@ static const char *dict_value(const char *hdr, const char *key)
     while (*p == ' ')
         p++;
     return p;
+}
+
+/* A regular file must hold the data its header promises before that much memory is
+ * taken (pipes are checked as they are read). Dims are at most 2^30: no overflow. */
+static int check_data_size(FILE *f, const int d4[4], const char *path, opc_error *err)
+{
+    struct stat st;
+    long at = ftell(f);
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || at < 0)
+        return OPC_OK;
+    double need = 4.0 * d4[0] * d4[1] * d4[2] * d4[3];
+    if ((double)(st.st_size - at) < need)
+        return opc_fail(err, OPC_ERR_FORMAT, "%s: truncated .npy data (expected %.0f floats)",
+                        path, need / 4);
+    return OPC_OK;
 }
 
 int opc_npy_read(const char *path, opc_tensor *out, opc_error *err)
@@ -111,11 +127,11 @@ int opc_npy_read(const char *path, opc_tensor *out, opc_error *err)
     int d4[4] = {1, 1, 1, 1};
     for (int i = 0; i < nd; i++)
         d4[4 - nd + i] = (int)dims[i];
-    rc = opc_tensor_alloc(out, d4[0], d4[1], d4[2], d4[3], err);
-    if (rc != OPC_OK) {
+    rc = check_data_size(f, d4, path, err);
+    if (rc == OPC_OK && (rc = opc_tensor_alloc(out, d4[0], d4[1], d4[2], d4[3], err)) != OPC_OK)
         opc_fail(err, rc, "%s: array %dx%dx%dx%d is too large", path, d4[0], d4[1], d4[2], d4[3]);
+    if (rc != OPC_OK)
         goto done;
-    }
     size_t count = opc_tensor_count(out);
     if (fread(out->data, sizeof(float), count, f) != count) {
         opc_tensor_free(out);

@@ -20,6 +20,26 @@ typedef struct {
     size_t index;
 } where;
 
+/* An upper bound on the values in a JSON text: one, plus one per comma and opening
+ * outside strings. */
+static size_t count_values(const char *s, size_t n)
+{
+    size_t count = 1;
+    int in_string = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (in_string) {
+            if (s[i] == '\\')
+                i++;
+            else if (s[i] == '"')
+                in_string = 0;
+        } else {
+            in_string = s[i] == '"';
+            count += s[i] == ',' || s[i] == '[' || s[i] == '{';
+        }
+    }
+    return count;
+}
+
 static int parse_json(const char *path, cJSON **root, opc_error *err)
 {
     unsigned char *data;
@@ -34,6 +54,13 @@ static int parse_json(const char *path, cJSON **root, opc_error *err)
     if (i == size) {
         free(data);
         return opc_fail(err, OPC_ERR_FORMAT, "%s: empty file, expected JSON", path);
+    }
+    /* cJSON spends 64 bytes on every value: a file of "[0,0,0,..." would take 32 times
+     * its size in memory. COCO's largest file has tens of millions of values. */
+    if (count_values(text, size) > OPC_COCO_MAX_VALUES) {
+        free(data);
+        return opc_fail(err, OPC_ERR_FORMAT, "%s: more than the limit of %zu JSON values", path,
+                        OPC_COCO_MAX_VALUES);
     }
     *root = cJSON_ParseWithLengthOpts(text, size, &end, 0);
     size_t pos = end ? (size_t)(end - text) : 0;

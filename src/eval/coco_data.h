@@ -15,7 +15,8 @@
 #define OPC_COCO_NUM_IOU 10   /* OKS thresholds linspace(.5, .95, 10) */
 #define OPC_COCO_NUM_REC 101  /* recall points linspace(0, 1, 101) */
 #define OPC_COCO_NUM_AREAS 3  /* all, medium, large */
-#define OPC_COCO_MAX_BYTES ((size_t)512 << 20) /* per input file */
+#define OPC_COCO_MAX_BYTES ((size_t)512 << 20) /* per input file; COCO's largest is 240 MB */
+#define OPC_COCO_MAX_VALUES ((size_t)1 << 26)  /* JSON values per file: 4 GiB parsed */
 
 /* numpy.linspace(start, stop, num) to the last bit: i * step + start, the last one stop. */
 void opc_coco_linspace(double start, double stop, int num, double *out);

