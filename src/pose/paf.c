@@ -214,6 +214,7 @@ static inline int dead(const limb *L, int x, int y)
     return L->live && !L->live[(size_t)c->y.idx[y] * c->x.src + c->x.idx[x]];
 }
 
+#if PAIR_LANES == 1 /* SIMD builds run not_hopeless_simd instead */
 /* A quick test that a line scores 0: A's own sample and dead cells among the next PREVIEW
  * samples already fail more than allowed, and it is not a near pair (or it is
  * degenerate). Most wrong pairings end here. */
@@ -227,6 +228,7 @@ static inline int hopeless(const limb *L, const opc_peak *a, const float *fa, co
     }
     return !(ln->norm > 1e-6) || (fails > L->allowed[ln->n] && !(ln->norm < L->near));
 }
+#endif
 
 #if defined(__AVX512F__)
 /* Sample pixels, lane by lane as nearest() does it. */
