@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli_util.h"
+#include "cli/cmd_args.h"
 #include "cli/commands.h"
 #include "openpose-c/convert.h"
 #include "openpose-c/model.h"
@@ -139,8 +140,9 @@ static int report(const char *path)
     return rc == OPC_OK ? EXIT_OK : EXIT_FAIL;
 }
 
-int cmd_convert(int argc, char **argv)
+int convert_args_parse(int argc, char **argv, convert_args *c)
 {
+    *c = (convert_args){0};
     if (argc < 2)
         return cli_usage_error("convert", "which framework? e.g. openpose-c convert caffe PROTOTXT CAFFEMODEL "
                            "-o MODEL%s",
@@ -149,16 +151,14 @@ int cmd_convert(int argc, char **argv)
         general_help(stdout);
         return EXIT_OK;
     }
-    const framework *fw = NULL;
+    c->framework = -1;
     for (int i = 0; i < NUM_FRAMEWORKS; i++)
         if (strcmp(argv[1], FRAMEWORKS[i].name) == 0)
-            fw = &FRAMEWORKS[i];
-    if (!fw)
+            c->framework = i;
+    if (c->framework < 0)
         return cli_usage_error("convert", "unknown framework '%s'", argv[1]);
-
-    opc_convert_options opt = {0};
-    const char *out = NULL;
-    char *inputs[8];
+    const framework *fw = &FRAMEWORKS[c->framework];
+    opc_convert_options *opt = &c->opt;
     int n_inputs = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -169,19 +169,19 @@ int cmd_convert(int argc, char **argv)
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             if (!has_value)
                 return cli_usage_error("convert", "%s needs a file name", a);
-            out = argv[++i];
+            c->out = argv[++i];
         } else if (strcmp(a, "--topology") == 0) {
             if (!has_value)
                 return cli_usage_error("convert", "%s needs a name: coco, body25, mpi or mpi4", a);
-            opt.topology = argv[++i];
-            if (!opc_topology_builtin(opt.topology))
-                return cli_usage_error("convert", "unknown topology '%s' (coco, body25, mpi, mpi4)", opt.topology);
+            opt->topology = argv[++i];
+            if (!opc_topology_builtin(opt->topology))
+                return cli_usage_error("convert", "unknown topology '%s' (coco, body25, mpi, mpi4)", opt->topology);
         } else if (strcmp(a, "--name") == 0) {
             if (!has_value)
                 return cli_usage_error("convert", "%s needs a value", a);
-            opt.name = argv[++i];
+            opt->name = argv[++i];
         } else if (strcmp(a, "--net-resolution") == 0) {
-            if (!has_value || !cli_size(argv[i + 1], 1, &opt.net_width, &opt.net_height))
+            if (!has_value || !cli_size(argv[i + 1], 1, &opt->net_width, &opt->net_height))
                 return cli_usage_error("convert", "--net-resolution needs WxH, e.g. 656x368 or -1x368");
             i++;
         } else if (strcmp(a, "--input-node") == 0 || strcmp(a, "--output-node") == 0) {
@@ -189,24 +189,33 @@ int cmd_convert(int argc, char **argv)
                 return cli_usage_error("convert", "%s is for TensorFlow graphs (convert tf)", a);
             if (!has_value)
                 return cli_usage_error("convert", "%s needs a node name", a);
-            *(a[2] == 'i' ? &opt.input_node : &opt.output_node) = argv[++i];
+            *(a[2] == 'i' ? &opt->input_node : &opt->output_node) = argv[++i];
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("convert", "unknown option '%s'", a);
         } else if (n_inputs < fw->n_inputs) {
-            inputs[n_inputs++] = argv[i];
+            c->inputs[n_inputs++] = argv[i];
         } else {
             return cli_usage_error("convert", "unexpected argument '%s'", a);
         }
     }
     if (n_inputs < fw->n_inputs)
         return cli_usage_error("convert", "%s needs more input files", fw->name);
-    if (!out)
+    if (!c->out)
         return cli_usage_error("convert", "no output file: give -o MODEL");
+    return -1;
+}
 
+int cmd_convert(int argc, char **argv)
+{
+    convert_args c;
+    int status = convert_args_parse(argc, argv, &c);
+    if (status >= 0)
+        return status;
+    const framework *fw = &FRAMEWORKS[c.framework];
     opc_error err;
-    if (fw->convert(inputs, out, &opt, &err) != OPC_OK) {
+    if (fw->convert(c.inputs, c.out, &c.opt, &err) != OPC_OK) {
         fprintf(stderr, "openpose-c convert: %s\n", err.msg);
         return EXIT_FAIL;
     }
-    return report(out);
+    return report(c.out);
 }

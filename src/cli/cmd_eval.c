@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cmd_args.h"
 #include "cli/commands.h"
 #include "openpose-c/eval.h"
 
@@ -52,28 +53,29 @@ static void put_double(double v)
     fputs(buf, stdout);
 }
 
-int cmd_eval(int argc, char **argv)
+int eval_args_parse(int argc, char **argv, eval_args *a)
 {
     const char *paths[2];
-    int n = 0, json = 0, options = 1;
+    int n = 0, options = 1;
+    *a = (eval_args){0};
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (options && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+        const char *s = argv[i];
+        if (options && (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0)) {
             usage(stdout);
             return EXIT_OK;
-        } else if (options && strcmp(a, "--json") == 0) {
-            json = 1;
-        } else if (options && strcmp(a, "--") == 0) {
+        } else if (options && strcmp(s, "--json") == 0) {
+            a->json = 1;
+        } else if (options && strcmp(s, "--") == 0) {
             options = 0;
-        } else if (options && a[0] == '-' && a[1] != '\0') {
+        } else if (options && s[0] == '-' && s[1] != '\0') {
             fprintf(stderr, "openpose-c eval: unknown option '%s' (see openpose-c eval --help)\n",
-                    a);
+                    s);
             return EXIT_USAGE;
         } else if (n < 2) {
-            paths[n++] = a;
+            paths[n++] = s;
         } else {
             fprintf(stderr, "openpose-c eval: too many arguments: '%s' (see openpose-c eval "
-                    "--help)\n", a);
+                    "--help)\n", s);
             return EXIT_USAGE;
         }
     }
@@ -87,14 +89,24 @@ int cmd_eval(int argc, char **argv)
                 "from standard input\n");
         return EXIT_USAGE;
     }
+    a->gt = paths[0];
+    a->results = paths[1];
+    return -1;
+}
 
+int cmd_eval(int argc, char **argv)
+{
+    eval_args a;
+    int status = eval_args_parse(argc, argv, &a);
+    if (status >= 0)
+        return status;
     double stats[OPC_COCO_NUM_STATS];
     opc_error err = {{0}};
-    if (opc_coco_eval(paths[0], paths[1], stats, &err) != 0) {
+    if (opc_coco_eval(a.gt, a.results, stats, &err) != 0) {
         fprintf(stderr, "openpose-c eval: %s\n", err.msg);
         return EXIT_FAIL;
     }
-    if (json) {
+    if (a.json) {
         for (int i = 0; i < OPC_COCO_NUM_STATS; i++) {
             printf("%s\"%s\": ", i ? ", " : "{", opc_coco_stat_name(i));
             put_double(stats[i]);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli/cli_util.h"
+#include "cli/cmd_args.h"
 #include "cli/commands.h"
 #include "openpose-c/model.h"
 #include "openpose-c/net.h"
@@ -40,14 +41,7 @@ static void help(FILE *f)
             "  openpose-c forward coco.opc input.npy --blob conv4_4_CPM -o c44.npy\n");
 }
 
-typedef struct {
-    const char *model, *input, *output, *blob;
-    opc_net_options net;
-    int repeat;
-} forward_args;
-
-/* Returns -1 when parsed, else the exit status (0 for --help). */
-static int parse_args(int argc, char **argv, forward_args *a)
+int forward_args_parse(int argc, char **argv, forward_args *a)
 {
     const char *pos[2];
     int n_pos = 0;
@@ -186,7 +180,7 @@ static int run(opc_net *net, const forward_args *a, const opc_tensor *in, opc_te
 int cmd_forward(int argc, char **argv)
 {
     forward_args a;
-    int st = parse_args(argc, argv, &a);
+    int st = forward_args_parse(argc, argv, &a);
     if (st >= 0)
         return st;
     opc_error err = {{0}};

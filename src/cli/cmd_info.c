@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli_util.h"
+#include "cli/cmd_args.h"
 #include "cli/commands.h"
 #include "model/graph.h"
 #include "openpose-c/model.h"
@@ -92,9 +93,10 @@ static void print_count(double n)
     printf(u ? "%.1f%s" : "%.0f%s", n, UNITS[u]);
 }
 
-int cmd_info(int argc, char **argv)
+int info_args_parse(int argc, char **argv, info_args *a)
 {
-    const char *path = NULL, *res = NULL;
+    const char *res = NULL;
+    *a = (info_args){0};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             help(stdout);
@@ -105,17 +107,27 @@ int cmd_info(int argc, char **argv)
             res = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return cli_usage_error("info", "unknown option: %s", argv[i]);
-        } else if (!path) {
-            path = argv[i];
+        } else if (!a->path) {
+            a->path = argv[i];
         } else {
             return cli_usage_error("info", "unexpected argument: %s", argv[i]);
         }
     }
-    if (!path)
+    if (!a->path)
         return cli_usage_error("info", "MODEL is required");
-    int w = 0, h = 0;
-    if (res && !cli_size(res, 1, &w, &h))
+    if (res && !cli_size(res, 1, &a->w, &a->h))
         return cli_usage_error("info", "--net-resolution must be WxH (sides 1..65536, or one -1), not: %s", res);
+    return -1;
+}
+
+int cmd_info(int argc, char **argv)
+{
+    info_args a;
+    int status = info_args_parse(argc, argv, &a);
+    if (status >= 0)
+        return status;
+    const char *path = a.path;
+    int w = a.w, h = a.h;
 
     opc_error err = {{0}};
     opc_model *m = opc_model_open(path, &err);
@@ -124,7 +136,7 @@ int cmd_info(int argc, char **argv)
         goto fail;
     const opc_graph *g = opc_model_graph(m);
     const opc_preprocess *pp = opc_model_preprocess(m);
-    if (!res) {
+    if (!w) {
         w = pp->net_width;
         h = pp->net_height;
     }

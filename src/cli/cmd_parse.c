@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli_util.h"
+#include "cli/cmd_args.h"
 #include "cli/commands.h"
 #include "core/fileio.h"
 #include "openpose-c/model.h"
@@ -60,25 +61,13 @@ static void help(FILE *f)
         "Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
 
-/* Settings given on the command line, applied over the defaults once the topology is known. */
-typedef struct {
-    const char *name;
-    int set;
-    float value;
-} float_opt;
+static const char *const FLOAT_OPTS[NUM_FLOAT_OPTS] = {"--nms-threshold", "--paf-threshold",
+                                                      "--paf-min-above", "--min-score"};
 
-enum { O_NMS, O_PAF, O_ABOVE, O_SCORE, NUM_FLOAT_OPTS };
-
-int cmd_parse(int argc, char **argv)
+int parse_args_parse(int argc, char **argv, parse_args *o)
 {
-    const char *maps_path = NULL, *topology = NULL, *model_path = NULL, *out_path = NULL;
-    int net_w = 0, net_h = 0, img_w = 0, img_h = 0;
-    float_opt fo[NUM_FLOAT_OPTS] = {
-        {"--nms-threshold", 0, 0}, {"--paf-threshold", 0, 0}, {"--paf-min-above", 0, 0},
-        {"--min-score", 0, 0}};
-    int min_parts = -1, people_max = 0, maxpos = 0, candidates = 0;
-    opc_assembly assembly = OPC_ASSEMBLY_GLOBAL;
-
+    const char *topology = NULL;
+    *o = (parse_args){.min_parts = -1, .assembly = OPC_ASSEMBLY_GLOBAL};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -86,11 +75,11 @@ int cmd_parse(int argc, char **argv)
             return EXIT_OK;
         }
         if (!strcmp(a, "--maximize-positives")) {
-            maxpos = 1;
+            o->maximize_positives = 1;
             continue;
         }
         if (!strcmp(a, "--part-candidates")) {
-            candidates = 1;
+            o->part_candidates = 1;
             continue;
         }
         if (a[0] == '-' && a[1]) {
@@ -99,36 +88,36 @@ int cmd_parse(int argc, char **argv)
             const char *v = argv[++i];
             int done = 0;
             for (int k = 0; k < NUM_FLOAT_OPTS && !done; k++)
-                if (!strcmp(a, fo[k].name)) {
-                    if (!cli_float(v, -FLT_MAX, FLT_MAX, &fo[k].value))
+                if (!strcmp(a, FLOAT_OPTS[k])) {
+                    if (!cli_float(v, -FLT_MAX, FLT_MAX, &o->value[k]))
                         return cli_usage_error("parse", "bad number '%s'", v);
-                    fo[k].set = done = 1;
+                    o->set[k] = done = 1;
                 }
             if (done)
                 continue;
             if (!strcmp(a, "--topology"))
                 topology = v;
             else if (!strcmp(a, "--model"))
-                model_path = v;
+                o->model = v;
             else if (!strcmp(a, "-o") || !strcmp(a, "--output"))
-                out_path = v;
+                o->out = v;
             else if (!strcmp(a, "--net-size")) {
-                if (!cli_size(v, 0, &net_w, &net_h))
+                if (!cli_size(v, 0, &o->net_w, &o->net_h))
                     return cli_usage_error("parse", "bad size '%s' (want WxH, e.g. 656x368)", v);
             } else if (!strcmp(a, "--image-size")) {
-                if (!cli_size(v, 0, &img_w, &img_h))
+                if (!cli_size(v, 0, &o->img_w, &o->img_h))
                     return cli_usage_error("parse", "bad size '%s' (want WxH, e.g. 1280x720)", v);
             } else if (!strcmp(a, "--min-parts")) {
-                if (!cli_int(v, 0, OPC_MAX_PARTS, &min_parts))
+                if (!cli_int(v, 0, OPC_MAX_PARTS, &o->min_parts))
                     return cli_usage_error("parse", "bad part count '%s'", v);
             } else if (!strcmp(a, "--number-people-max")) {
-                if (!cli_int(v, -1, 1 << 20, &people_max))
+                if (!cli_int(v, -1, 1 << 20, &o->people_max))
                     return cli_usage_error("parse", "bad people count '%s'", v);
             } else if (!strcmp(a, "--assembly")) {
                 if (!strcmp(v, "global"))
-                    assembly = OPC_ASSEMBLY_GLOBAL;
+                    o->assembly = OPC_ASSEMBLY_GLOBAL;
                 else if (!strcmp(v, "sequential"))
-                    assembly = OPC_ASSEMBLY_SEQUENTIAL;
+                    o->assembly = OPC_ASSEMBLY_SEQUENTIAL;
                 else
                     return cli_usage_error("parse", "unknown assembly '%s' (global or sequential)", v);
             } else {
@@ -136,25 +125,36 @@ int cmd_parse(int argc, char **argv)
             }
             continue;
         }
-        if (maps_path)
+        if (o->maps)
             return cli_usage_error("parse", "more than one maps file ('%s')", a);
-        maps_path = a;
+        o->maps = a;
     }
-    if (!maps_path)
+    if (!o->maps)
         return cli_usage_error("parse", "no maps file given");
-    if (!topology == !model_path)
+    if (!topology == !o->model)
         return cli_usage_error("parse", "give exactly one of --topology and --model");
-    if (!net_w)
+    if (!o->net_w)
         return cli_usage_error("parse", "--net-size is required");
-    if (!out_path)
+    if (!o->out)
         return cli_usage_error("parse", "-o is required ('-' for standard output)");
-    const opc_topology *t = NULL;
-    if (topology && !(t = opc_topology_builtin(topology)))
+    if (topology && !(o->topology = opc_topology_builtin(topology)))
         return cli_usage_error("parse", "unknown topology '%s' (coco, body25, mpi, mpi4)", topology);
-    if (!img_w) {
-        img_w = net_w;
-        img_h = net_h;
+    if (!o->img_w) {
+        o->img_w = o->net_w;
+        o->img_h = o->net_h;
     }
+    return -1;
+}
+
+int cmd_parse(int argc, char **argv)
+{
+    parse_args o;
+    int status = parse_args_parse(argc, argv, &o);
+    if (status >= 0)
+        return status;
+    const char *maps_path = o.maps, *model_path = o.model, *out_path = o.out;
+    const opc_topology *t = o.topology;
+    const int net_w = o.net_w, net_h = o.net_h, img_w = o.img_w, img_h = o.img_h;
 
     opc_error err = {{0}};
     opc_model *model = NULL;
@@ -166,22 +166,22 @@ int cmd_parse(int argc, char **argv)
         t = opc_model_topology(model);
     }
     opc_parse_params p;
-    opc_parse_params_default(&p, t, maxpos);
-    if (fo[O_NMS].set)
-        p.nms_threshold = fo[O_NMS].value;
-    if (fo[O_PAF].set)
-        p.inter_threshold = fo[O_PAF].value;
-    if (fo[O_ABOVE].set)
-        p.inter_min_above = fo[O_ABOVE].value;
-    if (fo[O_SCORE].set)
-        p.min_score = fo[O_SCORE].value;
-    if (min_parts >= 0)
-        p.min_parts = min_parts;
-    p.number_people_max = people_max;
-    p.assembly = assembly;
-    p.part_candidates = candidates;
+    opc_parse_params_default(&p, t, o.maximize_positives);
+    if (o.set[O_NMS])
+        p.nms_threshold = o.value[O_NMS];
+    if (o.set[O_PAF])
+        p.inter_threshold = o.value[O_PAF];
+    if (o.set[O_ABOVE])
+        p.inter_min_above = o.value[O_ABOVE];
+    if (o.set[O_SCORE])
+        p.min_score = o.value[O_SCORE];
+    if (o.min_parts >= 0)
+        p.min_parts = o.min_parts;
+    p.number_people_max = o.people_max;
+    p.assembly = o.assembly;
+    p.part_candidates = o.part_candidates;
 
-    int status = EXIT_FAIL;
+    status = EXIT_FAIL;
     opc_tensor maps = {0};
     opc_people people = {0};
     char *json = NULL;

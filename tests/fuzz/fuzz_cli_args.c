@@ -1,9 +1,11 @@
-/* Fuzz target: the image command's argument parser (getopt_long options, numbers, sizes,
- * enumerations, shards), without running anything. The input is the argument list,
- * one argument per line or NUL-terminated. */
+/* Fuzz target: the command-line parsers, without running anything: the image command's
+ * (getopt_long options, numbers, sizes, enumerations, shards) and, when the first argument
+ * names one, a subcommand's. The input is the argument list, one argument per line or
+ * NUL-terminated. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cmd_args.h"
 #include "cli/run_args.h"
 #include "fuzz_target.h"
 
@@ -25,9 +27,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s[n] = 0;
         s += n + 1;
     }
-    run_args a;
-    int done;
-    run_args_parse(argc, argv, &a, &done);
+    /* As main() dispatches: a subcommand gets the arguments after the program name. */
+    const char *cmd = argc > 1 ? argv[1] : "";
+    if (!strcmp(cmd, "info")) {
+        info_args a;
+        info_args_parse(argc - 1, argv + 1, &a);
+    } else if (!strcmp(cmd, "eval")) {
+        eval_args a;
+        eval_args_parse(argc - 1, argv + 1, &a);
+    } else if (!strcmp(cmd, "forward")) {
+        forward_args a;
+        forward_args_parse(argc - 1, argv + 1, &a);
+    } else if (!strcmp(cmd, "convert")) {
+        convert_args a;
+        convert_args_parse(argc - 1, argv + 1, &a);
+    } else if (!strcmp(cmd, "parse")) {
+        parse_args a;
+        parse_args_parse(argc - 1, argv + 1, &a);
+    } else {
+        run_args a;
+        int done;
+        run_args_parse(argc, argv, &a, &done);
+    }
     free(copy);
     return 0;
 }
