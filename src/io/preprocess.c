@@ -124,38 +124,65 @@ static void border_pixel(const opc_image *src, int sx, int sy, int ksize, const 
     }
 }
 
+/* One destination row whose source rows sy .. sy + K - 1 are all inside the image. K is a
+ * constant once inlined (2 or 4), so the kernel loops unroll: this is most of the
+ * preprocessing time. xpos holds each column's fixed-point source position. */
+static inline __attribute__((always_inline)) void
+warp_row(int K, const opc_image *src, int sy, const short *tab_row, const int *xpos,
+         unsigned char *d, int dw)
+{
+    int W = src->width, off = K / 2 - 1, inner = W > K - 1 ? W - (K - 1) : 0;
+    size_t row = (size_t)W * 3;
+    const unsigned char *S0 = src->data + (size_t)sy * row;
+    for (int x = 0; x < dw; x++, d += 3) {
+        int X = xpos[x];
+        int sx = clamp_short(X >> TAB_BITS) - off;
+        const short *w = tab_row + (X & (TAB_SIZE - 1)) * K * K;
+        if ((unsigned)sx >= (unsigned)inner) {
+            border_pixel(src, sx, sy, K, w, d);
+            continue;
+        }
+        const unsigned char *S = S0 + (size_t)sx * 3;
+        int s0 = 0, s1 = 0, s2 = 0;
+        for (int i = 0; i < K; i++)
+            for (int j = 0; j < K; j++) {
+                const unsigned char *p = S + i * row + j * 3;
+                int wk = w[i * K + j];
+                s0 += p[0] * wk;
+                s1 += p[1] * wk;
+                s2 += p[2] * wk;
+            }
+        d[0] = saturate_u8(s0);
+        d[1] = saturate_u8(s1);
+        d[2] = saturate_u8(s2);
+    }
+}
+
 static void warp_with(const opc_image *src, double s, const short *tab, int ksize,
                       unsigned char *dst, int dw, int dh, int *xpos)
 {
-    int W = src->width, H = src->height, kk = ksize * ksize;
+    int H = src->height, kk = ksize * ksize;
     /* OpenCV inverts [[s,0,0],[0,s,0]] as s * (1 / (s*s)), not 1 / s. */
     double inv = s * (1.0 / (s * s));
     /* Bicubic kernels start one pixel up and left of the sample point. */
     int off = ksize / 2 - 1;
     for (int x = 0; x < dw; x++)
         xpos[x] = fixed_pos(inv, x);
-    size_t row = (size_t)W * 3;
     for (int y = 0; y < dh; y++) {
         int Y = fixed_pos(inv, y);
-        int sy = clamp_short(Y >> TAB_BITS) - off, fy = Y & (TAB_SIZE - 1);
+        int sy = clamp_short(Y >> TAB_BITS) - off;
+        const short *tab_row = tab + (Y & (TAB_SIZE - 1)) * TAB_SIZE * kk;
         unsigned char *d = dst + (size_t)y * dw * 3;
-        for (int x = 0; x < dw; x++, d += 3) {
-            int X = xpos[x];
-            int sx = clamp_short(X >> TAB_BITS) - off, fx = X & (TAB_SIZE - 1);
-            const short *w = tab + (fy * TAB_SIZE + fx) * kk;
-            if ((unsigned)sx < (unsigned)(W > ksize - 1 ? W - (ksize - 1) : 0) &&
-                (unsigned)sy < (unsigned)(H > ksize - 1 ? H - (ksize - 1) : 0)) {
-                const unsigned char *S = src->data + sy * row + (size_t)sx * 3;
-                for (int c = 0; c < 3; c++) {
-                    int sum = 0;
-                    for (int i = 0; i < ksize; i++)
-                        for (int j = 0; j < ksize; j++)
-                            sum += S[i * row + j * 3 + c] * w[i * ksize + j];
-                    d[c] = saturate_u8(sum);
-                }
-            } else {
-                border_pixel(src, sx, sy, ksize, w, d);
+        if ((unsigned)sy >= (unsigned)(H > ksize - 1 ? H - (ksize - 1) : 0)) {
+            for (int x = 0; x < dw; x++, d += 3) {
+                int X = xpos[x];
+                border_pixel(src, clamp_short(X >> TAB_BITS) - off, sy, ksize,
+                             tab_row + (X & (TAB_SIZE - 1)) * kk, d);
             }
+        } else if (ksize == 2) {
+            warp_row(2, src, sy, tab_row, xpos, d, dw);
+        } else {
+            warp_row(4, src, sy, tab_row, xpos, d, dw);
         }
     }
 }
