@@ -48,9 +48,10 @@ typedef struct loader {
     const run_outputs *out;
     const opc_estimator *est;
     int skip_existing;
+    double decode, prepare; /* seconds, the loader's own (read after it has ended) */
 } loader;
 
-static job *load_one(const loader *l, size_t i)
+static job *load_one(loader *l, size_t i)
 {
     job *j = calloc(1, sizeof *j);
     if (!j)
@@ -59,10 +60,16 @@ static job *load_one(const loader *l, size_t i)
     const run_input *in = &l->in->v[i];
     if (l->skip_existing && outputs_exist(l->out, in))
         j->skipped = 1;
-    else if (outputs_precheck(l->out, in, &j->err) != OPC_OK ||
-             opc_image_load(in->path, &j->img, &j->err) != OPC_OK ||
-             opc_estimator_prepare(l->est, &j->img, &j->prep, &j->err) != OPC_OK)
+    else if (outputs_precheck(l->out, in, &j->err) != OPC_OK)
         j->failed = 1;
+    if (j->skipped || j->failed)
+        return j;
+    double t0 = progress_now();
+    j->failed = opc_image_load(in->path, &j->img, &j->err) != OPC_OK;
+    double t1 = progress_now();
+    j->failed = j->failed || opc_estimator_prepare(l->est, &j->img, &j->prep, &j->err) != OPC_OK;
+    l->decode += t1 - t0;
+    l->prepare += progress_now() - t1;
     return j;
 }
 
@@ -133,25 +140,31 @@ static void loader_end(loader *l)
 }
 
 /* Runs the network and writes the outputs of one loaded job. */
-static int process(opc_estimator *est, run_outputs *out, const run_input *in, job *j)
+static int process(opc_estimator *est, run_outputs *out, const run_input *in, job *j,
+                   run_timing *tm)
 {
     opc_people people;
     opc_error err;
-    if (opc_estimator_run(est, j->prep, &people, &err) != OPC_OK) {
+    double t0 = progress_now();
+    int rc = opc_estimator_run(est, j->prep, &people, &err);
+    double t1 = progress_now();
+    tm->network += t1 - t0;
+    if (rc != OPC_OK) {
         /* Network and parser errors name their object, not the image: add it. */
         snprintf(j->err.msg, sizeof j->err.msg, "%.250s: %.250s", in->path, err.msg);
         return -1;
     }
     const opc_tensor *maps;
     int nmaps = opc_estimator_outputs(est, &maps);
-    int rc = outputs_write(out, in, &j->img, &people, maps, nmaps, &j->err);
+    rc = outputs_write(out, in, &j->img, &people, maps, nmaps, &j->err);
+    tm->write += progress_now() - t1;
     opc_people_free(&people);
     return rc == OPC_OK ? 0 : -1;
 }
 
 /* Runs every input until done or interrupted; the counts are in prog. */
 static int run_all(opc_estimator *est, run_outputs *out, const run_inputs *in,
-                   const run_args *a, run_progress *prog)
+                   const run_args *a, run_progress *prog, run_timing *tm)
 {
     loader l = {.in = in, .out = out, .est = est, .skip_existing = a->skip_existing};
     pthread_mutex_init(&l.mu, NULL);
@@ -164,10 +177,15 @@ static int run_all(opc_estimator *est, run_outputs *out, const run_inputs *in,
     }
     job *j = NULL;
     /* A signal that came while the next image was being decoded stops before it. */
-    for (size_t i = 0; i < in->n && loader_next(&l, &j) && !signals_caught(); i++) {
+    for (size_t i = 0; i < in->n; i++) {
+        double t0 = progress_now();
+        int got = loader_next(&l, &j);
+        tm->wait += progress_now() - t0;
+        if (!got || signals_caught())
+            break;
         int failed = !j || j->failed;
         if (j && !failed && !j->skipped)
-            failed = process(est, out, &in->v[i], j) != 0;
+            failed = process(est, out, &in->v[i], j, tm) != 0;
         if (failed) {
             opc_error oom;
             if (!j)
@@ -182,6 +200,8 @@ static int run_all(opc_estimator *est, run_outputs *out, const run_inputs *in,
     }
     job_free(j);
     loader_end(&l);
+    tm->decode = l.decode;
+    tm->prepare = l.prepare;
     return prog->failed ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -269,10 +289,13 @@ int cmd_run(int argc, char **argv)
     if ((rc = open_estimator(&a, &model, &est)) == EXIT_OK &&
         (rc = outputs_open(&out, &a, opc_model_topology(model), in.n)) == EXIT_OK) {
         run_progress prog;
+        run_timing tm = {0};
         progress_start(&prog, in.n);
-        rc = run_all(est, &out, &in, &a, &prog);
+        rc = run_all(est, &out, &in, &a, &prog, &tm);
         interrupted = signals_caught();
         progress_finish(&prog, interrupted ? signals_name(interrupted) : NULL);
+        if (a.timing)
+            progress_timing(&prog, &tm);
         /* Run-wide files (COCO array, JSON lines file) are written by a finished run only. */
         if (outputs_close(&out, !interrupted) != 0)
             rc = EXIT_FAIL;

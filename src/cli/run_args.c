@@ -62,6 +62,7 @@ static const char HELP[] =
     "  --scale-gap G          scales 1, 1-G, 1-2G, ... (default 0.25)\n"
     "  --threads N            CPU threads (default: all)\n"
     "  --engine fast|reference  convolution kernels (reference = plain loops, slow)\n"
+    "  --timing               at the end, where the time went (one line on stderr)\n"
     "\n"
     "People (defaults: OpenPose's, for the model's topology):\n"
     "  --nms-threshold X      a part peak must exceed X (0.05)\n"
@@ -83,7 +84,8 @@ enum {
     OPT_LIST = 256, OPT_FORMAT, OPT_MODEL, OPT_RENDER, OPT_RENDER_FORMAT, OPT_WRITE_MAPS,
     OPT_PART_CANDIDATES, OPT_SKIP_EXISTING, OPT_SHARD, OPT_NET_RES, OPT_SCALE_NUMBER,
     OPT_SCALE_GAP, OPT_THREADS, OPT_ENGINE, OPT_KEYPOINT_SCALE, OPT_MAXPOS, OPT_NMS, OPT_PAF,
-    OPT_PAF_MIN_ABOVE, OPT_MIN_SCORE, OPT_MIN_PARTS, OPT_PEOPLE_MAX, OPT_ASSEMBLY, OPT_VERSION
+    OPT_PAF_MIN_ABOVE, OPT_MIN_SCORE, OPT_MIN_PARTS, OPT_PEOPLE_MAX, OPT_ASSEMBLY, OPT_VERSION,
+    OPT_TIMING
 };
 
 static const struct option LONG_OPTS[] = {
@@ -105,6 +107,7 @@ static const struct option LONG_OPTS[] = {
     {"scale-gap", required_argument, NULL, OPT_SCALE_GAP},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"engine", required_argument, NULL, OPT_ENGINE},
+    {"timing", no_argument, NULL, OPT_TIMING},
     {"keypoint-scale", required_argument, NULL, OPT_KEYPOINT_SCALE},
     {"maximize-positives", no_argument, NULL, OPT_MAXPOS},
     {"nms-threshold", required_argument, NULL, OPT_NMS},
@@ -182,6 +185,7 @@ static int one_option(int c, const char *arg, run_args *a)
     case OPT_WRITE_MAPS: a->write_maps = arg; return 0;
     case OPT_PART_CANDIDATES: a->part_candidates = 1; return 0;
     case OPT_SKIP_EXISTING: a->skip_existing = 1; return 0;
+    case OPT_TIMING: a->timing = 1; return 0;
     case OPT_MAXPOS: a->maximize_positives = 1; return 0;
     case OPT_FORMAT:
         if ((i = pick(arg, formats)) < 0)

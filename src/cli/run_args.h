@@ -21,6 +21,7 @@ typedef struct run_args {
     int part_candidates;
     int skip_existing;
     int shard_k, shard_n;      /* 1-based K of N; 0 = all */
+    int timing;                /* --timing: the time summary at the end */
 
     /* Estimator: net_w == 0 keeps the model's net resolution. */
     int net_w, net_h;

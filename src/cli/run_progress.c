@@ -78,3 +78,15 @@ void progress_finish(run_progress *p, const char *signal)
         fprintf(stderr, "; interrupted by %s", signal);
     fputc('\n', stderr);
 }
+
+void progress_timing(const run_progress *p, const run_timing *t)
+{
+    double total = progress_now() - p->start, main = t->network + t->write + t->wait;
+    size_t worked = p->done - p->skipped;
+    fprintf(stderr,
+            "openpose-c: timing: %zu images in %.3f s = network+parse %.3f s (%.1f ms an "
+            "image) + writing %.3f s + waiting for images %.3f s + other %.3f s; loader "
+            "thread, overlapped: decoding %.3f s, preparing %.3f s\n",
+            worked, total, t->network, worked ? t->network * 1e3 / worked : 0.0, t->write,
+            t->wait, total - main > 0 ? total - main : 0.0, t->decode, t->prepare);
+}
