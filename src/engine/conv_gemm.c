@@ -16,9 +16,12 @@
 
 #include "engine/act.h"
 
-/* Output columns per 1x1 slice: enough to amortise packing the weights, small enough that
- * there are slices for every thread. */
+/* Output columns per 1x1 slice, at most: enough to amortise packing the weights, small
+ * enough that there are slices for every thread. */
 #define SLICE_COLS 512
+/* The slices of a layer come in a multiple of this many, so 1, 2 or 4 threads share them
+ * evenly (5 slices on 2 threads left one waiting a fifth of the layer). */
+#define SLICE_GROUPS 4
 /* Largest im2col band, in floats (1 MiB): one core's L2 cache. */
 #define BAND_FLOATS ((size_t)1 << 18)
 
@@ -42,19 +45,35 @@ int opc_conv1x1_fits(const void *param, const opc_layer *l, const opc_shape *in,
            !pad[0] && !pad[1] && !pad[2] && !pad[3];
 }
 
-/* Slices s0 .. s1 - 1 of SLICE_COLS columns, each one GEMM per group whatever the thread
- * count (OpenBLAS picks its kernel by size, so merging slices could change the rounding).
+/* Columns per slice of an N-column layer: about N / (a multiple of SLICE_GROUPS), whole
+ * vectors, at most SLICE_COLS. From the shape alone, never the thread count. */
+static size_t slice_cols(size_t n)
+{
+    size_t slices = (n + SLICE_COLS - 1) / SLICE_COLS;
+    slices = (slices + SLICE_GROUPS - 1) / SLICE_GROUPS * SLICE_GROUPS;
+    size_t cols = (n + slices - 1) / slices;
+    return (cols + OPC_LANES - 1) / OPC_LANES * OPC_LANES;
+}
+
+typedef struct {
+    const opc_kernel_args *a;
+    size_t cols; /* per slice */
+} conv1x1_ctx;
+
+/* Slices s0 .. s1 - 1, each one GEMM per group whatever the thread count (OpenBLAS picks
+ * its kernel by size, so merging slices could change the rounding).
  * in: Cin x N, weight: [Cout, cin_g], out: Cout x N. */
 static void conv1x1_slices(void *p, int s0, int s1)
 {
-    const opc_kernel_args *a = p;
+    const conv1x1_ctx *x = p;
+    const opc_kernel_args *a = x->a;
     const opc_layer *l = a->layer;
     const opc_shape in = a->in_shape[0], out = a->out_shape;
     int cin_g = in.c / l->group, cout_g = out.c / l->group;
     size_t n = (size_t)out.h * out.w;
     for (int sl = s0; sl < s1; sl++) {
-        size_t begin = (size_t)sl * SLICE_COLS;
-        size_t len = n - begin < SLICE_COLS ? n - begin : SLICE_COLS;
+        size_t begin = (size_t)sl * x->cols;
+        size_t len = n - begin < x->cols ? n - begin : x->cols;
         for (int g = 0; g < l->group; g++)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout_g, (int)len, cin_g,
                         1.0f, l->weight.data + (size_t)g * cout_g * cin_g, cin_g,
@@ -67,7 +86,8 @@ static void conv1x1_slices(void *p, int s0, int s1)
 void opc_fast_conv1x1(const opc_kernel_args *a)
 {
     size_t n = (size_t)a->out_shape.h * a->out_shape.w;
-    opc_pool_for(a->pool, (int)((n + SLICE_COLS - 1) / SLICE_COLS), conv1x1_slices, (void *)a);
+    conv1x1_ctx x = {a, slice_cols(n)};
+    opc_pool_for(a->pool, (int)((n + x.cols - 1) / x.cols), conv1x1_slices, &x);
 }
 
 /* Output rows per im2col band. */
