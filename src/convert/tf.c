@@ -318,6 +318,9 @@ static int map_nodes(tf_ctx *c, const int *order, int n_order)
 static int finish(tf_ctx *c, const char *out_path, const opc_convert_options *opt)
 {
     opc_graph *g = c->g;
+    opc_error why;
+    if (opc_convert_fold_scales(g, &why) != OPC_OK)
+        return opc_fail(c->err, OPC_ERR_NOMEM, "%s: %s", c->path, why.msg);
     int net_w = opt && opt->net_width ? opt->net_width : -1;
     int net_h = opt && opt->net_height ? opt->net_height : 368;
     int h = c->ref_h ? c->ref_h : net_h;
@@ -325,7 +328,6 @@ static int finish(tf_ctx *c, const char *out_path, const opc_convert_options *op
     opc_shape *shapes = calloc((size_t)g->n_blobs, sizeof *shapes);
     if (!shapes)
         return opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
-    opc_error why;
     int rc = opc_graph_infer_shapes(g, h, w, shapes, &why);
     opc_shape out = shapes[g->output_blob];
     free(shapes);
