@@ -1,5 +1,6 @@
 /* Caffe converter on small hand-written nets with hand-written caffemodels: every layer
- * type and parameter form, in-place layers, folding of BatchNorm/Scale/activations, every
+ * type and parameter form, in-place layers, folding of BatchNorm/Scale/activations (into
+ * the layer before, or a Scale into the 1x1 convolution after), every
  * blob encoding, and the weights arriving bit for bit (or, when folded, as the formula
  * computed here says). */
 #include <math.h>
@@ -122,6 +123,64 @@ static void test_folding(void)
     }
     opc_model_close(m);
     free(w), free(b), free(mean), free(gamma), free(beta), free(w2);
+    free(net.p), free(blobs.p);
+}
+
+/* conv -> ReLU -> Scale (with bias) -> 1x1 conv: the Scale cannot fold into the conv
+ * before it (the ReLU is between) and folds into the one after: W diag(s), W t + b. */
+static void test_scale_into_next(void)
+{
+    write_text(path_in("next.prototxt"),
+               "input: \"data\"\n"
+               "input_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n"
+               "layer { name: \"conv\" type: \"Convolution\" bottom: \"data\" top: \"c\"\n"
+               "  convolution_param { num_output: 4 kernel_size: 3 pad: 1 } }\n"
+               "layer { name: \"relu\" type: \"ReLU\" bottom: \"c\" top: \"c\" }\n"
+               "layer { name: \"sc\" type: \"Scale\" bottom: \"c\" top: \"s\"\n"
+               "  scale_param { bias_term: true } }\n"
+               "layer { name: \"out\" type: \"Convolution\" bottom: \"s\" top: \"out\"\n"
+               "  convolution_param { num_output: 44 kernel_size: 1 } }\n");
+    float *w = values(4 * 3 * 3 * 3, 1), *b = values(4, 2), *gamma = values(4, 4);
+    float *beta = values(4, 5), *w2 = values(44 * 4, 6), *b2 = values(44, 7);
+    pbw_buf net = {0}, blobs = {0};
+    cw_blob(&blobs, 7, 4, (int[]){4, 3, 3, 3}, w, 0);
+    cw_blob(&blobs, 7, 1, (int[]){4}, b, 0);
+    cw_layer(&net, "conv", "Convolution", &blobs, 0);
+    cw_layer(&net, "relu", "ReLU", NULL, 0);
+    blobs.n = 0;
+    cw_blob(&blobs, 7, 1, (int[]){4}, gamma, 0);
+    cw_blob(&blobs, 7, 1, (int[]){4}, beta, 0);
+    cw_layer(&net, "sc", "Scale", &blobs, 0);
+    blobs.n = 0;
+    cw_blob(&blobs, 7, 4, (int[]){44, 4, 1, 1}, w2, 0);
+    cw_blob(&blobs, 7, 1, (int[]){44}, b2, 0);
+    cw_layer(&net, "out", "Convolution", &blobs, 0);
+    cw_save(&net, path_in("next.caffemodel"));
+
+    opc_error err;
+    int rc = opc_convert_caffe(path_in("next.prototxt"), path_in("next.caffemodel"),
+                               path_in("next.opc"), NULL, &err);
+    CHECK(rc == OPC_OK, "%s", err.msg);
+    opc_model *m = rc == OPC_OK ? opc_model_open(path_in("next.opc"), &err) : NULL;
+    if (m) {
+        const opc_graph *g = opc_model_graph(m);
+        const opc_layer *o = opc_test_layer(g, "out");
+        CHECK(g->n_layers == 2 && g->n_blobs == 3 && o && o->output == g->output_blob &&
+                  strcmp(opc_test_in_name(g, o, 0), "c") == 0,
+              "Scale not folded into out: %d layers", g->n_layers);
+        double max_err = 0;
+        for (int j = 0; o && j < 44; j++) {
+            double bias = b2[j];
+            for (int k = 0; k < 4; k++) {
+                bias += (double)w2[j * 4 + k] * beta[k];
+                max_err = fmax(max_err, fabs(o->weight.data[j * 4 + k] - w2[j * 4 + k] * gamma[k]));
+            }
+            max_err = fmax(max_err, fabs(o->bias.data[j] - bias));
+        }
+        CHECK(max_err < 1e-6, "folded weights off by %g", max_err);
+    }
+    opc_model_close(m);
+    free(w), free(b), free(gamma), free(beta), free(w2), free(b2);
     free(net.p), free(blobs.p);
 }
 
@@ -277,6 +336,7 @@ int main(void)
 {
     dir = opc_test_tmpdir("caffe_layers");
     test_folding();
+    test_scale_into_next();
     test_structure();
     return opc_test_result();
 }

@@ -298,6 +298,10 @@ int opc_convert_caffe(const char *prototxt, const char *caffemodel, const char *
         goto done;
     }
     opc_error verr;
+    if ((rc = opc_convert_fold_scales(cv.g, &verr)) != OPC_OK) {
+        rc = opc_fail(err, rc, "%s: %s", prototxt, verr.msg);
+        goto done;
+    }
     rc = opc_graph_validate(cv.g, p->net_width > 0 ? p->net_width : p->net_height, p->net_height,
                             &verr);
     if (rc != OPC_OK) {
