@@ -72,7 +72,8 @@ fetch() {
     return 1
 }
 
-# Up to date: the model exists and is newer than its inputs.
+# Up to date: the model exists and is newer than its inputs and the converter (a newer
+# openpose-c may convert differently).
 fresh() {
     local out=$1 f
     shift
@@ -84,7 +85,7 @@ get_mobilenet_v2_small() {
     local pb=tf-pose/mobilenet_v2_small/graph_opt.pb out=$MODELS/mobilenet_v2_small.opc
     fetch $pb 79658be52b8f6c12d60b43de008c97a7 \
         "$TFPOSE_RAW/models/graph/mobilenet_v2_small/graph_opt.pb" || return 1
-    fresh "$out" "$CACHE/$pb" && return 0
+    fresh "$out" "$CACHE/$pb" "$BIN" && return 0
     # TensorFlow semantics (the network was trained with them); -1x368 keeps each image's
     # aspect ratio, which measured better than tf-pose's fixed 432x368 (see README).
     "$BIN" convert tf "$CACHE/$pb" -o "$out" --topology coco --name mobilenet_v2_small \
@@ -98,7 +99,7 @@ get_caffe() {
     local out=$MODELS/$name.opc
     fetch "openpose/$dir/$proto" "$proto_md5" "$OPENPOSE_RAW/models/pose/$dir/$proto" || return 1
     fetch "openpose/$dir/$weights" - "$CMU_MODELS/pose/$dir/$weights" "$@" || return 1
-    fresh "$out" "$CACHE/openpose/$dir/$proto" "$CACHE/openpose/$dir/$weights" && return 0
+    fresh "$out" "$CACHE/openpose/$dir/$proto" "$CACHE/openpose/$dir/$weights" "$BIN" && return 0
     "$BIN" convert caffe "$CACHE/openpose/$dir/$proto" "$CACHE/openpose/$dir/$weights" \
         -o "$out" --topology "$topology" --name "$name"
 }
