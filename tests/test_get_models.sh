@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tools/get-models.sh from a local mirror (as CI runs it): the default model is fetched,
-# checksummed and converted, found by openpose-c without --model, not redone when fresh;
+# checksummed and converted, found by openpose-c without --model, not redone when fresh
+# (redone when the converter is newer);
 # a model the mirror lacks, an unknown name and a damaged file are refused.
 . "$(dirname "$0")/lib.sh"
 make_tmp
@@ -17,10 +18,15 @@ run 0 "$SHARED/images/tf-pose/p2.jpg" -o -
 run 0 "$SHARED/images/tf-pose/p2.jpg" -o - --model mobilenet_v2_small
 [ "$(people "$TMP/stdout")" = 2 ] || fail "--model by name: $(people "$TMP/stdout") people on p2"
 
-touch -d '2001-01-01 00:00:01' "$model"
+# Fresh: newer than the graph and the converter; older than the converter: redone.
 touch -d '2001-01-01' "$TMP/models/cache/tf-pose/mobilenet_v2_small/graph_opt.pb"
+touch -d '+1 hour' "$model"
+stamp=$(stat -c %Y "$model")
 bash "$SCRIPT" >"$TMP/log" 2>&1 || fail "second run failed: $(cat "$TMP/log")"
-[ "$(date -r "$model" +%Y)" = 2001 ] || fail "a fresh model was converted again"
+[ "$(stat -c %Y "$model")" = "$stamp" ] || fail "a fresh model was converted again"
+touch -d '2001-01-01 00:00:01' "$model"
+bash "$SCRIPT" >"$TMP/log" 2>&1 || fail "third run failed: $(cat "$TMP/log")"
+[ "$(date -r "$model" +%Y)" != 2001 ] || fail "a model older than the converter was kept"
 
 bash "$SCRIPT" coco >"$TMP/log" 2>&1
 [ $? = 1 ] || fail "coco without its caffemodel in the mirror should fail"
