@@ -1,6 +1,7 @@
 /* Fast engine vs reference engine on small graphs covering every op, activation and the
  * awkward geometries (kernels 1/3/7, strides 1/2, asymmetric and TF SAME padding at odd and
- * even sizes, dilation, groups, depthwise, Winograd tiles cut by the edges, Caffe ceil-mode
+ * even sizes, dilation, groups, depthwise, Winograd tiles cut by the edges, the direct 1x1
+ * kernel's partial blocks, Caffe ceil-mode
  * pooling, concat in place and copied, resize by size_ref and factor). Every blob of every graph is compared.
  *
  * Tolerances: the reference sums convolutions in double, the fast engine in float32
@@ -122,6 +123,14 @@ static const conv_case CONVS[] = {
     {"wino7_small_input", 16, 4, 5, {.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU6}},
     {"wino7_tall_narrow", 16, 40, 12, {.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
     {"wino7_blocks", 32, 46, 46, {.cout = 32, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
+    /* The direct 1x1 kernel (64 to 128 inputs, 64+ outputs): output channels not a
+     * multiple of its 8-channel blocks, pixels not a multiple of its 32-pixel blocks nor
+     * of a vector, more than one 256-pixel unit, every activation. */
+    {"pw_relu", 64, 7, 9, {.cout = 64, .kh = 1, .kw = 1, .act = OPC_ACT_RELU}},
+    {"pw_odd_out_prelu", 70, 13, 11, {.cout = 67, .kh = 1, .kw = 1, .act = OPC_ACT_PRELU}},
+    {"pw_wide_relu6_nobias", 128, 3, 101, {.cout = 72, .kh = 1, .kw = 1, .act = OPC_ACT_RELU6, .no_bias = 1}},
+    {"pw_shared_prelu", 96, 20, 21, {.cout = 80, .kh = 1, .kw = 1, .act = OPC_ACT_PRELU, .shared_slope = 1}},
+    {"pw_one_pixel", 64, 1, 1, {.cout = 65, .kh = 1, .kw = 1}},
     /* K = 64 * 9 = 576 rows by 96 * 128 columns is more than one im2col band: the GEMM
      * runs on several bands, the last one shorter. */
     {"3x3_several_bands", 64, 96, 128, {.cout = 4, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
@@ -169,6 +178,9 @@ static void conv_cases(void)
         /* The wino cases are there for the Winograd kernels: make sure they get them. */
         if (!strncmp(c->name, "wino", 4))
             CHECK(strstr(kernel_of(g, "conv", c->w, c->h), "winograd") != NULL,
+                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
+        if (!strncmp(c->name, "pw_", 3))
+            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_1x1_direct"),
                   "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
         tg_head(g, b, c->s.cout, &seed);
         compare_engines(c->name, g, c->w, c->h, 2);

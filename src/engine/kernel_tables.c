@@ -32,6 +32,8 @@ static const opc_kernel FAST[] = {
      opc_fast_conv_winograd, &F6_3},
     {"conv_winograd_f3x3_7x7", OPC_OP_CONV, opc_winograd_fits, opc_winograd_scratch,
      opc_fast_conv_winograd, &F3_7},
+    {"conv_1x1_direct", OPC_OP_CONV, opc_pointwise_fits, opc_pointwise_scratch,
+     opc_fast_conv_pointwise, NULL},
     {"conv_1x1_sgemm", OPC_OP_CONV, opc_conv1x1_fits, NULL, opc_fast_conv1x1, NULL},
     {"conv_im2col_sgemm", OPC_OP_CONV, NULL, opc_im2col_scratch, opc_fast_conv_im2col, NULL},
     {"maxpool", OPC_OP_MAXPOOL, NULL, NULL, opc_fast_maxpool, NULL},
