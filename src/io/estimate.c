@@ -2,10 +2,13 @@
  * scale's net size -> parser -> people in image pixels (or the asked keypoint scale). */
 #include "openpose-c/estimate.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "engine/net_pool.h"
+#include "pose/parser.h"
 
 struct opc_estimator {
     const opc_model *model;
@@ -13,6 +16,10 @@ struct opc_estimator {
     opc_net *net;
     opc_tensor outs[OPC_MAX_SCALES];  /* copies of the last run's outputs, per scale */
     int nouts;
+    /* Several scales: the merged maps and the merge's per-thread scratch, kept from image
+     * to image (grown when needed) rather than mapped and page-faulted anew each time. */
+    float *merged, *merge_scratch;
+    size_t merged_cap, merge_scratch_cap;
 };
 
 struct opc_prepared {
@@ -77,6 +84,8 @@ void opc_estimator_free(opc_estimator *e)
     for (int i = 0; i < OPC_MAX_SCALES; i++)
         opc_tensor_free(&e->outs[i]);
     opc_net_free(e->net);
+    free(e->merged);
+    free(e->merge_scratch);
     free(e);
 }
 
@@ -125,6 +134,59 @@ static int copy_output(opc_tensor *dst, const opc_tensor *src, opc_error *err)
     return OPC_OK;
 }
 
+/* *buf holds at least n floats (its old contents are not kept). */
+static int grow(float **buf, size_t *cap, size_t n, opc_error *err)
+{
+    if (*buf && *cap >= n)
+        return OPC_OK;
+    free(*buf);
+    *cap = (*buf = malloc((n ? n : 1) * sizeof **buf)) ? n : 0;
+    return *buf ? OPC_OK : opc_fail(err, OPC_ERR_NOMEM, "estimator: out of memory merging scales");
+}
+
+typedef struct {
+    const opc_merge *m;
+    float *out, *scratch;
+    int channels;
+    atomic_int next;
+} merge_job;
+
+/* Takes channels until none are left, with scratch slot `slot`. */
+static void merge_slot(void *p, int slot, int slot_end)
+{
+    merge_job *j = p;
+    float *scratch = j->scratch + (size_t)slot * j->m->scratch_floats;
+    for (int c; (c = atomic_fetch_add(&j->next, 1)) < j->channels;)
+        opc_merge_channels(j->m, c, c + 1, j->out, scratch);
+}
+
+/* The maps of every scale resized to the first scale's net size and averaged, as
+ * opc_maps_resize_merge does, with the channels shared out over the net's threads. */
+static int merge_scales(opc_estimator *e, const opc_scale_plan *plan, opc_tensor *merged,
+                        opc_error *err)
+{
+    const opc_tensor *maps[OPC_MAX_SCALES];
+    for (int i = 0; i < plan->count; i++)
+        maps[i] = &e->outs[i];
+    opc_merge m;
+    int rc = opc_merge_init(&m, maps, plan->count, plan->net_w[0], plan->net_h[0], err);
+    if (rc != OPC_OK)
+        return rc;
+    opc_pool *pool = opc_net_pool(e->net);
+    int threads = opc_pool_threads(pool), c = maps[0]->c;
+    size_t plane = (size_t)m.net_w * m.net_h;
+    if ((rc = grow(&e->merged, &e->merged_cap, (size_t)c * plane, err)) == OPC_OK &&
+        (rc = grow(&e->merge_scratch, &e->merge_scratch_cap, m.scratch_floats * threads,
+                   err)) == OPC_OK) {
+        merge_job j = {.m = &m, .out = e->merged, .scratch = e->merge_scratch, .channels = c};
+        atomic_init(&j.next, 0);
+        opc_pool_for(pool, threads, merge_slot, &j);
+        *merged = (opc_tensor){1, c, m.net_h, m.net_w, e->merged};
+    }
+    opc_merge_free(&m);
+    return rc;
+}
+
 int opc_estimator_run(opc_estimator *e, const opc_prepared *in, opc_people *people,
                       opc_error *err)
 {
@@ -151,16 +213,10 @@ int opc_estimator_run(opc_estimator *e, const opc_prepared *in, opc_people *peop
         rc = opc_parse(t, &e->o.parse, &e->outs[0], plan->net_w[0], plan->net_h[0], to_image,
                        people, err);
     } else {
-        const opc_tensor *maps[OPC_MAX_SCALES];
-        for (int i = 0; i < plan->count; i++)
-            maps[i] = &e->outs[i];
         opc_tensor merged;
-        rc = opc_maps_resize_merge(maps, plan->count, plan->net_w[0], plan->net_h[0], &merged,
-                                   err);
-        if (rc == OPC_OK) {
+        rc = merge_scales(e, plan, &merged, err);
+        if (rc == OPC_OK)
             rc = opc_parse_maps(t, &e->o.parse, &merged, to_image, people, err);
-            opc_tensor_free(&merged);
-        }
     }
     if (rc == OPC_OK && e->o.keypoint_scale != OPC_KEYPOINTS_PIXELS)
         opc_people_rescale(people, in->img_w, in->img_h, e->o.keypoint_scale);

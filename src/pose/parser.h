@@ -13,6 +13,7 @@
 #ifndef OPC_POSE_PARSER_H
 #define OPC_POSE_PARSER_H
 
+#include "openpose-c/image.h"
 #include "openpose-c/pose.h"
 
 /* ---- resize.c ---- */
@@ -56,6 +57,22 @@ void opc_cubic_block(const opc_cubic *c, const float *tmp, int x0, int x1, int y
  * from the sources alone; the same arithmetic in the same order, so bit-identical. */
 void opc_cubic_at2(const opc_cubic *c, const float *a, const float *b, int x, int y,
                    float *va, float *vb);
+
+/* Merging multi-scale maps (opc_maps_resize_merge) by channels, so that channels can be
+ * shared out: each map resized to net_w x net_h through its cubic, the n averaged. */
+typedef struct {
+    const opc_tensor *const *maps;
+    int n, net_w, net_h;
+    opc_cubic cubic[OPC_MAX_SCALES];
+    size_t tmp_floats;     /* one rows-pass temporary */
+    size_t scratch_floats; /* what opc_merge_channels needs: tmp + one plane when n > 1 */
+} opc_merge;
+
+int opc_merge_init(opc_merge *m, const opc_tensor *const *maps, int n, int net_w, int net_h,
+                   opc_error *err);
+void opc_merge_free(opc_merge *m);
+/* Channels [c0, c1) into out (C x net_h x net_w); scratch: scratch_floats of the caller's. */
+void opc_merge_channels(const opc_merge *m, int c0, int c1, float *out, float *scratch);
 
 /* ---- nms.c ---- */
 

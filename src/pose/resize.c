@@ -341,61 +341,84 @@ void opc_cubic_at2(const opc_cubic *c, const float *a, const float *b, int x, in
     *vb = v[0] * hb[0] + v[dh] * hb[1] + v[2 * dh] * hb[2] + v[3 * dh] * hb[3];
 }
 
+int opc_merge_init(opc_merge *m, const opc_tensor *const *maps, int n, int net_w, int net_h,
+                   opc_error *err)
+{
+    memset(m, 0, sizeof *m);
+    if (!maps || n < 1 || n > OPC_MAX_SCALES)
+        return opc_fail(err, OPC_ERR_ARG, "resize: %d maps to merge (1 to %d)", n,
+                        OPC_MAX_SCALES);
+    for (int i = 0; i < n; i++) {
+        const opc_tensor *t = maps[i];
+        if (!t || !t->data || t->n != 1 || t->c < 1 || t->h < 1 || t->w < 1)
+            return opc_fail(err, OPC_ERR_ARG, "resize: maps %d are not 1 x C x h x w", i);
+        if (t->c != maps[0]->c)
+            return opc_fail(err, OPC_ERR_ARG, "resize: maps %d have %d channels, maps 0 have %d",
+                            i, t->c, maps[0]->c);
+    }
+    if (net_w < 1 || net_h < 1)
+        return opc_fail(err, OPC_ERR_ARG, "resize: net size %dx%d", net_w, net_h);
+    m->maps = maps;
+    m->n = n;
+    m->net_w = net_w;
+    m->net_h = net_h;
+    for (int i = 0; i < n; i++) {
+        int rc = opc_cubic_init(&m->cubic[i], maps[i]->w, maps[i]->h, net_w, net_h, err);
+        if (rc != OPC_OK) {
+            opc_merge_free(m);
+            return rc;
+        }
+        size_t tmp = (size_t)maps[i]->h * net_w;
+        m->tmp_floats = tmp > m->tmp_floats ? tmp : m->tmp_floats;
+    }
+    m->scratch_floats = m->tmp_floats + (n > 1 ? (size_t)net_w * net_h : 0);
+    return OPC_OK;
+}
+
+void opc_merge_free(opc_merge *m)
+{
+    for (int i = 0; i < m->n; i++)
+        opc_cubic_free(&m->cubic[i]);
+    memset(m, 0, sizeof *m);
+}
+
+void opc_merge_channels(const opc_merge *m, int c0, int c1, float *out, float *scratch)
+{
+    const size_t plane = (size_t)m->net_w * m->net_h;
+    float *tmp = scratch, *acc = scratch + m->tmp_floats;
+    const float inv = (float)(1.0 / m->n);
+    for (int ch = c0; ch < c1; ch++) {
+        float *o = out + ch * plane;
+        /* OpenPose resizes scale i into a temporary and adds it to the first. */
+        for (int i = 0; i < m->n; i++) {
+            const opc_tensor *t = m->maps[i];
+            const float *s = t->data + (size_t)ch * t->h * t->w;
+            opc_cubic_rows(&m->cubic[i], s, 0, t->h, tmp);
+            opc_cubic_cols(&m->cubic[i], tmp, 0, m->net_h, 0, m->net_w, i == 0 ? o : acc);
+            if (i > 0)
+                for (size_t k = 0; k < plane; k++)
+                    o[k] += acc[k];
+        }
+        if (m->n > 1)
+            for (size_t k = 0; k < plane; k++)
+                o[k] *= inv;
+    }
+}
+
 int opc_maps_resize_merge(const opc_tensor *const *maps, int n, int net_w, int net_h,
                           opc_tensor *out, opc_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (!maps || n < 1)
-        return opc_fail(err, OPC_ERR_ARG, "resize: no maps to merge");
-    for (int i = 0; i < n; i++) {
-        const opc_tensor *m = maps[i];
-        if (!m || !m->data || m->n != 1 || m->c < 1 || m->h < 1 || m->w < 1)
-            return opc_fail(err, OPC_ERR_ARG, "resize: maps %d are not 1 x C x h x w", i);
-        if (m->c != maps[0]->c)
-            return opc_fail(err, OPC_ERR_ARG, "resize: maps %d have %d channels, maps 0 have %d",
-                            i, m->c, maps[0]->c);
-    }
-    if (net_w < 1 || net_h < 1)
-        return opc_fail(err, OPC_ERR_ARG, "resize: net size %dx%d", net_w, net_h);
-    const int C = maps[0]->c;
-    int rc = opc_tensor_alloc(out, 1, C, net_h, net_w, err);
+    opc_merge m;
+    int rc = opc_merge_init(&m, maps, n, net_w, net_h, err);
     if (rc != OPC_OK)
         return rc;
-    const size_t plane = (size_t)net_w * net_h;
-    float *acc = NULL, *tmp = NULL;
-    for (int i = 0; i < n && rc == OPC_OK; i++) {
-        const opc_tensor *m = maps[i];
-        opc_cubic c;
-        if ((rc = opc_cubic_init(&c, m->w, m->h, net_w, net_h, err)) != OPC_OK)
-            break;
-        free(tmp);
-        tmp = malloc((size_t)m->h * net_w * sizeof *tmp);
-        if (i == 1)
-            acc = malloc(plane * sizeof *acc);
-        if (!tmp || (i >= 1 && !acc)) {
-            rc = opc_fail(err, OPC_ERR_NOMEM, "resize: out of memory");
-        } else {
-            /* OpenPose resizes scale i into a temporary and adds it to the first. */
-            for (int ch = 0; ch < C; ch++) {
-                float *o = out->data + ch * plane;
-                const float *s = m->data + (size_t)ch * m->h * m->w;
-                opc_cubic_rows(&c, s, 0, m->h, tmp);
-                opc_cubic_cols(&c, tmp, 0, net_h, 0, net_w, i == 0 ? o : acc);
-                if (i > 0)
-                    for (size_t k = 0; k < plane; k++)
-                        o[k] += acc[k];
-            }
-        }
-        opc_cubic_free(&c);
-    }
-    if (rc == OPC_OK && n > 1) {
-        const float inv = (float)(1.0 / n);
-        for (size_t k = 0; k < C * plane; k++)
-            out->data[k] *= inv;
-    }
-    free(acc);
-    free(tmp);
-    if (rc != OPC_OK)
-        opc_tensor_free(out);
+    float *scratch = malloc(m.scratch_floats * sizeof *scratch);
+    if (!scratch)
+        rc = opc_fail(err, OPC_ERR_NOMEM, "resize: out of memory");
+    else if ((rc = opc_tensor_alloc(out, 1, maps[0]->c, net_h, net_w, err)) == OPC_OK)
+        opc_merge_channels(&m, 0, maps[0]->c, out->data, scratch);
+    free(scratch);
+    opc_merge_free(&m);
     return rc;
 }
