@@ -15,15 +15,17 @@
 #include "engine/act.h"
 #include "engine/lanes.h"
 
-/* Kernels up to this size (per side, dilation included) keep their ring and row pointers
- * on the stack; bigger depthwise kernels, unknown in pose nets, go to im2col. */
+/* Kernels up to this size (per side, dilation included) and strides up to it keep their
+ * ring, row pointers and row phases on the stack; bigger depthwise kernels or strides,
+ * unknown in pose nets, go to im2col. */
 #define DW_MAX_SPAN 16
 
 int opc_depthwise_fits(const void *param, const opc_layer *l, const opc_shape *in,
                        const opc_shape *out)
 {
     return l->group == in->c && out->c == in->c && l->weight.shape[1] == 1 &&
-           (l->kernel[0] - 1) * l->dilation[0] + 1 <= DW_MAX_SPAN && l->kernel[1] <= DW_MAX_SPAN;
+           (l->kernel[0] - 1) * l->dilation[0] + 1 <= DW_MAX_SPAN && l->kernel[1] <= DW_MAX_SPAN &&
+           l->stride[1] <= DW_MAX_SPAN;
 }
 
 typedef struct {
@@ -55,11 +57,33 @@ typedef struct {
     dw_geometry geo;
     int pad[4];
     int tap[DW_MAX_SPAN]; /* where tap kx of output 0 is in a deinterleaved row */
+    /* Per phase p of a deinterleaved row: entries [i0, i1) are inside the image, entry i
+     * being input column i * stride + c0 (the same for every row and channel). */
+    int c0[DW_MAX_SPAN], i0[DW_MAX_SPAN], i1[DW_MAX_SPAN]; /* stride <= DW_MAX_SPAN */
     atomic_int next;      /* the next channel to take */
 } dw_ctx;
 
+static void phase_bounds(dw_ctx *x)
+{
+    int s = x->a->layer->stride[1], q = x->geo.phase, w = x->a->in_shape[0].w;
+    for (int p = 0; p < s; p++) {
+        int c0 = p - x->pad[1]; /* the input column of entry 0 */
+        /* entries [i0, i1) are inside the image: 0 <= i*s + c0 < W */
+        int i0 = c0 >= 0 ? 0 : (-c0 + s - 1) / s;
+        int i1 = w - c0 <= 0 ? 0 : (w - c0 + s - 1) / s;
+        if (i1 > q)
+            i1 = q;
+        if (i0 > i1)
+            i0 = i1;
+        x->c0[p] = c0;
+        x->i0[p] = i0;
+        x->i1[p] = i1;
+    }
+}
+
 /* Input row iy of plane, zero-padded and deinterleaved into dst (see the top): entry i of
- * phase p is padded column i*s + p, input column i*s + p - pad. */
+ * phase p is padded column i*s + p, input column i*s + p - pad. The zero runs are a few
+ * floats: plain loops, cheaper than calls. */
 static void padded_row(const dw_ctx *x, const float *plane, int iy, float *dst)
 {
     const opc_shape is = x->a->in_shape[0];
@@ -70,22 +94,17 @@ static void padded_row(const dw_ctx *x, const float *plane, int iy, float *dst)
     }
     const float *src = plane + (size_t)iy * is.w;
     for (int p = 0; p < s; p++, dst += q) {
-        int c0 = p - x->pad[1]; /* the input column of entry 0 */
-        /* entries [i0, i1) are inside the image: 0 <= i*s + c0 < W */
-        int i0 = c0 >= 0 ? 0 : (-c0 + s - 1) / s;
-        int i1 = is.w - c0 <= 0 ? 0 : (is.w - c0 + s - 1) / s;
-        if (i1 > q)
-            i1 = q;
-        if (i0 > i1)
-            i0 = i1;
-        memset(dst, 0, (size_t)i0 * sizeof(float));
+        int c0 = x->c0[p], i0 = x->i0[p], i1 = x->i1[p];
+        for (int i = 0; i < i0; i++)
+            dst[i] = 0.0f;
         if (s == 1) {
-            memcpy(dst + i0, src + i0 + c0, (size_t)(i1 - i0) * sizeof(float));
+            opc_copy_floats(dst + i0, src + i0 + c0, i1 - i0);
         } else {
             for (int i = i0; i < i1; i++)
                 dst[i] = src[i * s + c0];
         }
-        memset(dst + i1, 0, (size_t)(q - i1) * sizeof(float));
+        for (int i = i1; i < q; i++)
+            dst[i] = 0.0f;
     }
 }
 
@@ -100,11 +119,14 @@ static void dw_channel(const dw_ctx *x, int c, float *ring, int *tags)
     float bias = l->bias.data ? l->bias.data[c] : 0.0f, slope = opc_layer_slope(l, c);
     for (int i = 0; i < x->geo.span; i++)
         tags[i] = INT_MIN; /* no row yet */
+    int span = x->geo.span;
     for (int oy = 0; oy < os.h; oy++) {
         const float *rows[DW_MAX_SPAN];
+        int iy0 = oy * l->stride[0] - x->pad[0];
+        int slot0 = (iy0 % span + span) % span; /* ring slot of row iy0: one division a row */
         for (int ky = 0; ky < kh; ky++) {
-            int iy = oy * l->stride[0] - x->pad[0] + ky * dh;
-            int slot = ((iy % x->geo.span) + x->geo.span) % x->geo.span;
+            int iy = iy0 + ky * dh;
+            int slot = slot0 + ky * dh < span ? slot0 + ky * dh : slot0 + ky * dh - span;
             float *r = ring + (size_t)slot * x->geo.row;
             if (tags[slot] != iy) {
                 padded_row(x, plane, iy, r);
@@ -164,6 +186,7 @@ void opc_fast_conv_depthwise(const opc_kernel_args *a)
 {
     dw_ctx x = {.a = a, .geo = geometry(a->layer, &a->out_shape)};
     opc_layer_pads(a->layer, a->in_shape[0].h, a->in_shape[0].w, x.pad);
+    phase_bounds(&x);
     int sw = a->layer->stride[1];
     for (int kx = 0; kx < a->layer->kernel[1]; kx++) {
         int off = kx * a->layer->dilation[1];
