@@ -123,12 +123,12 @@ static const conv_case CONVS[] = {
     {"wino7_small_input", 16, 4, 5, {.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU6}},
     {"wino7_tall_narrow", 16, 40, 12, {.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
     {"wino7_blocks", 32, 46, 46, {.cout = 32, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
-    /* The direct 1x1 kernel (64 to 128 inputs, 64+ outputs): output channels not a
-     * multiple of its 8-channel blocks, pixels not a multiple of its 32-pixel blocks nor
-     * of a vector, more than one 256-pixel unit, every activation. */
+    /* The direct 1x1 kernel (64 to 128 inputs, 64+ outputs, 8192 weights at most): output
+     * channels not a multiple of its 8-channel blocks, pixels not a multiple of its
+     * 32-pixel blocks nor of a vector, more than one 256-pixel unit, every activation. */
     {"pw_relu", 64, 7, 9, {.cout = 64, .kh = 1, .kw = 1, .act = OPC_ACT_RELU}},
     {"pw_odd_out_prelu", 70, 13, 11, {.cout = 67, .kh = 1, .kw = 1, .act = OPC_ACT_PRELU}},
-    {"pw_wide_relu6_nobias", 128, 3, 101, {.cout = 72, .kh = 1, .kw = 1, .act = OPC_ACT_RELU6, .no_bias = 1}},
+    {"pw_wide_relu6_nobias", 112, 3, 101, {.cout = 72, .kh = 1, .kw = 1, .act = OPC_ACT_RELU6, .no_bias = 1}},
     {"pw_shared_prelu", 96, 20, 21, {.cout = 80, .kh = 1, .kw = 1, .act = OPC_ACT_PRELU, .shared_slope = 1}},
     {"pw_one_pixel", 64, 1, 1, {.cout = 65, .kh = 1, .kw = 1}},
     /* K = 64 * 9 = 576 rows by 96 * 128 columns is more than one im2col band: the GEMM
