@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Memory stays flat over a long batch: 300 real photos (6 photos of several sizes, linked
-# under 300 names), RSS after image 50 and after image 300 within 5 %. RSS is read from
+# under 300 names), RSS after image 50 and after image 300 within 8 % (the drift this
+# catches was 16-20 %; which photo sizes meet in the loader's queue, a matter of timing,
+# moves the allocator's high-water mark by up to 6 %, seen once in 10 runs). RSS is read from
 # /proc at the same point of the cycle both times: image 51 and image 301 are named pipes,
 # so the command waits, idle, for them until the test writes a photo into each. (Not run
 # under sanitizers, whose shadow memory makes RSS meaningless: see tests/CMakeLists.txt.)
@@ -35,8 +37,16 @@ rss_after() {
         kill -0 $pid 2>/dev/null || break
         sleep 0.02
     done
-    sleep 0.2  # past the write of result COUNT: the command now waits on the pipe
-    awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null
+    # Past the write of result COUNT the command frees that image and waits on the pipe:
+    # RSS then stops changing (polled, as a loaded machine may take a while to get there).
+    local rss prev=
+    for t in $(seq 100); do
+        sleep 0.1
+        rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+        [ -n "$rss" ] && [ "$rss" = "$prev" ] && break
+        prev=$rss
+    done
+    echo "$rss"
 }
 
 # feed PIPE: writes a photo into the pipe the command waits on (given up after 60 s: the
@@ -59,6 +69,6 @@ if [ -z "$early" ] || [ -z "$late" ]; then
 else
     echo "RSS after image $EARLY: $early kB, after image $N: $late kB"
     diff=$((late > early ? late - early : early - late))
-    [ $((diff * 100)) -le $((early * 5)) ] || fail "RSS grew from $early to $late kB"
+    [ $((diff * 100)) -le $((early * 8)) ] || fail "RSS grew from $early to $late kB"
 fi
 finish
