@@ -95,6 +95,8 @@ static const conv_case CONVS[] = {
     {"dw_3x3_same", 6, 10, 9, {.cout = 6, .kh = 3, .kw = 3, .group = 6, .pad_same = 1, .act = OPC_ACT_RELU6}},
     {"dw_3x3_s2_same_even", 5, 12, 16, {.cout = 5, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 5, .pad_same = 1, .act = OPC_ACT_RELU}},
     {"dw_3x3_s2_same_odd", 5, 13, 11, {.cout = 5, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 5, .pad_same = 1}},
+    {"dw_3x3_s2_wide_odd", 3, 9, 75, {.cout = 3, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU6}},
+    {"dw_3x3_s2_wide_same", 4, 7, 96, {.cout = 4, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 4, .pad_same = 1}},
     {"dw_1x1", 7, 5, 6, {.cout = 7, .kh = 1, .kw = 1, .group = 7}},
     {"dw_dilated_asym_prelu", 4, 11, 10, {.cout = 4, .kh = 3, .kw = 3, .dh = 2, .dw = 2, .group = 4, .pad = {2, 1, 0, 3}, .act = OPC_ACT_PRELU, .shared_slope = 1}},
     {"dw_5x5_stride2", 3, 14, 13, {.cout = 3, .kh = 5, .kw = 5, .sh = 2, .sw = 2, .group = 3, .pad = {2, 2, 2, 2}}},

@@ -97,12 +97,18 @@ static void padded_row(const dw_ctx *x, const float *plane, int iy, float *dst)
         int c0 = x->c0[p], i0 = x->i0[p], i1 = x->i1[p];
         for (int i = 0; i < i0; i++)
             dst[i] = 0.0f;
+        int i = i0;
         if (s == 1) {
             opc_copy_floats(dst + i0, src + i0 + c0, i1 - i0);
-        } else {
-            for (int i = i0; i < i1; i++)
-                dst[i] = src[i * s + c0];
+            i = i1;
+        } else if (s == 2) { /* whole vectors: the even lanes of two loads */
+            for (; i + OPC_LANES <= i1 && 2 * i + c0 + 2 * OPC_LANES <= is.w; i += OPC_LANES)
+                opc_store_lanes(dst + i, opc_even_lanes(opc_load_lanes(src + 2 * i + c0),
+                                                        opc_load_lanes(src + 2 * i + c0 +
+                                                                       OPC_LANES)));
         }
+        for (; i < i1; i++)
+            dst[i] = src[i * s + c0];
         for (int i = i1; i < q; i++)
             dst[i] = 0.0f;
     }

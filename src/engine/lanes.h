@@ -20,6 +20,14 @@ static inline opc_vlanes opc_load_lanes(const float *p)
 
 static inline void opc_store_lanes(float *p, opc_vlanes v) { memcpy(p, &v, sizeof v); }
 
+/* Lanes 0, 2, 4, ... of a then of b: the even entries of the 2 * OPC_LANES floats a, b
+ * (the indices spell out OPC_LANES = 16). */
+static inline opc_vlanes opc_even_lanes(opc_vlanes a, opc_vlanes b)
+{
+    return __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28,
+                                   30);
+}
+
 /* Partial vectors: cnt < OPC_LANES lanes moved as 8 + 4 + 2 + 1 pieces of fixed size, each
  * one move (a plain loop here gets turned into a call to memcpy, slow at these sizes). */
 static inline void opc_copy_short(float *dst, const float *src, int cnt)
