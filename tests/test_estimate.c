@@ -142,7 +142,8 @@ static void test_threads_and_split(const opc_model *m)
     opc_image_free(&img);
 }
 
-/* The people of the estimator's last run equal those of the plain path on its outputs:
+/* The people of the estimator's last run (keypoints and scores, which the PAFs make) equal
+ * those of the plain path on its outputs:
  * opc_maps_resize_merge (one thread, fresh buffers) then opc_parse_maps. */
 static void check_plain_path(const opc_model *m, opc_estimator *e, const opc_image *img,
                              const opc_people *p, int scales)
@@ -172,9 +173,10 @@ static void check_plain_path(const opc_model *m, opc_estimator *e, const opc_ima
     CHECK(opc_parse_maps(opc_model_topology(m), &o.parse, &merged, to_image, &q, &err) == OPC_OK,
           "%s", err.msg);
     CHECK(q.count == p->count &&
-              !memcmp(q.keypoints, p->keypoints, sizeof(float) * q.count * q.num_parts * 3),
-          "%d scales: %d people, the plain path %d (or other keypoints)", scales, p->count,
-          q.count);
+              !memcmp(q.keypoints, p->keypoints, sizeof(float) * q.count * q.num_parts * 3) &&
+              !memcmp(q.scores, p->scores, sizeof(float) * q.count),
+          "%d scales: %d people, the plain path %d (or other keypoints or scores)", scales,
+          p->count, q.count);
     opc_people_free(&q);
     opc_tensor_free(&merged);
 }

@@ -11,7 +11,7 @@
 enum { W = 150, H = 150 }; /* sqrt(W * H) / 150 = 1: the near-pair distance */
 
 static float fx[W * H], fy[W * H];
-static const opc_paf field = {fx, fy, NULL, W, H};
+static const opc_paf field = {.x = fx, .y = fy, .w = W, .h = H};
 
 static void fill(float x, float y)
 {

@@ -160,9 +160,10 @@ static void one_case(const opc_topology *t, gt_rng *r, int map_w, int map_h, int
     opc_paf up[OPC_MAX_PAIRS], at_net[OPC_MAX_PAIRS];
     for (int l = 0; l < t->num_pairs; l++) {
         const int cx = t->paf_offset + t->paf_channels[l][0], cy = t->paf_offset + t->paf_channels[l][1];
-        up[l] = (opc_paf){m.data + cx * plane, m.data + cy * plane, &c, net_w, net_h};
-        at_net[l] = (opc_paf){full.data + cx * net_plane, full.data + cy * net_plane, NULL, net_w,
-                              net_h};
+        up[l] = (opc_paf){.x = m.data + cx * plane, .y = m.data + cy * plane, .up = &c,
+                          .w = net_w, .h = net_h};
+        at_net[l] = (opc_paf){.x = full.data + cx * net_plane, .y = full.data + cy * net_plane,
+                              .w = net_w, .h = net_h};
     }
     char what[128];
     for (int way = 0; way < 2; way++) {
@@ -267,7 +268,7 @@ static void one_dead_sample(void)
     pk.count[A] = pk.count[B] = 8;
     opc_paf pafs[OPC_MAX_PAIRS];
     for (int l = 0; l < t->num_pairs; l++)
-        pafs[l] = (opc_paf){fx, fy, &c, W, H};
+        pafs[l] = (opc_paf){.x = fx, .y = fy, .up = &c, .w = W, .h = H};
     opc_parse_params p;
     opc_parse_params_default(&p, t, 0);
     p.inter_min_above = 0.9f;

@@ -1,5 +1,6 @@
 /* The estimator: image -> network input per scale -> network -> maps merged at the first
- * scale's net size -> parser -> people in image pixels (or the asked keypoint scale). */
+ * scale's net size (several scales: the part heatmaps in full, the PAFs where the parser
+ * samples them) -> parser -> people in image pixels (or the asked keypoint scale). */
 #include "openpose-c/estimate.h"
 
 #include <stdatomic.h>
@@ -16,8 +17,8 @@ struct opc_estimator {
     opc_net *net;
     opc_tensor outs[OPC_MAX_SCALES];  /* copies of the last run's outputs, per scale */
     int nouts;
-    /* Several scales: the merged maps and the merge's per-thread scratch, kept from image
-     * to image (grown when needed) rather than mapped and page-faulted anew each time. */
+    /* Several scales: the merged part heatmaps and the merge's per-thread scratch, kept from
+     * image to image (grown when needed) rather than mapped and page-faulted anew each time. */
     float *merged, *merge_scratch;
     size_t merged_cap, merge_scratch_cap;
 };
@@ -160,11 +161,14 @@ static void merge_slot(void *p, int slot, int slot_end)
         opc_merge_channels(j->m, c, c + 1, j->out, scratch);
 }
 
-/* The maps of every scale resized to the first scale's net size and averaged, as
- * opc_maps_resize_merge does, with the channels shared out over the net's threads. */
-static int merge_scales(opc_estimator *e, const opc_scale_plan *plan, opc_tensor *merged,
-                        opc_error *err)
+/* People from several scales, as opc_maps_resize_merge + opc_parse_maps find them: the
+ * part heatmaps of every scale resized to the first scale's net size and averaged, their
+ * channels shared out over the net's threads; the PAFs read from the scales' outputs at
+ * the line integral's samples only (opc_parse_scales). */
+static int parse_scales(opc_estimator *e, const opc_scale_plan *plan, float to_image,
+                        opc_people *people, opc_error *err)
 {
+    const opc_topology *t = opc_model_topology(e->model);
     const opc_tensor *maps[OPC_MAX_SCALES];
     for (int i = 0; i < plan->count; i++)
         maps[i] = &e->outs[i];
@@ -173,7 +177,7 @@ static int merge_scales(opc_estimator *e, const opc_scale_plan *plan, opc_tensor
     if (rc != OPC_OK)
         return rc;
     opc_pool *pool = opc_net_pool(e->net);
-    int threads = opc_pool_threads(pool), c = maps[0]->c;
+    int threads = opc_pool_threads(pool), c = t->num_parts;
     size_t plane = (size_t)m.net_w * m.net_h;
     if ((rc = grow(&e->merged, &e->merged_cap, (size_t)c * plane, err)) == OPC_OK &&
         (rc = grow(&e->merge_scratch, &e->merge_scratch_cap, m.scratch_floats * threads,
@@ -181,7 +185,8 @@ static int merge_scales(opc_estimator *e, const opc_scale_plan *plan, opc_tensor
         merge_job j = {.m = &m, .out = e->merged, .scratch = e->merge_scratch, .channels = c};
         atomic_init(&j.next, 0);
         opc_pool_for(pool, threads, merge_slot, &j);
-        *merged = (opc_tensor){1, c, m.net_h, m.net_w, e->merged};
+        opc_tensor heatmaps = {1, c, m.net_h, m.net_w, e->merged};
+        rc = opc_parse_scales(t, &e->o.parse, &m, &heatmaps, to_image, people, err);
     }
     opc_merge_free(&m);
     return rc;
@@ -213,10 +218,7 @@ int opc_estimator_run(opc_estimator *e, const opc_prepared *in, opc_people *peop
         rc = opc_parse(t, &e->o.parse, &e->outs[0], plan->net_w[0], plan->net_h[0], to_image,
                        people, err);
     } else {
-        opc_tensor merged;
-        rc = merge_scales(e, plan, &merged, err);
-        if (rc == OPC_OK)
-            rc = opc_parse_maps(t, &e->o.parse, &merged, to_image, people, err);
+        rc = parse_scales(e, plan, to_image, people, err);
     }
     if (rc == OPC_OK && e->o.keypoint_scale != OPC_KEYPOINTS_PIXELS)
         opc_people_rescale(people, in->img_w, in->img_h, e->o.keypoint_scale);

@@ -64,6 +64,17 @@ static inline void paf_read(const opc_paf *m, int x, int y, float *fx, float *fy
 {
     if (m->up) {
         opc_cubic_at2(m->up, m->x, m->y, x, y, fx, fy);
+        if (m->more) {
+            const float inv = (float)(1.0 / (1 + m->more));
+            for (int i = 0; i < m->more; i++) {
+                float ax, ay;
+                opc_cubic_at2(m->more_up[i], m->more_x[i], m->more_y[i], x, y, &ax, &ay);
+                *fx += ax;
+                *fy += ay;
+            }
+            *fx *= inv;
+            *fy *= inv;
+        }
     } else {
         const size_t i = (size_t)y * m->w + x;
         *fx = m->x[i];
@@ -481,7 +492,7 @@ int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_p
         }
         L.m = &pafs[l];
         L.live = NULL;
-        if (L.m->up && na * nb >= LIVE_PAIRS) {
+        if (L.m->up && !L.m->more && na * nb >= LIVE_PAIRS) { /* one source's cells */
             opc_paf_live_cells(L.m->up, L.m->x, L.m->y, p->inter_threshold, scratch, live);
             L.live = live;
         }

@@ -2,7 +2,8 @@
  * reads maps at net resolution; opc_parse reads the network output and upsamples on the
  * way (the part heatmaps only where NMS needs them, heatmaps.c; the PAFs only at the
  * pixels the line integral samples, paf.c), with the same arithmetic as
- * opc_maps_resize_merge, so both give the same people. */
+ * opc_maps_resize_merge, so both give the same people; opc_parse_scales reads several
+ * scales' part heatmaps merged and their PAFs at the samples, also with that arithmetic. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -87,8 +88,8 @@ int opc_parse_maps(const opc_topology *t, const opc_parse_params *p, const opc_t
     opc_paf pafs[OPC_MAX_PAIRS];
     const float *paf = maps->data + (size_t)t->paf_offset * plane;
     for (int l = 0; l < t->num_pairs; l++)
-        pafs[l] = (opc_paf){paf + t->paf_channels[l][0] * plane,
-                            paf + t->paf_channels[l][1] * plane, NULL, w, h};
+        pafs[l] = (opc_paf){.x = paf + t->paf_channels[l][0] * plane,
+                            .y = paf + t->paf_channels[l][1] * plane, .w = w, .h = h};
     rc = finish(t, p, &pk, pafs, scale, out, err);
     opc_peaks_free(&pk);
     return rc;
@@ -122,11 +123,58 @@ int opc_parse(const opc_topology *t, const opc_parse_params *p, const opc_tensor
         const float *paf = m->data + (size_t)t->paf_offset * plane;
         opc_paf pafs[OPC_MAX_PAIRS];
         for (int l = 0; l < t->num_pairs; l++)
-            pafs[l] = (opc_paf){paf + t->paf_channels[l][0] * plane,
-                                paf + t->paf_channels[l][1] * plane, &c, net_w, net_h};
+            pafs[l] = (opc_paf){.x = paf + t->paf_channels[l][0] * plane,
+                                .y = paf + t->paf_channels[l][1] * plane, .up = &c,
+                                .w = net_w, .h = net_h};
         rc = finish(t, p, &pk, pafs, scale, out, err);
     }
     opc_peaks_free(&pk);
     opc_cubic_free(&c);
+    return rc;
+}
+
+int opc_parse_scales(const opc_topology *t, const opc_parse_params *p, const opc_merge *m,
+                     const opc_tensor *heatmaps, float scale, opc_people *out, opc_error *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = opc_topology_validate(t, err);
+    if (rc == OPC_OK)
+        rc = opc_parse_params_validate(p, err);
+    if (rc != OPC_OK)
+        return rc;
+    if (m->n < 2 || m->maps[0]->c != t->total_channels || heatmaps->c < t->num_parts ||
+        heatmaps->w != m->net_w || heatmaps->h != m->net_h || !(scale >= 1e-6f && scale <= 1e6f))
+        return opc_fail(err, OPC_ERR_ARG, "parse: scales do not match the topology %s", t->name);
+    const int w = m->net_w, h = m->net_h;
+    const size_t plane = (size_t)w * h;
+    opc_peaks pk;
+    if ((rc = opc_peaks_alloc(&pk, t->num_parts, p->max_peaks, err)) != OPC_OK)
+        return rc;
+    for (int k = 0; k < t->num_parts; k++) {
+        const opc_band b = {.rows = heatmaps->data + k * plane, .w = w, .h = h, .y0 = 0, .y1 = h};
+        const int all[2] = {0, w};
+        opc_nms_band(&b, 0, h, all, 1, p->nms_threshold, nms_offset(scale), &pk, k);
+    }
+    opc_paf pafs[OPC_MAX_PAIRS];
+    for (int l = 0; l < t->num_pairs; l++) {
+        const int cx = t->paf_offset + t->paf_channels[l][0];
+        const int cy = t->paf_offset + t->paf_channels[l][1];
+        opc_paf *f = &pafs[l];
+        for (int i = 0; i < m->n; i++) {
+            const opc_tensor *o = m->maps[i];
+            const size_t src = (size_t)o->w * o->h;
+            const float *x = o->data + cx * src, *y = o->data + cy * src;
+            if (i == 0) {
+                *f = (opc_paf){.x = x, .y = y, .up = &m->cubic[0], .w = w, .h = h,
+                               .more = m->n - 1};
+            } else {
+                f->more_x[i - 1] = x;
+                f->more_y[i - 1] = y;
+                f->more_up[i - 1] = &m->cubic[i];
+            }
+        }
+    }
+    rc = finish(t, p, &pk, pafs, scale, out, err);
+    opc_peaks_free(&pk);
     return rc;
 }

@@ -120,11 +120,16 @@ int opc_heatmap_peaks(const opc_topology *t, const opc_parse_params *p, const op
 
 /* One limb's PAF channels as the line integral reads them: either at net resolution
  * (up == NULL, x and y are w x h) or at network resolution, upsampled at each read
- * through `up` (opc_cubic_at2). */
+ * through `up` (opc_cubic_at2). Several scales: `more` further outputs, each upsampled
+ * through its own cubic and added in order, the sum times 1/(1 + more), the arithmetic of
+ * opc_merge_channels at that pixel. */
 typedef struct {
     const float *x, *y;
     const opc_cubic *up;
     int w, h; /* net-input size */
+    int more;
+    const float *more_x[OPC_MAX_SCALES - 1], *more_y[OPC_MAX_SCALES - 1];
+    const opc_cubic *more_up[OPC_MAX_SCALES - 1];
 } opc_paf;
 
 /* OpenPose's number of line samples for a displacement (dx, dy) in net pixels. */
@@ -157,6 +162,15 @@ void opc_candidates_free(opc_candidates *c);
 /* pafs[i] is limb i's map. */
 int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_paf *pafs,
                          const opc_parse_params *p, opc_candidates *out, opc_error *err);
+
+/* ---- parse.c ---- */
+
+/* People from several scales' outputs (m) as opc_parse_maps finds them on their merged maps,
+ * with only the part heatmaps merged: heatmaps holds the num_parts first channels of the
+ * merge (1 x num_parts x net_h x net_w), the PAFs are read from the outputs at each sample
+ * (opc_paf.more). scale as in opc_parse_maps. */
+int opc_parse_scales(const opc_topology *t, const opc_parse_params *p, const opc_merge *m,
+                     const opc_tensor *heatmaps, float scale, opc_people *out, opc_error *err);
 
 /* ---- assemble.c ---- */
 
