@@ -12,12 +12,24 @@
 #include "core/error.h"
 #include "pose/parser.h"
 
-static int check_args(const opc_topology *t, const opc_parse_params *p, const opc_tensor *m,
-                      float scale, opc_error *err)
+/* Topology, parameters and the net-to-image scale. */
+static int check_common(const opc_topology *t, const opc_parse_params *p, float scale,
+                        opc_error *err)
 {
     int rc = opc_topology_validate(t, err);
     if (rc == OPC_OK)
         rc = opc_parse_params_validate(p, err);
+    if (rc != OPC_OK)
+        return rc;
+    if (!(scale >= 1e-6f && scale <= 1e6f)) /* beyond, keypoints would not be finite */
+        return opc_fail(err, OPC_ERR_ARG, "parse: scale %g is not in [1e-6, 1e6]", scale);
+    return OPC_OK;
+}
+
+static int check_args(const opc_topology *t, const opc_parse_params *p, const opc_tensor *m,
+                      float scale, opc_error *err)
+{
+    int rc = check_common(t, p, scale, err);
     if (rc != OPC_OK)
         return rc;
     if (!m || m->n != 1 || m->c < 0 || m->h < 0 || m->w < 0 || (!m->data && m->c && m->h && m->w))
@@ -27,8 +39,6 @@ static int check_args(const opc_topology *t, const opc_parse_params *p, const op
                         "parse: maps have %d channels but topology %s needs %d (%d heatmaps + "
                         "%d PAF)", m->c, t->name, t->total_channels, t->heatmap_channels,
                         2 * t->num_pairs);
-    if (!(scale >= 1e-6f && scale <= 1e6f)) /* beyond, keypoints would not be finite */
-        return opc_fail(err, OPC_ERR_ARG, "parse: scale %g is not in [1e-6, 1e6]", scale);
     return OPC_OK;
 }
 
@@ -66,6 +76,27 @@ static int empty_result(const opc_topology *t, const opc_parse_params *p, float 
     return rc;
 }
 
+/* The people from part heatmaps at net resolution (w x h planes from heat, parts first)
+ * and the limbs' fields. */
+static int parse_at_net(const opc_topology *t, const opc_parse_params *p, const float *heat,
+                        int w, int h, const opc_paf *pafs, float scale, opc_people *out,
+                        opc_error *err)
+{
+    const size_t plane = (size_t)w * h;
+    opc_peaks pk;
+    int rc = opc_peaks_alloc(&pk, t->num_parts, p->max_peaks, err);
+    if (rc != OPC_OK)
+        return rc;
+    for (int k = 0; k < t->num_parts; k++) {
+        const opc_band b = {.rows = heat + k * plane, .w = w, .h = h, .y0 = 0, .y1 = h};
+        const int all[2] = {0, w};
+        opc_nms_band(&b, 0, h, all, 1, p->nms_threshold, nms_offset(scale), &pk, k);
+    }
+    rc = finish(t, p, &pk, pafs, scale, out, err);
+    opc_peaks_free(&pk);
+    return rc;
+}
+
 int opc_parse_maps(const opc_topology *t, const opc_parse_params *p, const opc_tensor *maps,
                    float scale, opc_people *out, opc_error *err)
 {
@@ -77,22 +108,12 @@ int opc_parse_maps(const opc_topology *t, const opc_parse_params *p, const opc_t
         return empty_result(t, p, scale, out, err);
     const int w = maps->w, h = maps->h;
     const size_t plane = (size_t)w * h;
-    opc_peaks pk;
-    if ((rc = opc_peaks_alloc(&pk, t->num_parts, p->max_peaks, err)) != OPC_OK)
-        return rc;
-    for (int k = 0; k < t->num_parts; k++) {
-        const opc_band b = {.rows = maps->data + k * plane, .w = w, .h = h, .y0 = 0, .y1 = h};
-        const int all[2] = {0, w};
-        opc_nms_band(&b, 0, h, all, 1, p->nms_threshold, nms_offset(scale), &pk, k);
-    }
     opc_paf pafs[OPC_MAX_PAIRS];
     const float *paf = maps->data + (size_t)t->paf_offset * plane;
     for (int l = 0; l < t->num_pairs; l++)
         pafs[l] = (opc_paf){.x = paf + t->paf_channels[l][0] * plane,
                             .y = paf + t->paf_channels[l][1] * plane, .w = w, .h = h};
-    rc = finish(t, p, &pk, pafs, scale, out, err);
-    opc_peaks_free(&pk);
-    return rc;
+    return parse_at_net(t, p, maps->data, w, h, pafs, scale, out, err);
 }
 
 int opc_parse(const opc_topology *t, const opc_parse_params *p, const opc_tensor *net_output,
@@ -137,24 +158,13 @@ int opc_parse_scales(const opc_topology *t, const opc_parse_params *p, const opc
                      const opc_tensor *heatmaps, float scale, opc_people *out, opc_error *err)
 {
     memset(out, 0, sizeof *out);
-    int rc = opc_topology_validate(t, err);
-    if (rc == OPC_OK)
-        rc = opc_parse_params_validate(p, err);
+    int rc = check_common(t, p, scale, err);
     if (rc != OPC_OK)
         return rc;
     if (m->n < 2 || m->maps[0]->c != t->total_channels || heatmaps->c < t->num_parts ||
-        heatmaps->w != m->net_w || heatmaps->h != m->net_h || !(scale >= 1e-6f && scale <= 1e6f))
+        heatmaps->w != m->net_w || heatmaps->h != m->net_h)
         return opc_fail(err, OPC_ERR_ARG, "parse: scales do not match the topology %s", t->name);
     const int w = m->net_w, h = m->net_h;
-    const size_t plane = (size_t)w * h;
-    opc_peaks pk;
-    if ((rc = opc_peaks_alloc(&pk, t->num_parts, p->max_peaks, err)) != OPC_OK)
-        return rc;
-    for (int k = 0; k < t->num_parts; k++) {
-        const opc_band b = {.rows = heatmaps->data + k * plane, .w = w, .h = h, .y0 = 0, .y1 = h};
-        const int all[2] = {0, w};
-        opc_nms_band(&b, 0, h, all, 1, p->nms_threshold, nms_offset(scale), &pk, k);
-    }
     opc_paf pafs[OPC_MAX_PAIRS];
     for (int l = 0; l < t->num_pairs; l++) {
         const int cx = t->paf_offset + t->paf_channels[l][0];
@@ -174,7 +184,5 @@ int opc_parse_scales(const opc_topology *t, const opc_parse_params *p, const opc
             }
         }
     }
-    rc = finish(t, p, &pk, pafs, scale, out, err);
-    opc_peaks_free(&pk);
-    return rc;
+    return parse_at_net(t, p, heatmaps->data, w, h, pafs, scale, out, err);
 }
