@@ -11,9 +11,11 @@
  * of their transforms: about 1.6e-6 relative per layer, measured against float64 on the
  * full OpenPose nets (kernel_tables.c). So rel L2 <= 1e-5 and max |diff| <= 1e-4
  * (values are O(1)) leave margin while any indexing bug (a wrong tap, pad or channel)
- * gives errors of order 1e-1 and above. Ops that do the same float arithmetic in both
- * engines (pooling, concat, activations, affine, add, instance norm, resize) on inputs that
- * are themselves exact must agree bit for bit. */
+ * gives errors of order 1e-1 and above; the fast instance norm normalises in float (the
+ * reference in double), a few float roundings of its O(1) outputs, so it is held to the
+ * same bounds. Ops that do the same float arithmetic in both engines (pooling, concat,
+ * activations, affine, add, resize) on inputs that are themselves exact must agree bit
+ * for bit. */
 #include "engine/kernel.h"
 #include "engine_graphs.h"
 
@@ -225,7 +227,7 @@ static void eltwise_cases(void)
         int s = tg_add(g, "x_add", 2, (int[]){x, r}, ACTS[a], c, &seed);
         int s3 = tg_add(g, "x_add3", 3, (int[]){x, r, s}, ACTS[a], c, &seed);
         int f = tg_channelwise(g, OPC_OP_AFFINE, "x_affine", s3, c, ACTS[a], &seed);
-        int n = tg_channelwise(g, OPC_OP_INSTANCE_NORM, "x_norm", f, c, ACTS[a], &seed);
+        int n = tg_channelwise(g, OPC_OP_INSTANCE_NORM, "norm", f, c, ACTS[a], &seed);
         int v = tg_conv(g, "conv", n, c, (tg_conv_spec){.cout = c, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}}, &seed);
         int n2 = tg_channelwise(g, OPC_OP_INSTANCE_NORM, "norm_of_conv", v, c, ACTS[a], &seed);
         int s2 = tg_add(g, "add_of_conv", 2, (int[]){v, n2}, ACTS[a], c, &seed);

@@ -164,30 +164,41 @@ static void resize(void)
     opc_tensor_free(&in);
 }
 
-/* Instance norm over a 2x2 plane, weight 2, bias 0.5, eps 1e-3: channel 0 is [1,2,3,4]
- * (mean 2.5, biased variance 1.25); channel 1 is 1000 + [0,1,2,3] / 1024 (exact in
- * float; mean 1000 + 1.5/1024, variance 1.25 / 1024^2), where E[x^2] - E[x]^2 in float
- * would be pure rounding noise. y = (x - mean) / sqrt(var + eps) * 2 + 0.5. */
+/* Instance norm over 5x7 planes (vector loops and their tails), weight 2, bias 0.5, eps
+ * 1e-3. Channel 0 is 1, 2, ..., 35: mean 18, biased variance (35^2 - 1) / 12 = 102.
+ * Channels 1 and 2 are 1000 + j / 1024 (exact in float) for j = 0, 1, ..., 33, 35: in
+ * that order in channel 1, permuted (entry (13 i + 20) mod 35, first value off the mean)
+ * in channel 2. Sum of j 596, of j^2 13754: mean 1000 + 596 / 35 / 1024 (not a float:
+ * a float mean would shift every output by up to 1000 * 2^-24 * k), variance
+ * (13754 * 35 - 596^2) / 35^2 / 1024^2, where E[x^2] - E[x]^2 in float would be pure
+ * rounding noise. y = (x - mean) / sqrt(var + eps) * 2 + 0.5. */
 static void instance_norm(void)
 {
+    enum { HW = 35 };
+    float x[3 * HW], want[3 * HW];
+    double eps = (double)1e-3f, k0 = 2 / sqrt(102 + eps);
+    double mean_j = 596.0 / 35, var_j = (13754.0 * 35 - 596.0 * 596) / (35.0 * 35);
+    double k1 = 2 / sqrt(var_j / 1048576 + eps);
+    for (int i = 0; i < HW; i++) {
+        int j1 = i < 34 ? i : 35, m = (13 * i + 20) % HW, j2 = m < 34 ? m : 35;
+        x[i] = (float)(i + 1);
+        x[HW + i] = 1000 + j1 / 1024.f;
+        x[2 * HW + i] = 1000 + j2 / 1024.f;
+        want[i] = (float)((i + 1 - 18) * k0 + 0.5);
+        want[HW + i] = (float)((j1 - mean_j) / 1024 * k1 + 0.5);
+        want[2 * HW + i] = (float)((j2 - mean_j) / 1024 * k1 + 0.5);
+    }
     opc_tensor in;
-    make_input(&in, 2, 2, 2,
-               (float[]){1, 2, 3, 4, 1000, 1000 + 1 / 1024.f, 1000 + 2 / 1024.f, 1000 + 3 / 1024.f});
-    opc_graph *g = tg_new(2);
+    make_input(&in, 3, 5, 7, x);
+    opc_graph *g = tg_new(3);
     opc_error err;
     opc_layer *l = tg_layer(g, OPC_OP_INSTANCE_NORM, "norm", 1, (int[]){0});
     l->eps = 1e-3f;
-    float *w = opc_graph_new_weight(g, &l->weight, 1, (int[]){2}, &err);
-    float *b = opc_graph_new_weight(g, &l->bias, 1, (int[]){2}, &err);
-    w[0] = w[1] = 2;
-    b[0] = b[1] = 0.5f;
-    double eps = (double)1e-3f, k0 = 2 / sqrt(1.25 + eps), k1 = 2 / sqrt(1.25 / 1048576 + eps);
-    float want[8];
-    for (int i = 0; i < 4; i++) {
-        want[i] = (float)((i - 1.5) * k0 + 0.5);
-        want[4 + i] = (float)((i - 1.5) / 1024 * k1 + 0.5);
-    }
-    expect(g, l->output, &in, 2, 2, 2, want, 2e-6);
+    float *w = opc_graph_new_weight(g, &l->weight, 1, (int[]){3}, &err);
+    float *b = opc_graph_new_weight(g, &l->bias, 1, (int[]){3}, &err);
+    w[0] = w[1] = w[2] = 2;
+    b[0] = b[1] = b[2] = 0.5f;
+    expect(g, l->output, &in, 3, 5, 7, want, 2e-6);
     opc_tensor_free(&in);
 }
 

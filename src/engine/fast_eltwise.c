@@ -60,13 +60,15 @@ static void affine_channel(const opc_kernel_args *a, int c, size_t hw)
     opc_bias_act_row(y, hw, l->bias.data ? l->bias.data[c] : 0.0f, l->act, opc_layer_slope(l, c));
 }
 
-/* Mean and biased variance of channel c in double (two passes: a channel that is nearly
- * constant keeps its tiny variance), then out = act((x - mean) * k + bias) with
- * k = weight / sqrt(var + eps), also in double: folding mean into a float shift would lose
- * |mean * k| * 2^-24, which is large exactly for the nearly constant channels. The sums
- * run on OPC_LANES / 2 double lanes added up in a fixed order at the end (C does not let
- * the compiler reorder a plain loop's sum into lanes), so they vectorise and stay
- * deterministic. */
+/* Mean and biased variance of channel c in one pass in double over d = x - x[0]: with a
+ * shift that is one of the values, S2 - S1^2 / n loses at most about n * 2^-53 of the
+ * variance (|x[0] - mean|^2 <= n * var), so nearly constant channels keep their tiny
+ * variance. The sums run on OPC_LANES / 2 double lanes, two sets of them, added up in a
+ * fixed order at the end (C does not let the compiler reorder a plain loop's sum into
+ * lanes), so they vectorise and stay deterministic. Then, in float, y = act(((x - mh) - ml)
+ * * k + bias) with mean = mh + ml split into two floats: x - mh is exact near the mean, so
+ * even a channel whose |mean| dwarfs its spread keeps its output to a few float roundings
+ * (a plain float mean would shift every output by up to |mean * k| * 2^-24). */
 typedef double vdouble __attribute__((vector_size(OPC_LANES / 2 * sizeof(double))));
 typedef float vhalf __attribute__((vector_size(OPC_LANES / 2 * sizeof(float))));
 
@@ -91,30 +93,33 @@ static void instance_norm_channel(const opc_kernel_args *a, int c, size_t hw)
     const opc_layer *l = a->layer;
     const float *restrict x = a->in[0] + c * hw;
     float *restrict y = a->out + c * hw;
-    size_t body = hw / H * H;
-    vdouble acc = {0};
-    double sum = 0, sq = 0;
-    for (size_t i = 0; i < body; i += H)
-        acc += load_half(x + i);
-    for (size_t i = body; i < hw; i++)
-        sum += x[i];
-    double mean = (sum + lanes_sum(acc)) / (double)hw;
-    acc = (vdouble){0};
-    for (size_t i = 0; i < body; i += H) {
-        vdouble d = load_half(x + i) - mean;
-        acc += d * d;
+    double shift = x[0], s1 = 0, s2 = 0;
+    vdouble p0 = {0}, p1 = {0}, q0 = {0}, q1 = {0};
+    size_t body = hw / (2 * H) * (2 * H);
+    for (size_t i = 0; i < body; i += 2 * H) {
+        vdouble d0 = load_half(x + i) - shift, d1 = load_half(x + i + H) - shift;
+        p0 += d0;
+        p1 += d1;
+        q0 += d0 * d0;
+        q1 += d1 * d1;
     }
-    for (size_t i = body; i < hw; i++)
-        sq += ((double)x[i] - mean) * ((double)x[i] - mean);
-    double k = l->weight.data[c] / sqrt((sq + lanes_sum(acc)) / (double)hw + (double)l->eps);
-    double b = l->bias.data ? l->bias.data[c] : 0.0;
-    for (size_t i = 0; i < body; i += H) {
-        vhalf r = __builtin_convertvector((load_half(x + i) - mean) * k + b, vhalf);
-        memcpy(y + i, &r, sizeof r);
+    for (size_t i = body; i < hw; i++) {
+        double d = x[i] - shift;
+        s1 += d;
+        s2 += d * d;
     }
-    for (size_t i = body; i < hw; i++)
-        y[i] = (float)(((double)x[i] - mean) * k + b);
-    opc_bias_act_row(y, hw, 0.0f, l->act, opc_layer_slope(l, c));
+    s1 += lanes_sum(p0 + p1);
+    s2 += lanes_sum(q0 + q1);
+    double n = (double)hw, mean = shift + s1 / n, var = (s2 - s1 * s1 / n) / n;
+    float mh = (float)mean, ml = (float)(mean - mh);
+    float k = (float)(l->weight.data[c] / sqrt((var > 0 ? var : 0) + (double)l->eps));
+    float b = l->bias.data ? l->bias.data[c] : 0.0f, slope = opc_layer_slope(l, c);
+    size_t vec = hw / OPC_LANES * OPC_LANES;
+    for (size_t i = 0; i < vec; i += OPC_LANES)
+        opc_store_lanes(y + i, opc_act_lanes(((opc_load_lanes(x + i) - mh) - ml) * k + b, l->act,
+                                             slope));
+    for (size_t i = vec; i < hw; i++)
+        y[i] = opc_act1(((x[i] - mh) - ml) * k + b, l->act, slope);
 }
 
 void opc_fast_add(const opc_kernel_args *a) { for_channels(a, add_channel); }
