@@ -99,6 +99,12 @@ static const conv_case CONVS[] = {
     {"dw_3x3_s2_same_odd", 5, 13, 11, {.cout = 5, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 5, .pad_same = 1}},
     {"dw_3x3_s2_wide_odd", 3, 9, 75, {.cout = 3, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU6}},
     {"dw_3x3_s2_wide_same", 4, 7, 96, {.cout = 4, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 4, .pad_same = 1}},
+    /* Rows of one and two vectors (the four sums in flight span rows), and planes taller
+     * than one band of padded rows (stride 1 and 2). */
+    {"dw_3x3_narrow", 5, 9, 7, {.cout = 5, .kh = 3, .kw = 3, .group = 5, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU6}},
+    {"dw_3x3_two_vectors", 3, 6, 20, {.cout = 3, .kh = 3, .kw = 3, .group = 3, .pad_same = 1}},
+    {"dw_3x3_bands", 2, 101, 300, {.cout = 2, .kh = 3, .kw = 3, .group = 2, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
+    {"dw_3x3_s2_bands", 2, 203, 300, {.cout = 2, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 2, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU6}},
     {"dw_1x1", 7, 5, 6, {.cout = 7, .kh = 1, .kw = 1, .group = 7}},
     {"dw_dilated_asym_prelu", 4, 11, 10, {.cout = 4, .kh = 3, .kw = 3, .dh = 2, .dw = 2, .group = 4, .pad = {2, 1, 0, 3}, .act = OPC_ACT_PRELU, .shared_slope = 1}},
     {"dw_5x5_stride2", 3, 14, 13, {.cout = 3, .kh = 5, .kw = 5, .sh = 2, .sw = 2, .group = 3, .pad = {2, 2, 2, 2}}},
@@ -185,6 +191,9 @@ static void conv_cases(void)
                   "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
         if (!strncmp(c->name, "pw_", 3))
             CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_1x1_direct"),
+                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
+        if (!strncmp(c->name, "dw_3x3", 6))
+            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_depthwise"),
                   "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
         tg_head(g, b, c->s.cout, &seed);
         compare_engines(c->name, g, c->w, c->h, 2);
