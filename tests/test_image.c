@@ -1,9 +1,13 @@
 /* Image decoding: every format round-trips, grey becomes RGB, JPEG EXIF orientation turns
  * the picture as the EXIF specification composes it from mirror and 90-degree turns, and
  * bad files (truncated, huge header sizes, empty, not images) are refused with a message
- * that names the file, before pixel memory is allocated. */
+ * that names the file, before pixel memory is allocated. JPEG specifics: grey and CMYK
+ * files, harmless junk between markers, cut data, and a progressive file of 600 scans. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jpeglib.h>
 
 #include <stb/stb_image_write.h>
 
@@ -130,6 +134,123 @@ static void test_exif(void)
     free(jpeg.p);
 }
 
+/* A w x h JPEG of `comps` components (3: JCS_RGB, 4: JCS_CMYK) encoded by libjpeg at
+ * quality 100, progressive when asked. */
+static buf encode_jpeg(const unsigned char *px, int w, int h, int comps, int progressive)
+{
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr e;
+    unsigned char *mem = NULL;
+    unsigned long size = 0;
+    c.err = jpeg_std_error(&e);
+    jpeg_create_compress(&c);
+    jpeg_mem_dest(&c, &mem, &size);
+    c.image_width = (JDIMENSION)w;
+    c.image_height = (JDIMENSION)h;
+    c.input_components = comps;
+    c.in_color_space = comps == 4 ? JCS_CMYK : JCS_RGB;
+    jpeg_set_defaults(&c);
+    jpeg_set_quality(&c, 100, TRUE);
+    if (progressive)
+        jpeg_simple_progression(&c);
+    jpeg_start_compress(&c, TRUE);
+    while (c.next_scanline < c.image_height) {
+        JSAMPROW row = (JSAMPROW)px + (size_t)c.next_scanline * w * comps;
+        jpeg_write_scanlines(&c, &row, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    buf b = {0};
+    sink(&b, mem, (int)size);
+    free(mem);
+    return b;
+}
+
+static void test_jpeg(void)
+{
+    opc_image src, plain, got;
+    opc_error err;
+    blocks(&src);
+    buf jpeg = encode_jpeg(src.data, 80, 48, 3, 0);
+    CHECK(opc_image_decode(jpeg.p, jpeg.n, "plain.jpg", &plain, &err) == OPC_OK, "%s", err.msg);
+
+    /* Grey: R = G = B, the grey written (flat blocks at quality 100: within 1). */
+    unsigned char grey[80 * 48];
+    for (int i = 0; i < 80 * 48; i++)
+        grey[i] = src.data[3 * i];
+    buf g = {0};
+    CHECK(stbi_write_jpg_to_func(sink, &g, 80, 48, 1, grey, 100), "encode grey");
+    CHECK(opc_image_decode(g.p, g.n, "grey.jpg", &got, &err) == OPC_OK, "%s", err.msg);
+    int bad = 0;
+    for (int i = 0; i < 80 * 48 && got.data; i++)
+        bad += got.data[3 * i] != got.data[3 * i + 1] || got.data[3 * i] != got.data[3 * i + 2] ||
+               abs(got.data[3 * i] - grey[i]) > 1;
+    CHECK(got.data && bad == 0, "grey JPEG: %d pixels not the grey repeated", bad);
+    opc_image_free(&got);
+    free(g.p);
+
+    /* CMYK (Adobe, stored inverted as libjpeg writes it): imread's conversion, each of
+     * R, G, B = k - (255 - v) * k / 256 for v = c, m, y. Flat blocks come back within 1,
+     * so the RGB within 2. */
+    unsigned char *cmyk = malloc(80 * 48 * 4);
+    for (int i = 0; i < 80 * 48; i++) {
+        memcpy(cmyk + 4 * i, src.data + 3 * i, 3);
+        cmyk[4 * i + 3] = (unsigned char)(255 - src.data[3 * i] / 2);
+    }
+    buf k = encode_jpeg(cmyk, 80, 48, 4, 0);
+    CHECK(opc_image_decode(k.p, k.n, "cmyk.jpg", &got, &err) == OPC_OK, "%s", err.msg);
+    bad = 0;
+    for (int i = 0; i < 80 * 48 && got.data; i++)
+        for (int ch = 0; ch < 3; ch++) {
+            int kk = cmyk[4 * i + 3], v = cmyk[4 * i + ch];
+            bad += abs(got.data[3 * i + ch] - (kk - (255 - v) * kk / 256)) > 2;
+        }
+    CHECK(got.data && bad == 0, "CMYK JPEG: %d values off imread's conversion", bad);
+    opc_image_free(&got);
+    free(k.p);
+    free(cmyk);
+
+    /* Junk bytes after the first segment (APP0): libjpeg warns and goes on, as imread
+     * does. */
+    int app0 = 4 + (jpeg.p[4] << 8 | jpeg.p[5]);
+    buf junk = {0};
+    sink(&junk, jpeg.p, app0);
+    sink(&junk, "junk", 4);
+    sink(&junk, jpeg.p + app0, (int)jpeg.n - app0);
+    CHECK(opc_image_decode(junk.p, junk.n, "junk.jpg", &got, &err) == OPC_OK && same(&got, &plain),
+          "junk between markers: %s", err.msg);
+    opc_image_free(&got);
+    free(junk.p);
+
+    /* Cut: an error, not a picture padded with grey. */
+    CHECK(opc_image_decode(jpeg.p, jpeg.n * 2 / 3, "cut.jpg", &got, &err) == OPC_ERR_FORMAT &&
+              !got.data && strstr(err.msg, "cut.jpg: corrupt or truncated image"),
+          "cut JPEG: %s", err.msg);
+
+    /* A progressive file whose last scan is repeated 600 times (each one a full pass):
+     * refused at scan 501, where a crafted small file would otherwise decode for minutes. */
+    buf prog = encode_jpeg(src.data, 80, 48, 3, 1);
+    size_t last = 0;
+    for (size_t i = 0; i + 1 < prog.n; i++)
+        if (prog.p[i] == 0xFF && prog.p[i + 1] == 0xDA)
+            last = i;
+    buf many = {0};
+    sink(&many, prog.p, (int)last);
+    for (int r = 0; r < 600; r++)
+        sink(&many, prog.p + last, (int)(prog.n - 2 - last));
+    sink(&many, prog.p + prog.n - 2, 2);
+    CHECK(opc_image_decode(prog.p, prog.n, "prog.jpg", &got, &err) == OPC_OK, "%s", err.msg);
+    opc_image_free(&got);
+    CHECK(opc_image_decode(many.p, many.n, "scans.jpg", &got, &err) == OPC_ERR_FORMAT &&
+              !got.data && strstr(err.msg, "scans.jpg: corrupt or truncated image (more than 500 scans)"),
+          "600 scans: %s", err.msg);
+    free(prog.p);
+    free(many.p);
+    opc_image_free(&plain);
+    opc_image_free(&src);
+    free(jpeg.p);
+}
+
 /* Lossless formats decode to the very pixels written; grey PGM becomes equal RGB. */
 static void test_formats(void)
 {
@@ -243,6 +364,7 @@ static void test_huge(void)
 int main(void)
 {
     test_exif();
+    test_jpeg();
     test_formats();
     test_huge();
     return opc_test_result();

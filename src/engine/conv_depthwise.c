@@ -2,14 +2,13 @@
  * sees one input channel, too little work per GEMM, so it is a direct loop, split between
  * threads by channel. A thread copies the input rows a band of output rows needs into its
  * scratch (sized to stay in cache), zero-padded and each deinterleaved by the horizontal
- * stride: phase p holds
- * padded columns p, p + s, p + 2s, ..., so the tap (ky, kx) of OPC_LANES consecutive
- * outputs is one contiguous vector (phase kx*d % s, from kx*d / s on). Then it walks the
- * band's output vectors row by row, four at a time (across rows when rows are short, so
- * narrow planes keep four sums in flight too); each sums bias + all taps in registers, in
- * (ky, kx) order, and the activation is applied as it is stored. 3x3 kernels, nearly all
- * depthwise layers, get their own copy of the loop with the taps unrolled and the weights
- * and activation fixed per channel. */
+ * stride: phase p holds padded columns p, p + s, p + 2s, ..., so the tap (ky, kx) of
+ * OPC_LANES consecutive outputs is one contiguous vector (phase kx*d % s, from kx*d / s
+ * on). Then it walks the band's output vectors row by row, four at a time (across rows
+ * when rows are short, so narrow planes keep four sums in flight too); each sums bias +
+ * all taps in registers, in (ky, kx) order, and the activation is applied as it is
+ * stored. 3x3 kernels, nearly all depthwise layers, get their own copy of the loop with
+ * the taps unrolled and the weights and activation fixed per channel. */
 #include "engine/fast_kernels.h"
 
 #include <stdatomic.h>

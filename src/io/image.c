@@ -1,8 +1,9 @@
-/* Decoding images with stb_image, defensively: the dimensions in the header are checked
- * before any pixel memory is allocated, formats whose decoder would silently fill a
- * truncated file with black (uncompressed BMP, binary PNM) are length-checked, and so
- * are PNG chunks, whose stated lengths stb allocates before reading. JPEG
- * photos are turned upright by their EXIF orientation, as OpenCV's imread does. */
+/* Decoding images, defensively: JPEG with libjpeg-turbo (io/jpeg.c), the other formats with
+ * stb_image. The dimensions in the header are checked before any pixel memory is
+ * allocated, formats whose decoder would silently fill a truncated file with black
+ * (uncompressed BMP, binary PNM) are length-checked, and so are PNG chunks, whose stated
+ * lengths stb allocates before reading. JPEG photos are turned upright by their EXIF
+ * orientation, as OpenCV's imread does. */
 #include "openpose-c/image.h"
 
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include "core/error.h"
 #include "core/fileio.h"
 #include "io/exif.h"
+#include "io/image_decode.h"
+#include "io/jpeg.h"
 
 static unsigned rd16(const unsigned char *p) { return p[0] | (unsigned)p[1] << 8; }
 static unsigned rd32(const unsigned char *p) { return rd16(p) | (unsigned)rd16(p + 2) << 16; }
@@ -61,9 +64,13 @@ static int claimed_size(const unsigned char *d, size_t n, long long *w, long lon
     return 0;
 }
 
-static int too_large(long long w, long long h)
+int opc_image_fail_too_large(opc_error *err, const char *name, long long w, long long h,
+                             long max_pixels)
 {
-    return w > OPC_IMAGE_MAX_SIDE || h > OPC_IMAGE_MAX_SIDE || w * h > OPC_IMAGE_MAX_PIXELS;
+    return opc_fail(err, OPC_ERR_NOMEM,
+                    "%s: image is %lldx%lld, larger than the limit of %d pixels per side and "
+                    "%g megapixels",
+                    name, w, h, OPC_IMAGE_MAX_SIDE, max_pixels / 1e6);
 }
 
 /* Bytes an uncompressed Windows BMP needs (0 when not applicable): pixel offset + rows
@@ -138,30 +145,17 @@ static unsigned char *to_rgb(const unsigned char *px, size_t n, int c)
     return rgb;
 }
 
-int opc_image_decode(const void *data, size_t size, const char *name, opc_image *img,
-                     opc_error *err)
+/* A PNG, BMP, PPM/PGM or TGA, decoded by stb into img as RGB. */
+static int decode_stb(const unsigned char *data, size_t size, const char *name, long max_pixels,
+                      opc_image *img, opc_error *err)
 {
-    memset(img, 0, sizeof *img);
-    if (size == 0)
-        return opc_fail(err, OPC_ERR_FORMAT, "%s: empty file", name);
-    if (size > (size_t)0x7fffffff)
-        return opc_fail(err, OPC_ERR_FORMAT, "%s: file too large (%zu bytes)", name, size);
-    long long cw, ch;
-    if (claimed_size(data, size, &cw, &ch) && too_large(cw, ch))
-        return opc_fail(err, OPC_ERR_NOMEM,
-                        "%s: image is %lldx%lld, larger than the limit of %d pixels per side "
-                        "and %ld megapixels",
-                        name, cw, ch, OPC_IMAGE_MAX_SIDE, OPC_IMAGE_MAX_PIXELS / 1000000);
     int w, h, comp;
     if (!stbi_info_from_memory(data, (int)size, &w, &h, &comp))
         return opc_fail(err, OPC_ERR_FORMAT,
                         "%s: not a JPEG, PNG, BMP, PPM/PGM or TGA image (%s)", name,
                         stbi_failure_reason());
-    if (w <= 0 || h <= 0 || too_large(w, h))
-        return opc_fail(err, OPC_ERR_NOMEM,
-                        "%s: image is %dx%d, larger than the limit of %d pixels per side "
-                        "and %ld megapixels",
-                        name, w, h, OPC_IMAGE_MAX_SIDE, OPC_IMAGE_MAX_PIXELS / 1000000);
+    if (w <= 0 || h <= 0 || opc_image_too_large(w, h, max_pixels))
+        return opc_image_fail_too_large(err, name, w, h, max_pixels);
     size_t need = bmp_needed(data, size);
     if (!need)
         need = pnm_needed(data, size);
@@ -189,18 +183,48 @@ int opc_image_decode(const void *data, size_t size, const char *name, opc_image 
             return opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory for %dx%d", name, w, h);
         px = rgb;
     }
-    int o = opc_exif_orientation(data, size);
-    if (o != 1) {
-        unsigned char *turned = opc_exif_apply(px, w, h, o, &w, &h);
-        stbi_image_free(px);
-        if (!turned)
-            return opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory for %dx%d", name, w, h);
-        px = turned;
-    }
-    img->width = w;
-    img->height = h;
-    img->data = px;
+    *img = (opc_image){w, h, px};
     return OPC_OK;
+}
+
+/* A JPEG, turned upright by its EXIF orientation. */
+static int decode_jpeg(const unsigned char *data, size_t size, const char *name, long max_pixels,
+                       opc_image *img, opc_error *err)
+{
+    int rc = opc_jpeg_decode(data, size, name, max_pixels, img, err);
+    int o = rc == OPC_OK ? opc_exif_orientation(data, size) : 1;
+    if (o == 1)
+        return rc;
+    int w = img->width, h = img->height;
+    unsigned char *turned = opc_exif_apply(img->data, w, h, o, &w, &h);
+    if (!turned) {
+        opc_image_free(img);
+        return opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory for %dx%d", name, w, h);
+    }
+    free(img->data);
+    *img = (opc_image){w, h, turned};
+    return OPC_OK;
+}
+
+int opc_image_decode_within(const void *data, size_t size, const char *name, long max_pixels,
+                            opc_image *img, opc_error *err)
+{
+    memset(img, 0, sizeof *img);
+    if (size == 0)
+        return opc_fail(err, OPC_ERR_FORMAT, "%s: empty file", name);
+    if (size > (size_t)0x7fffffff)
+        return opc_fail(err, OPC_ERR_FORMAT, "%s: file too large (%zu bytes)", name, size);
+    long long cw, ch;
+    if (claimed_size(data, size, &cw, &ch) && opc_image_too_large(cw, ch, max_pixels))
+        return opc_image_fail_too_large(err, name, cw, ch, max_pixels);
+    return opc_is_jpeg(data, size) ? decode_jpeg(data, size, name, max_pixels, img, err)
+                                   : decode_stb(data, size, name, max_pixels, img, err);
+}
+
+int opc_image_decode(const void *data, size_t size, const char *name, opc_image *img,
+                     opc_error *err)
+{
+    return opc_image_decode_within(data, size, name, OPC_IMAGE_MAX_PIXELS, img, err);
 }
 
 int opc_image_load(const char *path, opc_image *img, opc_error *err)
