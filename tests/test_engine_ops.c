@@ -133,6 +133,9 @@ static const conv_case CONVS[] = {
     {"wino7_small_input", 16, 4, 5, {.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU6}},
     {"wino7_tall_narrow", 16, 40, 12, {.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
     {"wino7_blocks", 32, 46, 46, {.cout = 32, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
+    /* 8 blocks of 3 tile rows: the schedule that transforms all filters up front, here two
+     * whole 16-filter groups and a partial one. */
+    {"wino7_many_blocks", 40, 72, 46, {.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
     /* The direct 1x1 kernel (64 to 128 inputs, 64+ outputs, 8192 weights at most): output
      * channels not a multiple of its 8-channel blocks, pixels not a multiple of its
      * 32-pixel blocks nor of a vector, more than one 256-pixel unit, every activation. */
