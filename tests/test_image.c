@@ -134,9 +134,10 @@ static void test_exif(void)
     free(jpeg.p);
 }
 
-/* A w x h JPEG of `comps` components (3: JCS_RGB, 4: JCS_CMYK) encoded by libjpeg at
- * quality 100, progressive when asked. */
-static buf encode_jpeg(const unsigned char *px, int w, int h, int comps, int progressive)
+/* A w x h JPEG of `comps` components (3: JCS_RGB, 4: JCS_CMYK, stored as YCCK when ycck)
+ * encoded by libjpeg at quality 100, progressive when asked. */
+static buf encode_jpeg(const unsigned char *px, int w, int h, int comps, int ycck,
+                       int progressive)
 {
     struct jpeg_compress_struct c;
     struct jpeg_error_mgr e;
@@ -151,6 +152,11 @@ static buf encode_jpeg(const unsigned char *px, int w, int h, int comps, int pro
     c.in_color_space = comps == 4 ? JCS_CMYK : JCS_RGB;
     jpeg_set_defaults(&c);
     jpeg_set_quality(&c, 100, TRUE);
+    if (ycck) {
+        jpeg_set_colorspace(&c, JCS_YCCK);
+        for (int i = 0; i < c.num_components; i++) /* no chroma subsampling: flat blocks */
+            c.comp_info[i].h_samp_factor = c.comp_info[i].v_samp_factor = 1;
+    }
     if (progressive)
         jpeg_simple_progression(&c);
     jpeg_start_compress(&c, TRUE);
@@ -171,7 +177,7 @@ static void test_jpeg(void)
     opc_image src, plain, got;
     opc_error err;
     blocks(&src);
-    buf jpeg = encode_jpeg(src.data, 80, 48, 3, 0);
+    buf jpeg = encode_jpeg(src.data, 80, 48, 3, 0, 0);
     CHECK(opc_image_decode(jpeg.p, jpeg.n, "plain.jpg", &plain, &err) == OPC_OK, "%s", err.msg);
 
     /* Grey: R = G = B, the grey written (flat blocks at quality 100: within 1). */
@@ -189,25 +195,28 @@ static void test_jpeg(void)
     opc_image_free(&got);
     free(g.p);
 
-    /* CMYK (Adobe, stored inverted as libjpeg writes it): imread's conversion, each of
-     * R, G, B = k - (255 - v) * k / 256 for v = c, m, y. Flat blocks come back within 1,
-     * so the RGB within 2. */
+    /* CMYK (Adobe, stored inverted as libjpeg writes it), as such and as YCCK: imread's
+     * conversion, each of R, G, B = k - (255 - v) * k / 256 for v = c, m, y. Flat blocks
+     * come back within 1 (2 through YCCK's colour transform), so the RGB within 3. */
     unsigned char *cmyk = malloc(80 * 48 * 4);
     for (int i = 0; i < 80 * 48; i++) {
         memcpy(cmyk + 4 * i, src.data + 3 * i, 3);
         cmyk[4 * i + 3] = (unsigned char)(255 - src.data[3 * i] / 2);
     }
-    buf k = encode_jpeg(cmyk, 80, 48, 4, 0);
-    CHECK(opc_image_decode(k.p, k.n, "cmyk.jpg", &got, &err) == OPC_OK, "%s", err.msg);
-    bad = 0;
-    for (int i = 0; i < 80 * 48 && got.data; i++)
-        for (int ch = 0; ch < 3; ch++) {
-            int kk = cmyk[4 * i + 3], v = cmyk[4 * i + ch];
-            bad += abs(got.data[3 * i + ch] - (kk - (255 - v) * kk / 256)) > 2;
-        }
-    CHECK(got.data && bad == 0, "CMYK JPEG: %d values off imread's conversion", bad);
-    opc_image_free(&got);
-    free(k.p);
+    for (int ycck = 0; ycck < 2; ycck++) {
+        buf k = encode_jpeg(cmyk, 80, 48, 4, ycck, 0);
+        CHECK(opc_image_decode(k.p, k.n, "cmyk.jpg", &got, &err) == OPC_OK, "%s", err.msg);
+        bad = 0;
+        for (int i = 0; i < 80 * 48 && got.data; i++)
+            for (int ch = 0; ch < 3; ch++) {
+                int kk = cmyk[4 * i + 3], v = cmyk[4 * i + ch];
+                bad += abs(got.data[3 * i + ch] - (kk - (255 - v) * kk / 256)) > 3;
+            }
+        CHECK(got.data && bad == 0, "%s JPEG: %d values off imread's conversion",
+              ycck ? "YCCK" : "CMYK", bad);
+        opc_image_free(&got);
+        free(k.p);
+    }
     free(cmyk);
 
     /* Junk bytes after the first segment (APP0): libjpeg warns and goes on, as imread
@@ -229,7 +238,7 @@ static void test_jpeg(void)
 
     /* A progressive file whose last scan is repeated 600 times (each one a full pass):
      * refused at scan 501, where a crafted small file would otherwise decode for minutes. */
-    buf prog = encode_jpeg(src.data, 80, 48, 3, 1);
+    buf prog = encode_jpeg(src.data, 80, 48, 3, 0, 1);
     size_t last = 0;
     for (size_t i = 0; i + 1 < prog.n; i++)
         if (prog.p[i] == 0xFF && prog.p[i + 1] == 0xDA)
