@@ -1,7 +1,10 @@
 /* Thread pool. A loop is published by bumping a generation counter; each thread (the
  * caller included) then takes chunks of the index range from a shared counter until none
  * are left, so a thread the OS has descheduled (the machine is often shared) holds up
- * only the chunk it is on. Between loops, workers spin on the generation for a short while
+ * only the chunk it is on. Each thread starts on its own contiguous share of the chunks
+ * (thread t the t-th), and only then takes what is left of the others': consecutive
+ * loops split alike (pixels, rows) then find their input in the cache of the core that
+ * wrote it, not the other core's. Between loops, workers spin on the generation for a short while
  * before sleeping on a condition variable: a forward is hundreds of loops a few
  * microseconds apart, and a sleep/wake costs tens of microseconds each time; the spin is
  * short enough that idle workers do not burn a core. The caller waits for the last chunk
@@ -30,15 +33,23 @@ struct opc_pool {
     pthread_cond_t done;     /* pending reached zero */
     atomic_uint generation;  /* bumped for each loop (release: the loop below is set) */
     atomic_int pending;      /* workers not yet finished with the current loop */
-    atomic_int next;         /* the next chunk of the current loop */
+    struct share *shares;    /* [threads]: each thread's chunks of the current loop */
     atomic_int quit;
     opc_pool_fn fn;          /* the current loop */
     void *ctx;
     int n, chunk;
 };
 
+/* The chunks [next, end) of one thread's share not yet taken, on a cache line of their own
+ * (the counters of both threads' shares are hit at every chunk). */
+struct share {
+    _Alignas(64) atomic_int next;
+    int end;
+};
+
 typedef struct {
     opc_pool *pool;
+    int id;                  /* 1 .. threads - 1; the caller is 0 */
 } worker_arg;
 
 static inline void cpu_relax(void)
@@ -50,22 +61,25 @@ static inline void cpu_relax(void)
 #endif
 }
 
-/* Takes chunks of the current loop until there are none left. */
-static void run_chunks(opc_pool *p)
+/* Takes chunks of the current loop until there are none left: those of thread id's share,
+ * then the others'. */
+static void run_chunks(opc_pool *p, int id)
 {
-    for (;;) {
-        int c = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed);
-        int begin = c * p->chunk;
-        if (begin >= p->n)
-            return;
-        int end = begin + p->chunk < p->n ? begin + p->chunk : p->n;
-        p->fn(p->ctx, begin, end);
+    for (int k = 0; k < p->threads; k++) {
+        struct share *sh = &p->shares[(id + k) % p->threads];
+        for (int c; (c = atomic_fetch_add_explicit(&sh->next, 1, memory_order_relaxed)) <
+                    sh->end;) {
+            int begin = c * p->chunk;
+            int end = begin + p->chunk < p->n ? begin + p->chunk : p->n;
+            p->fn(p->ctx, begin, end);
+        }
     }
 }
 
 static void *worker_main(void *arg)
 {
     opc_pool *p = ((worker_arg *)arg)->pool;
+    int id = ((worker_arg *)arg)->id;
     free(arg);
     /* Generation 0 is the pool's state at creation: a loop started before this thread got
      * here has already moved it on, and must still be run. */
@@ -86,7 +100,7 @@ static void *worker_main(void *arg)
         if (atomic_load(&p->quit))
             return NULL;
         seen = g;
-        run_chunks(p);
+        run_chunks(p, id);
         if (atomic_fetch_sub_explicit(&p->pending, 1, memory_order_acq_rel) == 1) {
             pthread_mutex_lock(&p->mu);
             pthread_cond_signal(&p->done);
@@ -112,12 +126,12 @@ opc_pool *opc_pool_create(int threads, opc_error *err)
     pthread_cond_init(&p->done, NULL);
     atomic_init(&p->generation, 0);
     atomic_init(&p->pending, 0);
-    atomic_init(&p->next, 0);
     atomic_init(&p->quit, 0);
     if (threads == 1)
         return p;
     p->workers = calloc((size_t)threads - 1, sizeof *p->workers);
-    if (!p->workers) {
+    p->shares = aligned_alloc(_Alignof(struct share), (size_t)threads * sizeof *p->shares);
+    if (!p->workers || !p->shares) {
         opc_pool_free(p);
         opc_fail(err, OPC_ERR_NOMEM, "thread pool: out of memory");
         return NULL;
@@ -125,7 +139,7 @@ opc_pool *opc_pool_create(int threads, opc_error *err)
     for (int i = 1; i < threads; i++) {
         worker_arg *wa = malloc(sizeof *wa);
         if (wa)
-            wa->pool = p;
+            *wa = (worker_arg){p, i};
         if (!wa || pthread_create(&p->workers[i - 1], NULL, worker_main, wa) != 0) {
             free(wa);
             opc_pool_free(p);
@@ -151,6 +165,7 @@ void opc_pool_free(opc_pool *p)
     pthread_cond_destroy(&p->wake);
     pthread_mutex_destroy(&p->mu);
     free(p->workers);
+    free(p->shares);
     free(p);
 }
 
@@ -169,14 +184,18 @@ void opc_pool_for(opc_pool *p, int n, opc_pool_fn fn, void *ctx)
     p->ctx = ctx;
     p->n = n;
     p->chunk = (n + pieces - 1) / pieces;
-    atomic_store_explicit(&p->next, 0, memory_order_relaxed);
+    int chunks = (n + p->chunk - 1) / p->chunk;
+    for (int t = 0; t < p->threads; t++) {
+        atomic_store_explicit(&p->shares[t].next, chunks * t / p->threads, memory_order_relaxed);
+        p->shares[t].end = chunks * (t + 1) / p->threads;
+    }
     atomic_store_explicit(&p->pending, p->started, memory_order_relaxed);
     atomic_fetch_add_explicit(&p->generation, 1, memory_order_release);
     pthread_mutex_lock(&p->mu); /* wakes the workers that went to sleep */
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->mu);
 
-    run_chunks(p);
+    run_chunks(p, 0);
 
     for (int i = 0; i < SPIN_POLLS; i++) {
         if (atomic_load_explicit(&p->pending, memory_order_acquire) == 0)
