@@ -42,7 +42,8 @@ static const opc_kernel FAST[] = {
     {"act", OPC_OP_ACT, NULL, NULL, opc_fast_act, NULL},
     {"instance_norm", OPC_OP_INSTANCE_NORM, NULL, NULL, opc_fast_instance_norm, NULL},
     {"affine", OPC_OP_AFFINE, NULL, NULL, opc_fast_affine, NULL},
-    {"resize_bilinear", OPC_OP_RESIZE_BILINEAR, NULL, NULL, opc_fast_resize_bilinear, NULL},
+    {"resize_bilinear", OPC_OP_RESIZE_BILINEAR, NULL, opc_resize_scratch,
+     opc_fast_resize_bilinear, NULL},
 };
 
 static const struct {
