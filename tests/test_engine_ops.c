@@ -83,6 +83,8 @@ static const conv_case CONVS[] = {
     {"3x3_asym_pad_stride2", 3, 9, 8, {.cout = 5, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad = {1, 0, 0, 2}}},
     {"3x3_same_s2_even", 4, 16, 12, {.cout = 6, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad_same = 1}},
     {"3x3_same_s2_odd", 4, 15, 13, {.cout = 6, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad_same = 1}},
+    /* im2col's vector gather at stride 2: two vectors, then the scalar tail */
+    {"3x3_same_s2_wide", 3, 9, 75, {.cout = 6, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad_same = 1, .act = OPC_ACT_RELU6}},
     {"3x3_same_s1", 4, 7, 10, {.cout = 6, .kh = 3, .kw = 3, .pad_same = 1, .act = OPC_ACT_RELU6}},
     {"1x1_same_s2", 4, 7, 10, {.cout = 6, .kh = 1, .kw = 1, .sh = 2, .sw = 2, .pad_same = 1}},
     {"3x3_dilation2", 4, 11, 12, {.cout = 5, .kh = 3, .kw = 3, .dh = 2, .dw = 2, .pad = {2, 2, 2, 2}}},

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine/act.h"
+#include "engine/lanes.h"
 
 /* Output columns per 1x1 slice, at most: enough to amortise packing the weights, small
  * enough that there are slices for every thread. */
@@ -143,15 +144,23 @@ static void im2col(const im2col_ctx *x, int oy0, int rows, float *cols)
                 continue;
             }
             const float *src = x->a->in[0] + ((size_t)c * is.h + iy) * is.w;
-            memset(dst, 0, (size_t)ox0 * sizeof(float));
-            int ix = ox0 * l->stride[1] - x->pad[1] + kxo;
+            /* The padding runs are mostly empty: a call each cost more than the copy. */
+            if (ox0 > 0)
+                memset(dst, 0, (size_t)ox0 * sizeof(float));
+            int ix = ox0 * l->stride[1] - x->pad[1] + kxo, ox = ox0;
             if (l->stride[1] == 1) {
                 memcpy(dst + ox0, src + ix, (size_t)(ox1 - ox0) * sizeof(float));
-            } else {
-                for (int ox = ox0; ox < ox1; ox++, ix += l->stride[1])
-                    dst[ox] = src[ix];
+                ox = ox1;
+            } else if (l->stride[1] == 2) { /* whole vectors: the even lanes of two loads */
+                for (; ox + OPC_LANES <= ox1 && ix + 2 * OPC_LANES <= is.w;
+                     ox += OPC_LANES, ix += 2 * OPC_LANES)
+                    opc_store_lanes(dst + ox, opc_even_lanes(opc_load_lanes(src + ix),
+                                                             opc_load_lanes(src + ix + OPC_LANES)));
             }
-            memset(dst + ox1, 0, (size_t)(ow - ox1) * sizeof(float));
+            for (; ox < ox1; ox++, ix += l->stride[1])
+                dst[ox] = src[ix];
+            if (ox1 < ow)
+                memset(dst + ox1, 0, (size_t)(ow - ox1) * sizeof(float));
         }
     }
 }
