@@ -1,8 +1,9 @@
 /* The memory planner: buffers are reused (less memory than one buffer per blob), no two
  * blobs that are alive at the same time share memory unless one is legitimately a view in
- * the other (a concat input at its channel offset in the concat's output), concat inputs
- * are really placed in place, and every blob read back with forward_blob holds the values
- * a symbolic evaluation of the graph predicts, across re-plans for new input sizes. */
+ * the other (a concat input at its channel offset in the concat's output) or written over
+ * it in place (an elementwise layer over its dying input), both really happen, and every
+ * blob read back with forward_blob holds the values a symbolic evaluation of the graph
+ * predicts, across re-plans for new input sizes. */
 #include "engine/plan.h"
 #include "engine_graphs.h"
 
@@ -96,10 +97,26 @@ static int nested(const opc_graph *g, const opc_plan *p, int a, int b)
     return 0;
 }
 
+/* Whether blob b is written in place over blob a: by an elementwise layer whose first input
+ * is a, read last by that layer, at a's offset. */
+static int over(const opc_graph *g, const opc_plan *p, const int *last, int a, int b)
+{
+    for (int i = 0; i < g->n_layers; i++) {
+        const opc_layer *l = &g->layers[i];
+        if (l->output == b && l->inputs[0] == a && last[a] == i &&
+            (l->op == OPC_OP_ADD || l->op == OPC_OP_ACT || l->op == OPC_OP_AFFINE ||
+             l->op == OPC_OP_INSTANCE_NORM) &&
+            p->mem.offset[a] == p->mem.offset[b])
+            return 1;
+    }
+    return 0;
+}
+
 /* Lifetimes worked out here from the graph alone: [writer, last reader], the output to the
- * end. Any two blobs alive together must not share memory, unless nested. At least
- * min_views (blob, enclosing blob) pairs must be nested: concat inputs placed in place. */
-static void no_live_overlap(const opc_graph *g, int h, int w, int min_views)
+ * end. Any two blobs alive together must not share memory, unless nested or one written
+ * in place over the other. At least min_views (blob, enclosing blob) pairs must be nested
+ * (concat inputs placed in place) and min_over written in place. */
+static void no_live_overlap(const opc_graph *g, int h, int w, int min_views, int min_over)
 {
     opc_plan p;
     opc_error err;
@@ -115,7 +132,7 @@ static void no_live_overlap(const opc_graph *g, int h, int w, int min_views)
             last[g->layers[i].inputs[k]] = i;
     }
     last[g->output_blob] = g->n_layers;
-    int views = 0;
+    int views = 0, overs = 0;
     for (int a = 1; a < nb; a++) {
         size_t a0 = p.mem.offset[a], a1 = a0 + (size_t)p.shapes[a].c * p.shapes[a].h * p.shapes[a].w;
         CHECK(a1 <= p.mem.arena_floats, "blob %s outside the arena", g->blob_names[a]);
@@ -124,19 +141,22 @@ static void no_live_overlap(const opc_graph *g, int h, int w, int min_views)
             int alive_together = first[a] <= last[b] && first[b] <= last[a];
             int share = a0 < b1 && b0 < a1;
             int view = nested(g, &p, a, b) || nested(g, &p, b, a);
+            int in_place = over(g, &p, last, a, b) || over(g, &p, last, b, a);
             views += view;
-            CHECK(!(alive_together && share) || view, "%s and %s share memory while both alive",
-                  g->blob_names[a], g->blob_names[b]);
+            overs += in_place;
+            CHECK(!(alive_together && share) || view || in_place,
+                  "%s and %s share memory while both alive", g->blob_names[a], g->blob_names[b]);
         }
     }
     CHECK(views >= min_views, "only %d of %d views: concat inputs are copied", views, min_views);
+    CHECK(overs >= min_over, "only %d of %d layers in place", overs, min_over);
     CHECK(p.mem.arena_floats < p.mem.naive_floats, "no reuse");
     free(first);
     free(last);
     opc_plan_free(&p);
 }
 
-/* A graph of 1x1 convs, concats (in place, copied, nested), an ADD and an AFFINE: every
+/* A graph of 1x1 convs, concats (in place, copied, nested), ADDs and AFFINEs (in place or not): every
  * blob is an affine function of the input pixel, blob[c] = sum_j A[c][j] x[j] + t[c],
  * which this test tracks symbolically in double from the weights. */
 enum { C0 = 3, MAXC = 64 };
@@ -218,8 +238,14 @@ static opc_graph *linear_graph(void)
     int i = tg_add(g, "i", 2, (int[]){h, gg}, OPC_ACT_NONE, 11, &seed);
     int m = C1("m", f, 3, 2);
     int j = tg_concat(g, "j", 3, (int[]){i, d, m});     /* d nested: b, c inside it */
-    int k = tg_channelwise(g, OPC_OP_AFFINE, "k", j, 23, OPC_ACT_NONE, &seed);
-    tg_head(g, k, 23, &seed);
+    int k = tg_channelwise(g, OPC_OP_AFFINE, "k", j, 23, OPC_ACT_NONE, &seed); /* j holds views */
+    int k2 = tg_channelwise(g, OPC_OP_AFFINE, "k2", k, 23, OPC_ACT_NONE, &seed); /* over k */
+    int n = C1("n", k2, 23, 23);
+    int q = tg_add(g, "q", 2, (int[]){n, n}, OPC_ACT_NONE, 23, &seed); /* over n */
+    int o = C1("o", q, 23, 23);
+    int r = tg_channelwise(g, OPC_OP_AFFINE, "r", o, 23, OPC_ACT_NONE, &seed); /* o read on */
+    int t = tg_add(g, "t", 2, (int[]){r, o}, OPC_ACT_NONE, 23, &seed); /* over r */
+    tg_head(g, t, 23, &seed);
 #undef C1
     return g;
 }
@@ -227,8 +253,8 @@ static opc_graph *linear_graph(void)
 static void values_survive(void)
 {
     opc_graph *g = linear_graph();
-    /* b, c in d; e in g; i, d, m in j; and so b, c in j too. */
-    no_live_overlap(g, 7, 9, 8);
+    /* b, c in d; e in g; i, d, m in j; and so b, c in j too. k2 over k, q over n, t over r. */
+    no_live_overlap(g, 7, 9, 8, 3);
     affine_blob *v = calloc((size_t)g->n_blobs, sizeof *v);
     symbolic(g, v);
     opc_model *m = tg_open(g, dir, "linear");
@@ -314,8 +340,8 @@ int main(void)
     /* Each stage's d1..d3 in its dense concat (9); stages 1-2's branches in the next stage
      * concat (4); feat in concat_stage3, its last reader (1); the last branches in
      * net_output (2). */
-    no_live_overlap(g, 24, 32, 16);
-    no_live_overlap(g, 13, 9, 16);
+    no_live_overlap(g, 24, 32, 16, 0);
+    no_live_overlap(g, 13, 9, 16, 0);
     opc_graph_free(g);
     values_survive();
     api_errors();

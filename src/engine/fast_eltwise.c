@@ -29,13 +29,15 @@ static void for_channels(const opc_kernel_args *a, channel_fn fn)
     opc_pool_for(a->pool, a->out_shape.c, run_channels, &e);
 }
 
-/* out[c] = act(in0[c] + in1[c] + ...), summed in input order. */
+/* out[c] = act(in0[c] + in1[c] + ...), summed in input order. Here and below out may be
+ * in[0] itself (see memplan.h): every element is read before it is written. */
 static void add_channel(const opc_kernel_args *a, int c, size_t hw)
 {
-    float *restrict y = a->out + c * hw;
-    memcpy(y, a->in[0] + c * hw, hw * sizeof(float));
+    float *y = a->out + c * hw;
+    if (y != a->in[0] + c * hw)
+        memcpy(y, a->in[0] + c * hw, hw * sizeof(float));
     for (int k = 1; k < a->n_inputs; k++) {
-        const float *restrict x = a->in[k] + c * hw;
+        const float *x = a->in[k] + c * hw;
         for (size_t i = 0; i < hw; i++)
             y[i] += x[i];
     }
@@ -44,7 +46,8 @@ static void add_channel(const opc_kernel_args *a, int c, size_t hw)
 
 static void act_channel(const opc_kernel_args *a, int c, size_t hw)
 {
-    memcpy(a->out + c * hw, a->in[0] + c * hw, hw * sizeof(float));
+    if (a->out != a->in[0])
+        memcpy(a->out + c * hw, a->in[0] + c * hw, hw * sizeof(float));
     opc_bias_act_row(a->out + c * hw, hw, 0.0f, a->layer->act, opc_layer_slope(a->layer, c));
 }
 
@@ -52,8 +55,8 @@ static void act_channel(const opc_kernel_args *a, int c, size_t hw)
 static void affine_channel(const opc_kernel_args *a, int c, size_t hw)
 {
     const opc_layer *l = a->layer;
-    const float *restrict x = a->in[0] + c * hw;
-    float *restrict y = a->out + c * hw;
+    const float *x = a->in[0] + c * hw;
+    float *y = a->out + c * hw;
     float w = l->weight.data[c];
     for (size_t i = 0; i < hw; i++)
         y[i] = w * x[i];
@@ -91,8 +94,8 @@ static void instance_norm_channel(const opc_kernel_args *a, int c, size_t hw)
 {
     enum { H = OPC_LANES / 2 };
     const opc_layer *l = a->layer;
-    const float *restrict x = a->in[0] + c * hw;
-    float *restrict y = a->out + c * hw;
+    const float *x = a->in[0] + c * hw;
+    float *y = a->out + c * hw;
     double shift = x[0], s1 = 0, s2 = 0;
     vdouble p0 = {0}, p1 = {0}, q0 = {0}, q1 = {0};
     size_t body = hw / (2 * H) * (2 * H);
