@@ -83,5 +83,12 @@ int main(void)
     tg_head(g, k, 24, &seed);
     compare_threads(dir, g, "no_gemm", 53, 45, 1);
     opc_graph_free(g);
+
+    /* The direct kernel of few input taps: bands of rows shared out, bit-identical. */
+    g = tg_new(3);
+    c = tg_conv(g, "rows", 0, 3, (tg_conv_spec){.cout = 20, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad_same = 1, .act = OPC_ACT_RELU6}, &seed);
+    tg_head(g, c, 20, &seed);
+    compare_threads(dir, g, "rows", 301, 90, 1);
+    opc_graph_free(g);
     return opc_test_result();
 }

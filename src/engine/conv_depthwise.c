@@ -1,15 +1,13 @@
 /* Fast depthwise convolution (group == in channels == out channels): each output channel
- * sees one input channel, too little work per GEMM, so it is a direct loop, split between
- * threads by channel. A thread copies the input rows a band of output rows needs into its
- * scratch (sized to stay in cache), zero-padded and each deinterleaved by the horizontal
- * stride: phase p holds padded columns p, p + s, p + 2s, ..., so the tap (ky, kx) of
- * OPC_LANES consecutive outputs is one contiguous vector (phase kx*d % s, from kx*d / s
- * on). Then it walks the band's output vectors row by row, four at a time (across rows
- * when rows are short, so narrow planes keep four sums in flight too); each sums bias +
- * all taps in registers, in (ky, kx) order, and the activation is applied as it is
- * stored. 3x3 kernels, nearly all depthwise layers, get their own copy of the loop with
- * the taps unrolled and the weights and activation fixed per channel; at stride 1 that
- * copy takes four rows down each column instead, sharing their input rows. */
+ * sees one input channel, too little work per GEMM, so it is a direct loop. A thread
+ * copies the input rows a band of output rows needs into its scratch, zero-padded and
+ * deinterleaved by the stride (padded_rows.h), so every tap of OPC_LANES consecutive
+ * outputs is one vector. Then it walks the band's output vectors row by row, four at a
+ * time (across rows when rows are short, so narrow planes keep four sums in flight too);
+ * each sums bias + all taps in registers, in (ky, kx) order, and the activation is
+ * applied as it is stored. 3x3 kernels, nearly all depthwise layers, get their own copy
+ * of the loop with the taps unrolled and the weights and activation fixed per channel; at
+ * stride 1 that copy takes four rows down each column instead, sharing their input rows. */
 #include "engine/fast_kernels.h"
 
 #include <stdatomic.h>
@@ -17,18 +15,12 @@
 
 #include "engine/act.h"
 #include "engine/lanes.h"
-
-/* Kernels up to this size (per side, dilation included) and strides up to it keep their
- * weights, taps and row phases on the stack; bigger depthwise kernels or strides, unknown
- * in pose nets, go to im2col. */
-#define DW_MAX_SPAN 16
+#include "engine/padded_rows.h"
 
 int opc_depthwise_fits(const void *param, const opc_layer *l, const opc_shape *in,
                        const opc_shape *out)
 {
-    return l->group == in->c && out->c == in->c && l->weight.shape[1] == 1 &&
-           (l->kernel[0] - 1) * l->dilation[0] + 1 <= DW_MAX_SPAN && l->kernel[1] <= DW_MAX_SPAN &&
-           l->stride[1] <= DW_MAX_SPAN;
+    return l->group == in->c && out->c == in->c && l->weight.shape[1] == 1 && opc_rows_fit(l);
 }
 
 /* Threads split the output rows, each its part of every channel (rows of at least
@@ -42,99 +34,22 @@ int opc_depthwise_fits(const void *param, const opc_layer *l, const opc_shape *i
  * whole plane, and a 24 KB band for L1 was no faster). */
 #define DW_BAND_FLOATS 16384
 
-typedef struct {
-    int span;    /* input rows one output row's taps cover: (kh - 1) * dh + 1 */
-    int band;    /* output rows per band */
-    int rows;    /* padded input rows of a band: (band - 1) * sh + span */
-    int phase;   /* floats per phase of a deinterleaved row, whole vectors */
-    size_t row;  /* floats per deinterleaved row: stride * phase */
-} dw_geometry;
-
-static dw_geometry geometry(const opc_layer *l, const opc_shape *out)
-{
-    dw_geometry g;
-    int sh = l->stride[0], sw = l->stride[1], reach = (l->kernel[1] - 1) * l->dilation[1] / sw;
-    g.span = (l->kernel[0] - 1) * l->dilation[0] + 1;
-    g.phase = (out->w + reach + OPC_LANES - 1) / OPC_LANES * OPC_LANES + OPC_LANES;
-    g.row = (size_t)sw * g.phase;
-    size_t fit = DW_BAND_FLOATS / g.row; /* rows that fit */
-    g.band = fit > (size_t)g.span ? (int)((fit - (size_t)g.span) / (size_t)sh) + 1 : 1;
-    if (g.band > out->h)
-        g.band = out->h;
-    g.rows = (g.band - 1) * sh + g.span;
-    return g;
-}
-
 /* One band of padded rows per thread. */
 size_t opc_depthwise_scratch(const void *param, const opc_layer *l, const opc_shape *in,
                              const opc_shape *out, int threads)
 {
-    dw_geometry g = geometry(l, out);
+    opc_rows_geometry g = opc_rows_geometry_of(l, out, DW_BAND_FLOATS);
     return (size_t)g.rows * g.row * threads;
 }
 
 typedef struct {
     const opc_kernel_args *a;
-    dw_geometry geo;
-    int pad[4];
-    int tap[DW_MAX_SPAN]; /* where tap kx of output 0 is in a deinterleaved row */
-    /* Per phase p of a deinterleaved row: entries [i0, i1) are inside the image, entry i
-     * being input column i * stride + c0 (the same for every row and channel). */
-    int c0[DW_MAX_SPAN], i0[DW_MAX_SPAN], i1[DW_MAX_SPAN]; /* stride <= DW_MAX_SPAN */
+    opc_rows rows;
     int parts;            /* the rows are cut in this many parts, one per thread */
     struct {
         _Alignas(64) atomic_int c; /* the next channel to take (a cache line each) */
     } next[DW_MAX_PARTS];
 } dw_ctx;
-
-static void phase_bounds(dw_ctx *x)
-{
-    int s = x->a->layer->stride[1], q = x->geo.phase, w = x->a->in_shape[0].w;
-    for (int p = 0; p < s; p++) {
-        int c0 = p - x->pad[1]; /* the input column of entry 0 */
-        /* entries [i0, i1) are inside the image: 0 <= i*s + c0 < W */
-        int i0 = c0 >= 0 ? 0 : (-c0 + s - 1) / s;
-        int i1 = w - c0 <= 0 ? 0 : (w - c0 + s - 1) / s;
-        if (i1 > q)
-            i1 = q;
-        if (i0 > i1)
-            i0 = i1;
-        x->c0[p] = c0;
-        x->i0[p] = i0;
-        x->i1[p] = i1;
-    }
-}
-
-/* Input row iy of plane, deinterleaved into dst (see the top): entry i of phase p is padded
- * column i*s + p, input column i*s + p - pad. Only the entries inside the image are written:
- * the others are the same for every row and channel and stay zero from dw_channels (zeroing
- * them per row cost a fifth of a 54-wide layer's time); rows outside the image are zeroed
- * whole, as the buffer row may hold another row's data. */
-static void padded_row(const dw_ctx *x, const float *plane, int iy, float *dst)
-{
-    const opc_shape is = x->a->in_shape[0];
-    int s = x->a->layer->stride[1], q = x->geo.phase;
-    if (iy < 0 || iy >= is.h) {
-        memset(dst, 0, x->geo.row * sizeof(float));
-        return;
-    }
-    const float *src = plane + (size_t)iy * is.w;
-    for (int p = 0; p < s; p++, dst += q) {
-        int c0 = x->c0[p], i0 = x->i0[p], i1 = x->i1[p];
-        int i = i0;
-        if (s == 1) {
-            opc_copy_floats(dst + i0, src + i0 + c0, i1 - i0);
-            i = i1;
-        } else if (s == 2) { /* whole vectors: the even lanes of two loads */
-            for (; i + OPC_LANES <= i1 && 2 * i + c0 + 2 * OPC_LANES <= is.w; i += OPC_LANES)
-                opc_store_lanes(dst + i, opc_even_lanes(opc_load_lanes(src + 2 * i + c0),
-                                                        opc_load_lanes(src + 2 * i + c0 +
-                                                                       OPC_LANES)));
-        }
-        for (; i < i1; i++)
-            dst[i] = src[i * s + c0];
-    }
-}
 
 /* Output rows [oy0, oy1) of channel c from their padded input rows `src` (the first is
  * padded row oy0 * sh, input row oy0 * sh - pad). Inlined with constant kh, kw and act for
@@ -149,13 +64,13 @@ static inline __attribute__((always_inline)) void dw_band(const dw_ctx *x, int c
     const opc_layer *l = a->layer;
     const opc_shape os = a->out_shape;
     int sh = l->stride[0], dh = l->dilation[0];
-    size_t row = x->geo.row;
-    float wk[DW_MAX_SPAN * DW_MAX_SPAN];
-    int off[DW_MAX_SPAN * DW_MAX_SPAN]; /* tap (ky, kx) of output 0, from its row start */
+    size_t row = x->rows.geo.row;
+    float wk[OPC_ROWS_MAX_SPAN * OPC_ROWS_MAX_SPAN];
+    int off[OPC_ROWS_MAX_SPAN * OPC_ROWS_MAX_SPAN]; /* tap (ky, kx) of output 0, from its row start */
     for (int ky = 0; ky < kh; ky++)
         for (int kx = 0; kx < kw; kx++) {
             wk[ky * kw + kx] = l->weight.data[((size_t)c * kh + ky) * kw + kx];
-            off[ky * kw + kx] = (int)(ky * dh * row) + x->tap[kx];
+            off[ky * kw + kx] = (int)(ky * dh * row) + x->rows.tap[kx];
         }
     float bias = l->bias.data ? l->bias.data[c] : 0.0f, slope = opc_layer_slope(l, c);
     float *out = a->out + (size_t)c * os.h * os.w;
@@ -215,7 +130,7 @@ static inline __attribute__((always_inline)) void dw_band_3x3s1(const dw_ctx *x,
 {
     const opc_kernel_args *a = x->a;
     const opc_shape os = a->out_shape;
-    size_t row = x->geo.row;
+    size_t row = x->rows.geo.row;
     const float *wc = a->layer->weight.data + (size_t)c * 9;
     float w00 = wc[0], w01 = wc[1], w02 = wc[2], w10 = wc[3], w11 = wc[4], w12 = wc[5],
           w20 = wc[6], w21 = wc[7], w22 = wc[8];
@@ -272,10 +187,11 @@ static void dw_channel(const dw_ctx *x, int c, int oy_begin, int oy_end, float *
     int k3 = l->kernel[0] == 3 && l->kernel[1] == 3;
     int s1 = k3 && sh == 1 && l->stride[1] == 1 && l->dilation[0] == 1 && l->dilation[1] == 1;
     opc_act fixed = k3 ? l->act : OPC_ACT_PRELU;
-    for (int oy0 = oy_begin; oy0 < oh; oy0 += x->geo.band) {
-        int oy1 = oy0 + x->geo.band < oh ? oy0 + x->geo.band : oh;
-        for (int r = 0; r < (oy1 - oy0 - 1) * sh + x->geo.span; r++)
-            padded_row(x, plane, oy0 * sh + r - x->pad[0], buf + (size_t)r * x->geo.row);
+    for (int oy0 = oy_begin; oy0 < oh; oy0 += x->rows.geo.band) {
+        int oy1 = oy0 + x->rows.geo.band < oh ? oy0 + x->rows.geo.band : oh;
+        for (int r = 0; r < (oy1 - oy0 - 1) * sh + x->rows.geo.span; r++)
+            opc_padded_row(&x->rows, plane, oy0 * sh + r - x->rows.pad[0],
+                           buf + (size_t)r * x->rows.geo.row);
         switch (fixed) { /* 3x3 without PReLU: unrolled */
         case OPC_ACT_NONE:
             if (s1)
@@ -307,7 +223,7 @@ static void dw_channel(const dw_ctx *x, int c, int oy_begin, int oy_end, float *
 static void dw_channels(void *p, int slot, int slot_end)
 {
     dw_ctx *x = p;
-    size_t floats = (size_t)x->geo.rows * x->geo.row;
+    size_t floats = (size_t)x->rows.geo.rows * x->rows.geo.row;
     float *buf = x->a->scratch + (size_t)slot * floats;
     memset(buf, 0, floats * sizeof(float)); /* the padding columns (see padded_row) */
     int oh = x->a->out_shape.h;
@@ -320,14 +236,8 @@ static void dw_channels(void *p, int slot, int slot_end)
 
 void opc_fast_conv_depthwise(const opc_kernel_args *a)
 {
-    dw_ctx x = {.a = a, .geo = geometry(a->layer, &a->out_shape)};
-    opc_layer_pads(a->layer, a->in_shape[0].h, a->in_shape[0].w, x.pad);
-    phase_bounds(&x);
-    int sw = a->layer->stride[1];
-    for (int kx = 0; kx < a->layer->kernel[1]; kx++) {
-        int off = kx * a->layer->dilation[1];
-        x.tap[kx] = off % sw * x.geo.phase + off / sw;
-    }
+    dw_ctx x = {.a = a};
+    opc_rows_init(&x.rows, a->layer, &a->in_shape[0], &a->out_shape, DW_BAND_FLOATS);
     int threads = opc_pool_threads(a->pool);
     x.parts = a->out_shape.h / DW_PART_ROWS;
     x.parts = x.parts < 1 ? 1 : x.parts > threads ? threads : x.parts;

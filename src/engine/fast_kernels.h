@@ -26,6 +26,12 @@ size_t opc_winograd_scratch(const void *param, const opc_layer *l, const opc_sha
                             const opc_shape *out, int threads);
 void opc_fast_conv_winograd(const opc_kernel_args *a); /* param: an opc_wino_variant */
 
+int opc_conv_rows_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                       const opc_shape *out);
+size_t opc_conv_rows_scratch(const void *param, const opc_layer *l, const opc_shape *in,
+                             const opc_shape *out, int threads);
+void opc_fast_conv_rows(const opc_kernel_args *a);
+
 size_t opc_im2col_scratch(const void *param, const opc_layer *l, const opc_shape *in,
                           const opc_shape *out, int threads);
 void opc_fast_conv_im2col(const opc_kernel_args *a);

@@ -35,6 +35,8 @@ static const opc_kernel FAST[] = {
     {"conv_1x1_direct", OPC_OP_CONV, opc_pointwise_fits, opc_pointwise_scratch,
      opc_fast_conv_pointwise, NULL},
     {"conv_1x1_sgemm", OPC_OP_CONV, opc_conv1x1_fits, NULL, opc_fast_conv1x1, NULL},
+    {"conv_direct_rows", OPC_OP_CONV, opc_conv_rows_fits, opc_conv_rows_scratch,
+     opc_fast_conv_rows, NULL},
     {"conv_im2col_sgemm", OPC_OP_CONV, NULL, opc_im2col_scratch, opc_fast_conv_im2col, NULL},
     {"maxpool", OPC_OP_MAXPOOL, NULL, NULL, opc_fast_maxpool, NULL},
     {"concat", OPC_OP_CONCAT, NULL, NULL, opc_concat, NULL},
