@@ -96,13 +96,6 @@ static const conv_case CONVS[] = {
     {"1x7", 4, 9, 12, {.cout = 5, .kh = 1, .kw = 7, .pad = {0, 3, 0, 3}}},
     {"7x1_stride_2x1", 4, 12, 9, {.cout = 5, .kh = 7, .kw = 1, .sh = 2, .sw = 1, .pad = {3, 0, 3, 0}}},
     {"no_bias", 4, 6, 6, {.cout = 5, .kh = 3, .kw = 3, .no_bias = 1}},
-    /* Few input taps (<= 64), 8+ outputs: the direct kernel over padded rows. Strides 1,
-     * 2 and 2x1, dilation, asymmetric padding, a partial block of output channels, rows of
-     * one and two pixel blocks (the last partial), images of several bands of rows. */
-    {"rows_3x3_s2_same", 3, 201, 75, {.cout = 16, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad_same = 1, .act = OPC_ACT_RELU6}},
-    {"rows_3x3_s1_partial_m", 3, 150, 50, {.cout = 12, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
-    {"rows_5x5_dilated_prelu", 2, 23, 29, {.cout = 9, .kh = 5, .kw = 5, .dh = 2, .dw = 2, .pad = {4, 1, 2, 3}, .act = OPC_ACT_PRELU}},
-    {"rows_7x1_stride_2x1", 4, 40, 33, {.cout = 8, .kh = 7, .kw = 1, .sh = 2, .sw = 1, .pad = {3, 0, 3, 0}, .no_bias = 1}},
     {"dw_3x3_same", 6, 10, 9, {.cout = 6, .kh = 3, .kw = 3, .group = 6, .pad_same = 1, .act = OPC_ACT_RELU6}},
     {"dw_3x3_s2_same_even", 5, 12, 16, {.cout = 5, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 5, .pad_same = 1, .act = OPC_ACT_RELU}},
     {"dw_3x3_s2_same_odd", 5, 13, 11, {.cout = 5, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 5, .pad_same = 1}},
@@ -156,6 +149,15 @@ static const conv_case CONVS[] = {
     /* K = 64 * 9 = 576 rows by 96 * 128 columns is more than one im2col band: the GEMM
      * runs on several bands, the last one shorter. */
     {"3x3_several_bands", 64, 96, 128, {.cout = 4, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
+    /* Few input taps (<= 64), 8+ outputs: the direct kernel over padded rows. Strides 1,
+     * 2 and 2x1, dilation, asymmetric padding, a partial block of output channels, rows of
+     * one and two pixel blocks (the last partial), images of several bands of rows. (A
+     * case's seed is its index: new cases go last, leaving the others' weights as they
+     * were.) */
+    {"rows_3x3_s2_same", 3, 201, 75, {.cout = 16, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad_same = 1, .act = OPC_ACT_RELU6}},
+    {"rows_3x3_s1_partial_m", 3, 150, 50, {.cout = 12, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
+    {"rows_5x5_dilated_prelu", 2, 23, 29, {.cout = 9, .kh = 5, .kw = 5, .dh = 2, .dw = 2, .pad = {4, 1, 2, 3}, .act = OPC_ACT_PRELU}},
+    {"rows_7x1_stride_2x1", 4, 40, 33, {.cout = 8, .kh = 7, .kw = 1, .sh = 2, .sw = 1, .pad = {3, 0, 3, 0}, .no_bias = 1}},
 };
 
 typedef struct {
