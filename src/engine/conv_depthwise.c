@@ -177,6 +177,17 @@ static inline __attribute__((always_inline)) void dw_band_3x3s1(const dw_ctx *x,
         dw_band(x, c, oy, oy1, src + (size_t)(oy - oy0) * row, 3, 3, act);
 }
 
+/* A 3x3 band with the activation fixed: by columns at stride 1 (s1), else by rows. */
+static inline __attribute__((always_inline)) void dw_band_3x3(const dw_ctx *x, int c, int oy0,
+                                                              int oy1, const float *src, int s1,
+                                                              opc_act act)
+{
+    if (s1)
+        dw_band_3x3s1(x, c, oy0, oy1, src, act);
+    else
+        dw_band(x, c, oy0, oy1, src, 3, 3, act);
+}
+
 /* Output rows [oy_begin, oy_end) of channel c. */
 static void dw_channel(const dw_ctx *x, int c, int oy_begin, int oy_end, float *buf)
 {
@@ -194,22 +205,13 @@ static void dw_channel(const dw_ctx *x, int c, int oy_begin, int oy_end, float *
                            buf + (size_t)r * x->rows.geo.row);
         switch (fixed) { /* 3x3 without PReLU: unrolled */
         case OPC_ACT_NONE:
-            if (s1)
-                dw_band_3x3s1(x, c, oy0, oy1, buf, OPC_ACT_NONE);
-            else
-                dw_band(x, c, oy0, oy1, buf, 3, 3, OPC_ACT_NONE);
+            dw_band_3x3(x, c, oy0, oy1, buf, s1, OPC_ACT_NONE);
             break;
         case OPC_ACT_RELU:
-            if (s1)
-                dw_band_3x3s1(x, c, oy0, oy1, buf, OPC_ACT_RELU);
-            else
-                dw_band(x, c, oy0, oy1, buf, 3, 3, OPC_ACT_RELU);
+            dw_band_3x3(x, c, oy0, oy1, buf, s1, OPC_ACT_RELU);
             break;
         case OPC_ACT_RELU6:
-            if (s1)
-                dw_band_3x3s1(x, c, oy0, oy1, buf, OPC_ACT_RELU6);
-            else
-                dw_band(x, c, oy0, oy1, buf, 3, 3, OPC_ACT_RELU6);
+            dw_band_3x3(x, c, oy0, oy1, buf, s1, OPC_ACT_RELU6);
             break;
         default: /* any other kernel or activation */
             dw_band(x, c, oy0, oy1, buf, l->kernel[0], l->kernel[1], l->act);
