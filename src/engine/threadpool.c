@@ -1,14 +1,13 @@
 /* Thread pool. A loop is published by bumping a generation counter; each thread (the
- * caller included) then takes chunks of the index range from a shared counter until none
- * are left, so a thread the OS has descheduled (the machine is often shared) holds up
- * only the chunk it is on. Each thread starts on its own contiguous share of the chunks
- * (thread t the t-th), and only then takes what is left of the others': consecutive
- * loops split alike (pixels, rows) then find their input in the cache of the core that
- * wrote it, not the other core's. Between loops, workers spin on the generation for a short while
- * before sleeping on a condition variable: a forward is hundreds of loops a few
- * microseconds apart, and a sleep/wake costs tens of microseconds each time; the spin is
- * short enough that idle workers do not burn a core. The caller waits for the last chunk
- * the same way. */
+ * caller included) then takes chunks of the index range until none are left, so a thread
+ * the OS has descheduled (the machine is often shared) holds up only the chunk it is on.
+ * Each thread starts on its own contiguous share of the chunks (thread t the t-th), and
+ * only then takes what is left of the others': consecutive loops split alike (pixels,
+ * rows) then find their input in the cache of the core that wrote it. Between loops,
+ * workers spin on the generation for a short while before sleeping on a condition
+ * variable: a forward is hundreds of loops a few microseconds apart, and a sleep/wake costs
+ * tens of microseconds each time; the spin is short enough that idle workers do not burn a
+ * core. The caller waits for the last chunk the same way. */
 #include "engine/threadpool.h"
 
 #include <pthread.h>
