@@ -9,9 +9,11 @@
  * about sqrt(K) * 2^-24 relative for random signs: under 2e-6 for K <= 576 here, and it
  * passes through at most one more conv (the head). The Winograd kernels add the rounding
  * of their transforms: about 1.6e-6 relative per layer, measured against float64 on the
- * full OpenPose nets (kernel_tables.c). So rel L2 <= 1e-5 and max |diff| <= 1e-4
- * (values are O(1)) leave margin while any indexing bug (a wrong tap, pad or channel)
- * gives errors of order 1e-1 and above; the fast instance norm normalises in float (the
+ * full OpenPose nets (kernel_tables.c), but 6e-6 to 9e-6 on the small random-weight
+ * F(3x3, 7x7) cases here (9e-6 in the unoptimised sanitizer build): their margin under the
+ * issue's 1e-5 bound is thin. So rel L2 <= 1e-5 and max |diff| <= 1e-4 (values are O(1))
+ * hold while any indexing bug (a wrong tap, pad or channel) gives errors of order 1e-1
+ * and above; the fast instance norm normalises in float (the
  * reference in double), a few float roundings of its O(1) outputs, so it is held to the
  * same bounds. Ops that do the same float arithmetic in both engines (pooling, concat,
  * activations, affine, add, resize) on inputs that are themselves exact must agree bit
