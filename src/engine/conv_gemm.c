@@ -147,18 +147,14 @@ static void im2col(const im2col_ctx *x, int oy0, int rows, float *cols)
             /* The padding runs are mostly empty: a call each cost more than the copy. */
             if (ox0 > 0)
                 memset(dst, 0, (size_t)ox0 * sizeof(float));
-            int ix = ox0 * l->stride[1] - x->pad[1] + kxo, ox = ox0;
-            if (l->stride[1] == 1) {
+            int ix = ox0 * l->stride[1] - x->pad[1] + kxo;
+            if (l->stride[1] == 1)
                 memcpy(dst + ox0, src + ix, (size_t)(ox1 - ox0) * sizeof(float));
-                ox = ox1;
-            } else if (l->stride[1] == 2) { /* whole vectors: the even lanes of two loads */
-                for (; ox + OPC_LANES <= ox1 && ix + 2 * OPC_LANES <= is.w;
-                     ox += OPC_LANES, ix += 2 * OPC_LANES)
-                    opc_store_lanes(dst + ox, opc_even_lanes(opc_load_lanes(src + ix),
-                                                             opc_load_lanes(src + ix + OPC_LANES)));
-            }
-            for (; ox < ox1; ox++, ix += l->stride[1])
-                dst[ox] = src[ix];
+            else if (l->stride[1] == 2)
+                opc_copy_even(dst + ox0, src + ix, ox1 - ox0, is.w - ix);
+            else
+                for (int ox = ox0; ox < ox1; ox++, ix += l->stride[1])
+                    dst[ox] = src[ix];
             if (ox1 < ow)
                 memset(dst + ox1, 0, (size_t)(ow - ox1) * sizeof(float));
         }

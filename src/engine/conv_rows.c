@@ -22,7 +22,7 @@
 #define MR 8                   /* output channels of a register block */
 #define NV 2                   /* pixel vectors of a register block: MR * NV sums */
 #define NR (NV * OPC_LANES)    /* pixels of a register block */
-#define MAX_TAPS 64            /* tap offsets and the block's weights on the stack */
+#define MAX_TAPS 64            /* the tap offsets are kept in the context */
 #define MAX_PARTS 16
 /* Padded rows per thread, all input channels: in L2. */
 #define BAND_FLOATS 32768

@@ -98,6 +98,18 @@ static inline opc_vlanes opc_load_lanes_n(const float *p, int cnt)
 #endif
 }
 
+/* dst[i] = src[2 * i] for i < n, where src holds avail floats: whole vectors (the even
+ * lanes of two loads) while both loads stay inside, then one at a time. */
+static inline void opc_copy_even(float *dst, const float *src, int n, int avail)
+{
+    int i = 0;
+    for (; i + OPC_LANES <= n && 2 * i + 2 * OPC_LANES <= avail; i += OPC_LANES)
+        opc_store_lanes(dst + i, opc_even_lanes(opc_load_lanes(src + 2 * i),
+                                                opc_load_lanes(src + 2 * i + OPC_LANES)));
+    for (; i < n; i++)
+        dst[i] = src[2 * i];
+}
+
 /* dst[0..n) = src[0..n) for short runs: whole vectors, then the tail. */
 static inline void opc_copy_floats(float *dst, const float *src, int n)
 {

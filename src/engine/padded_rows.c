@@ -64,17 +64,12 @@ void opc_padded_row(const opc_rows *r, const float *plane, int iy, float *dst)
     const float *src = plane + (size_t)iy * r->in_w;
     for (int p = 0; p < s; p++, dst += q) {
         int c0 = r->c0[p], i0 = r->i0[p], i1 = r->i1[p];
-        int i = i0;
-        if (s == 1) {
+        if (s == 1)
             opc_copy_floats(dst + i0, src + i0 + c0, i1 - i0);
-            i = i1;
-        } else if (s == 2) { /* whole vectors: the even lanes of two loads */
-            for (; i + OPC_LANES <= i1 && 2 * i + c0 + 2 * OPC_LANES <= r->in_w; i += OPC_LANES)
-                opc_store_lanes(dst + i, opc_even_lanes(opc_load_lanes(src + 2 * i + c0),
-                                                        opc_load_lanes(src + 2 * i + c0 +
-                                                                       OPC_LANES)));
-        }
-        for (; i < i1; i++)
-            dst[i] = src[i * s + c0];
+        else if (s == 2)
+            opc_copy_even(dst + i0, src + 2 * i0 + c0, i1 - i0, r->in_w - (2 * i0 + c0));
+        else
+            for (int i = i0; i < i1; i++)
+                dst[i] = src[i * s + c0];
     }
 }
