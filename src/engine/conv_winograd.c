@@ -321,6 +321,22 @@ static inline __attribute__((always_inline)) void interleave(int m, float *restr
             dst[e * m + j] = y[j * CHUNK + e];
 }
 
+/* dst[0 .. len - 1]: one output row of the tiles in y (see interleave); the image's right
+ * edge may cut the last tile. */
+static void store_row(int m, float *restrict dst, const float *restrict y, int len)
+{
+    int whole = len / m;
+    switch (m) { /* constant m: unrolled, no multiply per element */
+    case 2: interleave(2, dst, y, whole); break;
+    case 3: interleave(3, dst, y, whole); break;
+    case 4: interleave(4, dst, y, whole); break;
+    case 6: interleave(6, dst, y, whole); break;
+    default: interleave(m, dst, y, whole); break;
+    }
+    for (int j = 0; j < len - whole * m; j++)
+        dst[whole * m + j] = y[j * CHUNK + whole];
+}
+
 /* Output channel co, tiles tx0 .. tx0 + cw - 1 of every tile row of block k:
  * AT M A + bias, activated. When a tile row is narrower than a vector (8 tiles or fewer,
  * dividing OPC_LANES, as on the 46-wide maps), one vector holds several tile rows: M has
@@ -371,19 +387,7 @@ static void output_unit(const wino_ctx *x, const wino_block *k, int co, int tx0,
                 if (oy >= oh)
                     break;
                 float *dst = x->out + ((size_t)co * oh + oy) * ow + x0;
-                const float *yg = y[0] + g * cw;
-                if (len == cw * m) { /* whole tiles: interleave the m columns */
-                    switch (m) { /* constant m: unrolled, no multiply per element */
-                    case 2: interleave(2, dst, yg, cw); break;
-                    case 3: interleave(3, dst, yg, cw); break;
-                    case 4: interleave(4, dst, yg, cw); break;
-                    case 6: interleave(6, dst, yg, cw); break;
-                    default: interleave(m, dst, yg, cw); break;
-                    }
-                } else { /* the image's right edge cuts the last tile */
-                    for (int o = 0; o < len; o++)
-                        dst[o] = yg[o % m * CHUNK + o / m];
-                }
+                store_row(m, dst, y[0] + g * cw, len);
             }
         }
     }
