@@ -12,19 +12,6 @@
 #include "openpose-c/net.h"
 #include "testutil.h"
 
-/* 1 x H x W x C (read as n=1, c=H, h=W, w=C) -> 1 x C x H x W */
-static int nhwc_to_nchw(const opc_tensor *in, opc_tensor *out, opc_error *err)
-{
-    int h = in->c, w = in->h, c = in->w;
-    if (opc_tensor_alloc(out, 1, c, h, w, err))
-        return -1;
-    for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            for (int k = 0; k < c; k++)
-                out->data[((size_t)k * h + y) * w + x] = in->data[((size_t)y * w + x) * c + k];
-    return 0;
-}
-
 /* Differences of got from the .npy at ref_rel (shared/); d.nonfinite = -1 when missing. */
 static opc_diff diff_from(const char *what, const opc_tensor *got, const char *ref_rel)
 {
@@ -63,7 +50,7 @@ static int read_input(const char *image, opc_tensor *x, opc_error *err)
     opc_tensor nhwc = {0};
     snprintf(rel, sizeof rel, "testdata/tfpose/input_%s.npy", image);
     int rc = opc_npy_read(opc_test_shared_path(rel), &nhwc, err);
-    if (rc == OPC_OK && nhwc_to_nchw(&nhwc, x, err))
+    if (rc == OPC_OK && opc_test_nhwc_to_nchw(&nhwc, x, err))
         rc = OPC_ERR_NOMEM;
     opc_tensor_free(&nhwc);
     return rc;

@@ -94,3 +94,15 @@ opc_diff opc_compare(const float *a, const float *b, size_t n)
         d.max_abs = d.rel_l2 = INFINITY;
     return d;
 }
+
+int opc_test_nhwc_to_nchw(const opc_tensor *in, opc_tensor *out, opc_error *err)
+{
+    int h = in->c, w = in->h, c = in->w;
+    if (opc_tensor_alloc(out, 1, c, h, w, err))
+        return -1;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            for (int k = 0; k < c; k++)
+                out->data[((size_t)k * h + y) * w + x] = in->data[((size_t)y * w + x) * c + k];
+    return 0;
+}

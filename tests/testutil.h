@@ -39,6 +39,10 @@ const opc_layer *opc_test_layer(const opc_graph *g, const char *name);
 /* The name of input k of layer l, or "" when l is NULL or has no input k. */
 const char *opc_test_in_name(const opc_graph *g, const opc_layer *l, int k);
 
+/* 1 x H x W x C (read from .npy as n=1, c=H, h=W, w=C) -> 1 x C x H x W; nonzero when out
+ * of memory. */
+int opc_test_nhwc_to_nchw(const opc_tensor *in, opc_tensor *out, opc_error *err);
+
 typedef struct {
     double max_abs;   /* max |a - b| */
     double rel_l2;    /* ||a - b|| / ||b|| */

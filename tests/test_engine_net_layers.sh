@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The fast engine against the reference engine on every distinct layer of the full
+# networks, each layer on the activations it sees for a real photo (tests/net_layers.c):
+# CMU's COCO, BODY_25 and MPI with random weights (tools/make_random_caffemodel) on the
+# 128 x 96 input of the shared engine test data, and tf-pose's MobileNetV2-small with its
+# real weights on a 432 x 368 photo.
+. "$(dirname "$0")/lib.sh"
+need_shared models/openpose testdata/engine/input.npy testdata/tfpose/input_p1.npy
+make_tmp
+TOOL=${OPC_BUILD_DIR:?}/tools/make_random_caffemodel
+CHECKER=$OPC_BUILD_DIR/tests/net_layers
+
+check() { # MODEL INPUT NAME
+  if "$CHECKER" "$1" "$SHARED/testdata/$2" "$TMP" > "$TMP/out" 2>&1; then
+    tail -n 1 "$TMP/out"
+  else
+    cat "$TMP/out"
+    fail "$3: fast and reference engines differ (above)"
+  fi
+}
+
+for proto in coco/pose_deploy_linevec.prototxt body_25/pose_deploy.prototxt \
+             mpi/pose_deploy_linevec.prototxt; do
+  "$TOOL" "$SHARED/models/openpose/$proto" "$TMP/w.caffemodel" --seed 3 >/dev/null ||
+    { fail "make_random_caffemodel failed on $proto"; continue; }
+  run 0 convert caffe "$SHARED/models/openpose/$proto" "$TMP/w.caffemodel" -o "$TMP/m.opc" ||
+    continue
+  check "$TMP/m.opc" engine/input.npy "$proto"
+  rm -f "$TMP/w.caffemodel" "$TMP/m.opc"
+done
+check "$(tfpose_model)" tfpose/input_p1.npy mobilenet_v2_small
+finish
