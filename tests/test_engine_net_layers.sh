@@ -12,7 +12,7 @@ CHECKER=$OPC_BUILD_DIR/tests/net_layers
 
 check() { # MODEL INPUT NAME
   if "$CHECKER" "$1" "$SHARED/testdata/$2" "$TMP" > "$TMP/out" 2>&1; then
-    tail -n 1 "$TMP/out"
+    echo "$3: $(tail -n 1 "$TMP/out" | sed 's/.*: //')"
   else
     cat "$TMP/out"
     fail "$3: fast and reference engines differ (above)"
