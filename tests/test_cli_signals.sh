@@ -5,7 +5,7 @@
 # (all inputs are the same photo); run-wide files are not written; no temporary file is
 # left. A signal ignored at the start stays ignored; a second signal ends the process at
 # once.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 # Job control: background jobs of a script otherwise start with SIGINT ignored, and
 # openpose-c keeps an ignored signal ignored.
 set -m

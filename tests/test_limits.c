@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/fileio.h"
+#include "openpose-c/files.h"
 #include "model/graph.h"
 #include "model/limits.h"
 #include "openpose-c/image.h"

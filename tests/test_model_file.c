@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "model/graph.h"
-#include "core/fileio.h"
+#include "openpose-c/files.h"
 #include "testutil.h"
 
 /* A tiny two-conv network with the COCO topology's output width. */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench_timing.h"
+#include "openpose-c/clock.h"
 #include "gt_render.h"
 #include "openpose-c/pose.h"
 
@@ -59,39 +59,39 @@ int main(int argc, char **argv)
         for (int mode = 0; mode < 2; mode++) {
             p.assembly = (opc_assembly)mode;
             for (int i = 0; i < repeats; i++) {
-                double t0 = now_ms();
+                double t0 = opc_clock_ms();
                 if (opc_parse(t, &p, &maps, NET_W, NET_H, 1.f, &res, &err) != OPC_OK) {
                     fprintf(stderr, "%s\n", err.msg);
                     return 1;
                 }
-                ms[i] = now_ms() - t0;
+                ms[i] = opc_clock_ms() - t0;
                 if (mode == 0)
                     found = res.count;
                 opc_people_free(&res);
             }
-            t_parse[mode] = median(ms, repeats);
+            t_parse[mode] = opc_median(ms, repeats);
             if (mode == 0)
                 t_fastest = ms[0];
         }
         p.assembly = OPC_ASSEMBLY_GLOBAL;
         const opc_tensor *list[1] = {&maps};
         for (int i = 0; i < repeats; i++) {
-            double t0 = now_ms();
+            double t0 = opc_clock_ms();
             if (opc_maps_resize_merge(list, 1, NET_W, NET_H, &full, &err) != OPC_OK)
                 return 1;
-            ms[i] = now_ms() - t0;
+            ms[i] = opc_clock_ms() - t0;
             if (i + 1 < repeats)
                 opc_tensor_free(&full);
         }
-        t_resize = median(ms, repeats);
+        t_resize = opc_median(ms, repeats);
         for (int i = 0; i < repeats; i++) {
-            double t0 = now_ms();
+            double t0 = opc_clock_ms();
             if (opc_parse_maps(t, &p, &full, 1.f, &res, &err) != OPC_OK)
                 return 1;
-            ms[i] = now_ms() - t0;
+            ms[i] = opc_clock_ms() - t0;
             opc_people_free(&res);
         }
-        t_maps = median(ms, repeats);
+        t_maps = opc_median(ms, repeats);
         printf("%7d %7d | %9.3f %9.3f %9.3f | %11.3f %11.3f %11.3f\n", sizes[si], found,
                t_parse[0], t_fastest, t_parse[1], t_resize, t_maps, t_resize + t_maps);
         opc_tensor_free(&full);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench_timing.h"
+#include "openpose-c/clock.h"
 #include "openpose-c/estimate.h"
 
 #define MAX_IMAGES 4096
@@ -37,17 +37,17 @@ static int one(opc_estimator *e, const char *path, double t[3])
     opc_image img;
     opc_prepared *in = NULL;
     opc_people people;
-    double t0 = now_ms();
+    double t0 = opc_clock_ms();
     if (opc_image_load(path, &img, &err) != OPC_OK) {
         fprintf(stderr, "bench_pipeline: %s\n", err.msg);
         return 1;
     }
-    double t1 = now_ms();
+    double t1 = opc_clock_ms();
     int rc = opc_estimator_prepare(e, &img, &in, &err);
-    double t2 = now_ms();
+    double t2 = opc_clock_ms();
     if (rc == OPC_OK)
         rc = opc_estimator_run(e, in, &people, &err);
-    double t3 = now_ms();
+    double t3 = opc_clock_ms();
     if (rc == OPC_OK)
         opc_people_free(&people);
     else

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes tests/data/warp_cv2.u8: OpenCV's warpAffine of synthetic images, the reference
-for openpose-c's exact reimplementation (tests/test_preprocess.c).
+for openpose-c's exact reimplementation (tests/test_image_preprocess.c).
 
 Each case is a W x H RGB image of hashed pixel values (the C test makes the same image),
 scaled by s into a dw x dh canvas as OpenPose's resizeFixedAspectRatio does:
@@ -12,7 +12,7 @@ Needs Debian's python3 with numpy and cv2 (OpenCV 4.x); run from the repository 
 import numpy as np
 import cv2
 
-# (W, H, s, dw, dh, seed); keep in sync with CASES in tests/test_preprocess.c.
+# (W, H, s, dw, dh, seed); keep in sync with CASES in tests/test_image_preprocess.c.
 CASES = [
     (61, 47, 0.2, 16, 16, 1),          # shrink: bilinear
     (61, 47, 0.7662, 48, 40, 2),       # mild shrink, border below and right

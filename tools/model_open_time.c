@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench_timing.h"
+#include "openpose-c/clock.h"
 #include "openpose-c/model.h"
 
 int main(int argc, char **argv)
@@ -25,9 +25,9 @@ int main(int argc, char **argv)
         return 1;
     for (int r = 0; r < repeat; r++) {
         opc_error err;
-        double t0 = now_ms();
+        double t0 = opc_clock_ms();
         opc_model *m = opc_model_open(argv[1], &err);
-        ms[r] = now_ms() - t0;
+        ms[r] = opc_clock_ms() - t0;
         if (!m) {
             fprintf(stderr, "model_open_time: %s\n", err.msg);
             free(ms);
@@ -36,7 +36,7 @@ int main(int argc, char **argv)
         opc_model_close(m);
         printf("open %d: %.3f ms\n", r + 1, ms[r]);
     }
-    printf("open: median %.3f ms over %d\n", median(ms, repeat), repeat);
+    printf("open: median %.3f ms over %d\n", opc_median(ms, repeat), repeat);
     free(ms);
     return 0;
 }

@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench_timing.h"
-#include "engine/net_profile.h"
+#include "openpose-c/clock.h"
 #include "openpose-c/model.h"
 #include "openpose-c/net.h"
 #include "openpose-c/tensor.h"
@@ -75,7 +74,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         for (int r = 0; r < repeat; r++)
             v[r] = t[(size_t)(r + 1) * n + i].ms;
-        ms[i] = median(v, repeat);
+        ms[i] = opc_median(v, repeat);
         total += ms[i];
         total_macs += t[i].macs;
     }

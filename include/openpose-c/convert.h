@@ -2,6 +2,8 @@
 #ifndef OPENPOSE_C_CONVERT_H
 #define OPENPOSE_C_CONVERT_H
 
+#include <stdint.h>
+
 #include "error.h"
 
 #ifdef __cplusplus
@@ -23,6 +25,13 @@ typedef struct opc_convert_options {
 /* Caffe: prototxt (text format) + caffemodel (binary) -> .opc */
 int opc_convert_caffe(const char *prototxt, const char *caffemodel, const char *out_path,
                       const opc_convert_options *opt, opc_error *err);
+
+/* Writes a .caffemodel of deterministic random weights (fixed by seed; each layer's from
+ * the seed and its name) for a Caffe network definition, so that full-size networks can be
+ * converted, run and compared with other engines without their trained weights (tests,
+ * benchmarks). legacy_dims: blob dims as Caffe's old num/channels/height/width fields. */
+int opc_caffe_random_weights(const char *prototxt, const char *out_caffemodel, uint64_t seed,
+                             int legacy_dims, int *layers_written, opc_error *err);
 
 /* TensorFlow frozen GraphDef (.pb, NHWC, float32) -> .opc. Maps Conv2D,
  * DepthwiseConv2dNative, BiasAdd, FusedBatchNorm(V2/V3), Relu, Relu6, Add/AddV2/AddN,

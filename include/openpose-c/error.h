@@ -21,6 +21,14 @@ enum {
     OPC_ERR_UNSUPPORTED = -5
 };
 
+/* Formats the message into err (if not NULL) and returns code: how every call here fills
+ * its error, and how a caller's own code may do the same. */
+int opc_fail(opc_error *err, int code, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 #ifdef __cplusplus
 }
 #endif

@@ -49,6 +49,19 @@ int opc_net_forward_blob(opc_net *net, const opc_tensor *input, const char *blob
 int opc_net_forward_blobs(opc_net *net, const opc_tensor *input, int n,
                           const char *const *blob_names, opc_tensor *out, opc_error *err);
 
+/* Per-layer timing of one forward (tools/profile_layers). */
+typedef struct opc_layer_time {
+    const char *layer, *kernel; /* owned by the model and the kernel tables */
+    double ms;                  /* wall time of the layer */
+    double macs;                /* its multiply-accumulates */
+} opc_layer_time;
+
+/* Number of layers: the length of the times array below. */
+int opc_net_layers(const opc_net *net);
+/* opc_net_forward that also fills times[layer]. */
+int opc_net_forward_profile(opc_net *net, const opc_tensor *input, opc_layer_time *times,
+                            opc_error *err);
+
 /* Memory figures of the plan for a net_w x net_h input. */
 typedef struct opc_net_memory {
     size_t activation_bytes;  /* the arena holding all blobs, after buffer reuse */

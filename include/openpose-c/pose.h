@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-/* OpenPose's two ways of joining limbs into people (see src/pose/assemble.c). Both find
+/* OpenPose's two ways of joining limbs into people (see src/decode/paf/assemble.c). Both find
  * every person in rendered ground truth. Global is the default: it is what OpenPose's GPU
  * build, the one most of its users run, computes; it can merge partial people through any
  * limb (a person whose neck-nose limb failed still gets its head through the ear-shoulder

@@ -6,6 +6,7 @@
 #include "cli/cmd_args.h"
 #include "cli/commands.h"
 #include "openpose-c/eval.h"
+#include "openpose-c/output.h"
 
 static void usage(FILE *f)
 {
@@ -41,16 +42,10 @@ static void usage(FILE *f)
           f);
 }
 
-/* The shortest of %.15g..%.17g that reads back exactly. */
 static void put_double(double v)
 {
-    char buf[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    fputs(buf, stdout);
+    char buf[OPC_NUMBER_LEN];
+    fputs(opc_format_double(buf, v), stdout);
 }
 
 int eval_args_parse(int argc, char **argv, eval_args *a)

@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli_util.h"
 #include "cli/cmd_args.h"
 #include "cli/commands.h"
+#include "openpose-c/clock.h"
 #include "openpose-c/model.h"
 #include "openpose-c/net.h"
 #include "openpose-c/tensor.h"
@@ -132,19 +132,6 @@ static int read_input(const char *path, const opc_preprocess *pp, int channels, 
     return OPC_OK;
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Runs the forward a->repeat times; the last run's result is in *result (owned by the net
  * for the output, by *blob_out for --blob). */
 static int run(opc_net *net, const forward_args *a, const opc_tensor *in, opc_tensor *blob_out,
@@ -157,7 +144,7 @@ static int run(opc_net *net, const forward_args *a, const opc_tensor *in, opc_te
     }
     int rc = OPC_OK;
     for (int r = 0; r < a->repeat && rc == OPC_OK; r++) {
-        double t0 = now_ms();
+        double t0 = opc_clock_ms();
         if (a->blob) {
             opc_tensor_free(blob_out);
             rc = opc_net_forward_blob(net, in, a->blob, blob_out, err);
@@ -165,13 +152,13 @@ static int run(opc_net *net, const forward_args *a, const opc_tensor *in, opc_te
         } else {
             rc = opc_net_forward(net, in, result, err);
         }
-        ms[r] = now_ms() - t0;
+        ms[r] = opc_clock_ms() - t0;
         if (rc == OPC_OK && a->repeat > 1)
             fprintf(stderr, "forward: run %d/%d: %.1f ms\n", r + 1, a->repeat, ms[r]);
     }
     if (rc == OPC_OK && a->repeat > 1) {
-        qsort(ms, (size_t)a->repeat, sizeof *ms, cmp_double);
-        fprintf(stderr, "forward: median %.1f ms over %d runs\n", ms[a->repeat / 2], a->repeat);
+        double med = opc_median(ms, a->repeat);
+        fprintf(stderr, "forward: median %.1f ms over %d runs\n", med, a->repeat);
     }
     free(ms);
     return rc;

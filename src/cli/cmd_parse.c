@@ -9,7 +9,7 @@
 #include "cli/cli_util.h"
 #include "cli/cmd_args.h"
 #include "cli/commands.h"
-#include "core/fileio.h"
+#include "openpose-c/files.h"
 #include "openpose-c/model.h"
 #include "openpose-c/output.h"
 #include "openpose-c/pose.h"

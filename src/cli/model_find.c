@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/error.h"
+#include "openpose-c/error.h"
 
 static int exists(const char *p) { return access(p, F_OK) == 0; }
 

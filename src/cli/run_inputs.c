@@ -9,8 +9,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "core/error.h"
-#include "core/fileio.h"
+#include "openpose-c/error.h"
+#include "openpose-c/files.h"
 
 #define MAX_LIST_BYTES ((size_t)1 << 30)
 #define MAX_DEPTH 64

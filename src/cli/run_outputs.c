@@ -1,6 +1,5 @@
 #include "cli/run_outputs.h"
 
-#include <cJSON.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +9,7 @@
 
 #include "cli/cli_util.h"
 #include "cli/commands.h"
-#include "core/error.h"
+#include "openpose-c/error.h"
 #include "openpose-c/output.h"
 
 #define PATH_MAX_LEN 4096
@@ -193,22 +192,14 @@ static int write_text(const char *path, const char *text, opc_error *err)
     return rc ? rc : opc_write_file_atomic(path, text, strlen(text), err);
 }
 
-/* {"image":PATH,"width":W,"height":H, + the OpenPose document's members. */
 static int write_jsonl(run_outputs *o, const run_input *in, const opc_image *img,
-                       const char *doc, opc_error *err)
+                       const opc_people *people, opc_error *err)
 {
-    cJSON *name = cJSON_CreateString(in->path);
-    char *quoted = name ? cJSON_PrintUnformatted(name) : NULL;
-    cJSON_Delete(name);
-    if (!quoted)
-        return opc_fail(err, OPC_ERR_NOMEM, "jsonl: out of memory");
-    size_t len = strlen(doc);
-    while (len && (doc[len - 1] == '\n' || doc[len - 1] == ' '))
-        len--;
-    /* doc is one object "{...}": splice our members in after its brace. */
-    fprintf(o->jsonl, "{\"image\":%s,\"width\":%d,\"height\":%d,%.*s\n", quoted, img->width,
-            img->height, (int)(len - 1), doc + 1);
-    free(quoted);
+    char *line = opc_people_to_jsonl(in->path, img->width, img->height, people, err);
+    if (!line)
+        return OPC_ERR_NOMEM;
+    fputs(line, o->jsonl);
+    free(line);
     fflush(o->jsonl);
     if (ferror(o->jsonl))
         return opc_fail(err, OPC_ERR_IO, "%s: write failed",
@@ -219,16 +210,16 @@ static int write_jsonl(run_outputs *o, const run_input *in, const opc_image *img
 static int write_json(run_outputs *o, const run_input *in, const opc_image *img,
                       const opc_people *people, opc_error *err)
 {
-    if (o->json == DEST_NONE && !o->jsonl)
+    if (o->jsonl)
+        return write_jsonl(o, in, img, people, err);
+    if (o->json == DEST_NONE)
         return OPC_OK;
     char *doc = opc_people_to_openpose_json(people, err);
     if (!doc)
         return OPC_ERR_NOMEM;
     int rc = OPC_OK;
     char p[PATH_MAX_LEN];
-    if (o->jsonl) {
-        rc = write_jsonl(o, in, img, doc, err);
-    } else if (o->json == DEST_STDOUT) {
+    if (o->json == DEST_STDOUT) {
         fputs(doc, stdout);
         if (fflush(stdout) != 0)
             rc = opc_fail(err, OPC_ERR_IO, "(stdout): write failed");
@@ -269,15 +260,11 @@ void outputs_failed(run_outputs *o, const run_input *in, const char *msg)
 {
     if (!o->jsonl)
         return;
-    cJSON *line = cJSON_CreateObject();
-    cJSON_AddStringToObject(line, "image", in->path);
-    cJSON_AddStringToObject(line, "error", msg);
-    char *s = cJSON_PrintUnformatted(line);
-    if (s)
-        fprintf(o->jsonl, "%s\n", s);
+    char *line = opc_jsonl_error_line(in->path, msg, NULL);
+    if (line)
+        fputs(line, o->jsonl);
     fflush(o->jsonl);
-    free(s);
-    cJSON_Delete(line);
+    free(line);
 }
 
 int outputs_close(run_outputs *o, int commit)

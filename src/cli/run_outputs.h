@@ -8,7 +8,7 @@
 
 #include "cli/run_args.h"
 #include "cli/run_inputs.h"
-#include "core/fileio.h"
+#include "openpose-c/files.h"
 #include "openpose-c/coco.h"
 #include "openpose-c/estimate.h"
 

@@ -1,17 +1,13 @@
 #include "cli/run_progress.h"
 
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "openpose-c/clock.h"
 
 #define REDRAW_SECONDS 0.25
 
-double progress_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+double progress_now(void) { return opc_clock_ms() * 1e-3; }
 
 void progress_start(run_progress *p, size_t total)
 {

@@ -1,4 +1,4 @@
-#include "core/fileio.h"
+#include "openpose-c/files.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/error.h"
+#include "openpose-c/error.h"
 
 static int too_large(const char *path, size_t max_bytes, opc_error *err)
 {

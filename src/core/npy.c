@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/error.h"
-#include "core/fileio.h"
+#include "openpose-c/error.h"
+#include "openpose-c/files.h"
 #include "openpose-c/tensor.h"
 
 /* Finds the value text after 'key': in a header dict; NULL if absent. */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/error.h"
+#include "openpose-c/error.h"
 
 size_t opc_tensor_count(const opc_tensor *t)
 {

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "engine/threadpool.h"
+#include "core/threadpool.h"
 #include "model/graph.h"
 #include "openpose-c/net.h"
 

@@ -1,8 +1,8 @@
 /* The op -> kernel tables of the two engines. Order matters: the first entry of an op
  * whose fits() accepts the layer is used, so special cases come before general ones. */
-#include "engine/fast_kernels.h"
-#include "engine/ref_kernels.h"
-#include "engine/winograd.h"
+#include "engine/fast/fast_kernels.h"
+#include "engine/ref/ref_kernels.h"
+#include "engine/fast/winograd.h"
 
 /* Winograd variants and their points, chosen by measured accuracy: float32 against float64
  * on real activations and weights of the full COCO net, relative L2 error of one layer.

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/error.h"
+#include "openpose-c/error.h"
 
 /* Buffers start on 64-byte boundaries. */
 #define ALIGN_FLOATS 16

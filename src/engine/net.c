@@ -6,11 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "core/error.h"
-#include "engine/net_profile.h"
+#include "openpose-c/error.h"
+#include "openpose-c/clock.h"
 #include "engine/net_pool.h"
 #include "engine/plan.h"
 #include "model/graph.h"
@@ -148,13 +147,6 @@ static int check_input(const opc_net *net, const opc_tensor *in, opc_error *err)
     return OPC_OK;
 }
 
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
-}
-
 /* Runs every layer; each blob ids[k] is copied into out[k] as soon as it is written (later
  * layers may reuse its memory). With times, records each layer's time and kernel. */
 static void run_layers(opc_net *net, int n, const int *ids, opc_tensor *out,
@@ -178,10 +170,10 @@ static void run_layers(opc_net *net, int n, const int *ids, opc_tensor *out,
                 a.in[k] = net->data[l->inputs[k]];
                 a.in_shape[k] = p->shapes[l->inputs[k]];
             }
-            double t0 = times ? now_ms() : 0.0;
+            double t0 = times ? opc_clock_ms() : 0.0;
             p->kernels[i]->run(&a);
             if (times)
-                times[i] = (opc_layer_time){l->name, p->kernels[i]->name, now_ms() - t0,
+                times[i] = (opc_layer_time){l->name, p->kernels[i]->name, opc_clock_ms() - t0,
                                             opc_layer_macs(g, l, p->shapes)};
             written = l->output;
         }

@@ -3,7 +3,7 @@
 #ifndef OPC_ENGINE_NET_POOL_H
 #define OPC_ENGINE_NET_POOL_H
 
-#include "engine/threadpool.h"
+#include "core/threadpool.h"
 #include "openpose-c/net.h"
 
 opc_pool *opc_net_pool(opc_net *net);

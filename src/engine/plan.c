@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/error.h"
+#include "openpose-c/error.h"
 
 int opc_plan_build(opc_plan *p, const opc_graph *g, opc_engine e, int h, int w, int threads,
                    opc_error *err)

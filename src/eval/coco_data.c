@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/error.h"
-#include "core/fileio.h"
+#include "openpose-c/error.h"
+#include "openpose-c/files.h"
 
 /* ---- JSON access with errors naming the file and the entry ---- */
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/error.h"
+#include "openpose-c/error.h"
 #include "eval/coco_data.h"
 #include "openpose-c/eval.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/error.h"
+#include "openpose-c/error.h"
 #include "model/limits.h"
 
 static const char *const OP_NAMES[OPC_OP_COUNT] = {

@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/error.h"
-#include "core/fileio.h"
+#include "openpose-c/error.h"
+#include "openpose-c/files.h"
 #include "model/graph.h"
 #include "model/limits.h"
 

@@ -5,7 +5,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "core/error.h"
+#include "openpose-c/error.h"
 
 typedef struct {
     const char *name;

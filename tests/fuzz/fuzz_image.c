@@ -2,7 +2,7 @@
  * orientation) and the network input the image command makes from it (scale plan, warp,
  * normalisation). */
 #include "fuzz_target.h"
-#include "io/image_decode.h"
+#include "image/image_decode.h"
 
 /* Images up to OPC_IMAGE_MAX_PIXELS are valid and decode, slowly: a few hundred
  * megabytes and seconds each. Such inputs are legitimate but would turn the run into

@@ -1,6 +1,6 @@
 /* Fuzz target: the protobuf text-format reader and the Caffe net builder on top of it
  * (layer parameters, blob bindings, in-place layers, the weights each layer expects). */
-#include "convert/caffe_net.h"
+#include "convert/caffe/caffe_net.h"
 #include "fuzz_target.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

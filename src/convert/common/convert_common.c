@@ -1,0 +1,58 @@
+#include "convert/common/convert_common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "openpose-c/error.h"
+
+const char *opc_base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+int opc_convert_pick_topology(opc_graph *g, const char *name, int channels, const char *in_path,
+                              const char *out_blob, opc_error *err)
+{
+    const opc_topology *t = NULL;
+    if (name) {
+        if (!(t = opc_topology_builtin(name)))
+            return opc_fail(err, OPC_ERR_ARG, "unknown topology '%.40s' (coco, body25, mpi, mpi4)",
+                            name);
+        if (t->total_channels != channels)
+            return opc_fail(err, OPC_ERR_FORMAT,
+                            "%s: output '%.80s' has %d channels but topology %s needs %d",
+                            in_path, out_blob, channels, t->name, t->total_channels);
+    } else {
+        /* The first match wins: 44 channels is MPI-15 ("mpi"); its 4-stage variant
+         * ("mpi4", lower NMS threshold) must be named. */
+        for (const char *const *n = opc_topology_names(); *n && !t; n++)
+            if (opc_topology_builtin(*n)->total_channels == channels)
+                t = opc_topology_builtin(*n);
+        if (!t)
+            return opc_fail(err, OPC_ERR_FORMAT,
+                            "%s: cannot tell the topology from the %d channels of output '%.80s' "
+                            "(COCO has 57, BODY_25 78, MPI 44): give one with --topology",
+                            in_path, channels, out_blob);
+    }
+    g->topology = *t;
+    return OPC_OK;
+}
+
+int opc_convert_set_names(opc_graph *g, const char *framework, const char *in_path,
+                          const char *out_path, const char *given_name, opc_error *err)
+{
+    char name[256], source[300];
+    if (given_name) {
+        snprintf(name, sizeof name, "%s", given_name);
+    } else {
+        snprintf(name, sizeof name, "%s", opc_base_name(out_path));
+        char *dot = strrchr(name, '.');
+        if (dot && dot != name)
+            *dot = 0;
+    }
+    snprintf(source, sizeof source, "%s: %s", framework, opc_base_name(in_path));
+    g->name = opc_graph_strdup(g, name);
+    g->source = opc_graph_strdup(g, source);
+    return g->name && g->source ? OPC_OK : opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory", in_path);
+}

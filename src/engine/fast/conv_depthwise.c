@@ -1,0 +1,250 @@
+/* Fast depthwise convolution (group == in channels == out channels): each output channel
+ * sees one input channel, too little work per GEMM, so it is a direct loop. A thread
+ * copies the input rows a band of output rows needs into its scratch, zero-padded and
+ * deinterleaved by the stride (padded_rows.h), so every tap of OPC_LANES consecutive
+ * outputs is one vector. Then it walks the band's output vectors row by row, four at a
+ * time (across rows when rows are short, so narrow planes keep four sums in flight too);
+ * each sums bias + all taps in registers, in (ky, kx) order, and the activation is
+ * applied as it is stored. 3x3 kernels, nearly all depthwise layers, get their own copy
+ * of the loop with the taps unrolled and the weights and activation fixed per channel; at
+ * stride 1 that copy takes four rows down each column instead, sharing their input rows. */
+#include "engine/fast/fast_kernels.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+#include "engine/act.h"
+#include "engine/lanes.h"
+#include "engine/fast/padded_rows.h"
+
+int opc_depthwise_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                       const opc_shape *out)
+{
+    return l->group == in->c && out->c == in->c && l->weight.shape[1] == 1 && opc_rows_fit(l);
+}
+
+/* Threads split the output rows, each its part of every channel (rows of at least
+ * DW_PART_ROWS, at most DW_MAX_PARTS parts), as the 1x1 convolutions around them split
+ * pixels: each core then reads the rows it wrote itself. Channels are taken one at a
+ * time, those of a thread's own part first. */
+#define DW_PART_ROWS 16
+#define DW_MAX_PARTS 16
+
+/* The padded rows of a band stay in L2 (64 KB; measured on MobileNet: no slower than a
+ * whole plane, and a 24 KB band for L1 was no faster). */
+#define DW_BAND_FLOATS 16384
+
+/* One band of padded rows per thread. */
+size_t opc_depthwise_scratch(const void *param, const opc_layer *l, const opc_shape *in,
+                             const opc_shape *out, int threads)
+{
+    opc_rows_geometry g = opc_rows_geometry_of(l, out, DW_BAND_FLOATS);
+    return (size_t)g.rows * g.row * threads;
+}
+
+typedef struct {
+    const opc_kernel_args *a;
+    opc_rows rows;
+    int parts;            /* the rows are cut in this many parts, one per thread */
+    struct {
+        _Alignas(64) atomic_int c; /* the next channel to take (a cache line each) */
+    } next[DW_MAX_PARTS];
+} dw_ctx;
+
+/* Output rows [oy0, oy1) of channel c from their padded input rows `src` (the first is
+ * padded row oy0 * sh, input row oy0 * sh - pad). Inlined with constant kh, kw and act for
+ * the common cases: the tap loops unroll, and the weights, copied to a local the stores
+ * cannot alias, stay in registers. Output vectors are numbered row by row (v of nvec in
+ * row oy); each pass of the main loop takes the next four. */
+static inline __attribute__((always_inline)) void dw_band(const dw_ctx *x, int c, int oy0,
+                                                          int oy1, const float *src, int kh,
+                                                          int kw, opc_act act)
+{
+    const opc_kernel_args *a = x->a;
+    const opc_layer *l = a->layer;
+    const opc_shape os = a->out_shape;
+    int sh = l->stride[0], dh = l->dilation[0];
+    size_t row = x->rows.geo.row;
+    float wk[OPC_ROWS_MAX_SPAN * OPC_ROWS_MAX_SPAN];
+    int off[OPC_ROWS_MAX_SPAN * OPC_ROWS_MAX_SPAN]; /* tap (ky, kx) of output 0, from its row start */
+    for (int ky = 0; ky < kh; ky++)
+        for (int kx = 0; kx < kw; kx++) {
+            wk[ky * kw + kx] = l->weight.data[((size_t)c * kh + ky) * kw + kx];
+            off[ky * kw + kx] = (int)(ky * dh * row) + x->rows.tap[kx];
+        }
+    float bias = l->bias.data ? l->bias.data[c] : 0.0f, slope = opc_layer_slope(l, c);
+    float *out = a->out + (size_t)c * os.h * os.w;
+    int nvec = (os.w + OPC_LANES - 1) / OPC_LANES, n = (oy1 - oy0) * nvec;
+    int oy = oy0, v = 0; /* the next output vector */
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const float *p[4];
+        float *d[4];
+        int cnt[4];
+        for (int j = 0; j < 4; j++) { /* the four vectors' inputs and outputs */
+            p[j] = src + (size_t)(oy - oy0) * sh * row + v * OPC_LANES;
+            d[j] = out + (size_t)oy * os.w + v * OPC_LANES;
+            cnt[j] = os.w - v * OPC_LANES < OPC_LANES ? os.w - v * OPC_LANES : OPC_LANES;
+            if (++v == nvec)
+                v = 0, oy++;
+        }
+        opc_vlanes s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
+        s0 += bias;
+        s1 += bias;
+        s2 += bias;
+        s3 += bias;
+        for (int t = 0; t < kh * kw; t++) {
+            s0 += wk[t] * opc_load_lanes(p[0] + off[t]);
+            s1 += wk[t] * opc_load_lanes(p[1] + off[t]);
+            s2 += wk[t] * opc_load_lanes(p[2] + off[t]);
+            s3 += wk[t] * opc_load_lanes(p[3] + off[t]);
+        }
+        opc_store_lanes_n(d[0], opc_act_lanes(s0, act, slope), cnt[0]);
+        opc_store_lanes_n(d[1], opc_act_lanes(s1, act, slope), cnt[1]);
+        opc_store_lanes_n(d[2], opc_act_lanes(s2, act, slope), cnt[2]);
+        opc_store_lanes_n(d[3], opc_act_lanes(s3, act, slope), cnt[3]);
+    }
+    for (; i < n; i++) { /* the last 0-3 vectors */
+        const float *p = src + (size_t)(oy - oy0) * sh * row + v * OPC_LANES;
+        opc_vlanes s0 = {0};
+        s0 += bias;
+        for (int t = 0; t < kh * kw; t++)
+            s0 += wk[t] * opc_load_lanes(p + off[t]);
+        int cnt = os.w - v * OPC_LANES < OPC_LANES ? os.w - v * OPC_LANES : OPC_LANES;
+        opc_store_lanes_n(out + (size_t)oy * os.w + v * OPC_LANES, opc_act_lanes(s0, act, slope),
+                          cnt);
+        if (++v == nvec)
+            v = 0, oy++;
+    }
+}
+
+/* The same for 3x3 kernels at stride 1 and dilation 1 (taps 0, 1, 2 of a deinterleaved
+ * row), output vectors four rows at a time down one column, walking the columns: the four
+ * share their 6 input rows, and each row's taps 1 and 2 are shuffled from two aligned
+ * vectors, the second being the next column's first. So 6 aligned loads per 4 outputs, not
+ * 36 loads mostly split across cache lines, which bounded the loop. The rows left over go
+ * to dw_band. */
+static inline __attribute__((always_inline)) void dw_band_3x3s1(const dw_ctx *x, int c, int oy0,
+                                                                int oy1, const float *src,
+                                                                opc_act act)
+{
+    const opc_kernel_args *a = x->a;
+    const opc_shape os = a->out_shape;
+    size_t row = x->rows.geo.row;
+    const float *wc = a->layer->weight.data + (size_t)c * 9;
+    float w00 = wc[0], w01 = wc[1], w02 = wc[2], w10 = wc[3], w11 = wc[4], w12 = wc[5],
+          w20 = wc[6], w21 = wc[7], w22 = wc[8];
+    float bias = a->layer->bias.data ? a->layer->bias.data[c] : 0.0f;
+    float *out = a->out + (size_t)c * os.h * os.w;
+    int nvec = (os.w + OPC_LANES - 1) / OPC_LANES, oy = oy0;
+    for (; oy + 4 <= oy1; oy += 4) {
+        const float *p = src + (size_t)(oy - oy0) * row;
+        opc_vlanes cur[6]; /* each input row's vector at the current column */
+        for (int r = 0; r < 6; r++)
+            cur[r] = opc_load_lanes(p + r * row);
+        for (int v = 0; v < nvec; v++) {
+            opc_vlanes s[4] = {{0}};
+            for (int j = 0; j < 4; j++)
+                s[j] += bias;
+            for (int r = 0; r < 6; r++) { /* input row r feeds outputs r-2..r */
+                opc_vlanes nxt = opc_load_lanes(p + r * row + (v + 1) * OPC_LANES);
+                opc_vlanes a0 = cur[r], a1 = opc_shift_lanes_1(cur[r], nxt),
+                           a2 = opc_shift_lanes_2(cur[r], nxt);
+                cur[r] = nxt;
+                if (r < 4) { /* taps in (ky, kx) order, as dw_band sums them */
+                    s[r] += w00 * a0;
+                    s[r] += w01 * a1;
+                    s[r] += w02 * a2;
+                }
+                if (r >= 1 && r < 5) {
+                    s[r - 1] += w10 * a0;
+                    s[r - 1] += w11 * a1;
+                    s[r - 1] += w12 * a2;
+                }
+                if (r >= 2) {
+                    s[r - 2] += w20 * a0;
+                    s[r - 2] += w21 * a1;
+                    s[r - 2] += w22 * a2;
+                }
+            }
+            int cnt = os.w - v * OPC_LANES < OPC_LANES ? os.w - v * OPC_LANES : OPC_LANES;
+            for (int j = 0; j < 4; j++)
+                opc_store_lanes_n(out + (size_t)(oy + j) * os.w + v * OPC_LANES,
+                                  opc_act_lanes(s[j], act, 0.0f), cnt);
+        }
+    }
+    if (oy < oy1)
+        dw_band(x, c, oy, oy1, src + (size_t)(oy - oy0) * row, 3, 3, act);
+}
+
+/* A 3x3 band with the activation fixed: by columns at stride 1 (s1), else by rows. */
+static inline __attribute__((always_inline)) void dw_band_3x3(const dw_ctx *x, int c, int oy0,
+                                                              int oy1, const float *src, int s1,
+                                                              opc_act act)
+{
+    if (s1)
+        dw_band_3x3s1(x, c, oy0, oy1, src, act);
+    else
+        dw_band(x, c, oy0, oy1, src, 3, 3, act);
+}
+
+/* Output rows [oy_begin, oy_end) of channel c. */
+static void dw_channel(const dw_ctx *x, int c, int oy_begin, int oy_end, float *buf)
+{
+    const opc_layer *l = x->a->layer;
+    const opc_shape is = x->a->in_shape[0];
+    const float *plane = x->a->in[0] + (size_t)c * is.h * is.w;
+    int sh = l->stride[0], oh = oy_end;
+    int k3 = l->kernel[0] == 3 && l->kernel[1] == 3;
+    int s1 = k3 && sh == 1 && l->stride[1] == 1 && l->dilation[0] == 1 && l->dilation[1] == 1;
+    opc_act fixed = k3 ? l->act : OPC_ACT_PRELU;
+    for (int oy0 = oy_begin; oy0 < oh; oy0 += x->rows.geo.band) {
+        int oy1 = oy0 + x->rows.geo.band < oh ? oy0 + x->rows.geo.band : oh;
+        for (int r = 0; r < (oy1 - oy0 - 1) * sh + x->rows.geo.span; r++)
+            opc_padded_row(&x->rows, plane, oy0 * sh + r - x->rows.pad[0],
+                           buf + (size_t)r * x->rows.geo.row);
+        switch (fixed) { /* 3x3 without PReLU: unrolled */
+        case OPC_ACT_NONE:
+            dw_band_3x3(x, c, oy0, oy1, buf, s1, OPC_ACT_NONE);
+            break;
+        case OPC_ACT_RELU:
+            dw_band_3x3(x, c, oy0, oy1, buf, s1, OPC_ACT_RELU);
+            break;
+        case OPC_ACT_RELU6:
+            dw_band_3x3(x, c, oy0, oy1, buf, s1, OPC_ACT_RELU6);
+            break;
+        default: /* any other kernel or activation */
+            dw_band(x, c, oy0, oy1, buf, l->kernel[0], l->kernel[1], l->act);
+            break;
+        }
+    }
+}
+
+/* Takes channels of its own part of the rows, then of the other parts, until none are
+ * left, with padded-rows buffer `slot`. */
+static void dw_channels(void *p, int slot, int slot_end)
+{
+    dw_ctx *x = p;
+    size_t floats = (size_t)x->rows.geo.rows * x->rows.geo.row;
+    float *buf = x->a->scratch + (size_t)slot * floats;
+    memset(buf, 0, floats * sizeof(float)); /* the padding columns (see padded_row) */
+    int oh = x->a->out_shape.h;
+    for (int k = 0; k < x->parts; k++) {
+        int part = (slot + k) % x->parts;
+        for (int c; (c = atomic_fetch_add(&x->next[part].c, 1)) < x->a->out_shape.c;)
+            dw_channel(x, c, oh * part / x->parts, oh * (part + 1) / x->parts, buf);
+    }
+}
+
+void opc_fast_conv_depthwise(const opc_kernel_args *a)
+{
+    dw_ctx x = {.a = a};
+    opc_rows_init(&x.rows, a->layer, &a->in_shape[0], &a->out_shape, DW_BAND_FLOATS);
+    int threads = opc_pool_threads(a->pool);
+    x.parts = a->out_shape.h / DW_PART_ROWS;
+    x.parts = x.parts < 1 ? 1 : x.parts > threads ? threads : x.parts;
+    x.parts = x.parts > DW_MAX_PARTS ? DW_MAX_PARTS : x.parts;
+    for (int k = 0; k < x.parts; k++)
+        atomic_init(&x.next[k].c, 0);
+    opc_pool_for(a->pool, threads, dw_channels, &x);
+}

@@ -1,0 +1,196 @@
+/* Fast convolution as GEMM (cblas_sgemm). Per group g, with K = cin_g*kh*kw, N = OH*OW:
+ *   out_g [cout_g x N] = weight_g [cout_g x K] * cols_g [K x N]
+ * The OIHW weights already are the row-major [cout x K] matrix, so they are used in place.
+ * 1x1 stride-1 unpadded convs multiply the input itself (it is the [cin x N] matrix);
+ * the others unfold the input (im2col) one band of output rows at a time into a buffer of
+ * the thread's own, sized to stay in its cache whatever the image size.
+ * The work is split between the net's threads by output columns (pixel ranges, bands),
+ * each running single-threaded GEMMs, and bias and activation are applied to each slice
+ * right after its GEMM, while it is still in cache. The slices depend on the shapes only,
+ * so no result depends on the thread count. */
+#include "engine/fast/fast_kernels.h"
+
+#include <cblas.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "engine/act.h"
+#include "engine/lanes.h"
+
+/* Output columns per 1x1 slice, at most: enough to amortise packing the weights, small
+ * enough that there are slices for every thread. */
+#define SLICE_COLS 512
+/* The slices of a layer come in a multiple of this many, so 1, 2 or 4 threads share them
+ * evenly (5 slices on 2 threads left one waiting a fifth of the layer). */
+#define SLICE_GROUPS 4
+/* Largest im2col band, in floats (1 MiB): one core's L2 cache. */
+#define BAND_FLOATS ((size_t)1 << 18)
+
+/* out[c][begin .. begin + len) = act(out[c][...] + bias[c]) for every channel c. */
+static void bias_act_cols(const opc_layer *l, float *out, int channels, size_t n_total,
+                          size_t begin, size_t len)
+{
+    if (!l->bias.data && l->act == OPC_ACT_NONE)
+        return;
+    for (int c = 0; c < channels; c++)
+        opc_bias_act_row(out + (size_t)c * n_total + begin, len,
+                         l->bias.data ? l->bias.data[c] : 0.0f, l->act, opc_layer_slope(l, c));
+}
+
+int opc_conv1x1_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                     const opc_shape *out)
+{
+    int pad[4];
+    opc_layer_pads(l, in->h, in->w, pad);
+    return l->kernel[0] == 1 && l->kernel[1] == 1 && l->stride[0] == 1 && l->stride[1] == 1 &&
+           !pad[0] && !pad[1] && !pad[2] && !pad[3];
+}
+
+/* Columns per slice of an N-column layer: about N / (a multiple of SLICE_GROUPS), whole
+ * vectors, at most SLICE_COLS. From the shape alone, never the thread count. */
+static size_t slice_cols(size_t n)
+{
+    size_t slices = (n + SLICE_COLS - 1) / SLICE_COLS;
+    slices = (slices + SLICE_GROUPS - 1) / SLICE_GROUPS * SLICE_GROUPS;
+    size_t cols = (n + slices - 1) / slices;
+    return (cols + OPC_LANES - 1) / OPC_LANES * OPC_LANES;
+}
+
+typedef struct {
+    const opc_kernel_args *a;
+    size_t cols; /* per slice */
+} conv1x1_ctx;
+
+/* Slices s0 .. s1 - 1, each one GEMM per group whatever the thread count (OpenBLAS picks
+ * its kernel by size, so merging slices could change the rounding).
+ * in: Cin x N, weight: [Cout, cin_g], out: Cout x N. */
+static void conv1x1_slices(void *p, int s0, int s1)
+{
+    const conv1x1_ctx *x = p;
+    const opc_kernel_args *a = x->a;
+    const opc_layer *l = a->layer;
+    const opc_shape in = a->in_shape[0], out = a->out_shape;
+    int cin_g = in.c / l->group, cout_g = out.c / l->group;
+    size_t n = (size_t)out.h * out.w;
+    for (int sl = s0; sl < s1; sl++) {
+        size_t begin = (size_t)sl * x->cols;
+        size_t len = n - begin < x->cols ? n - begin : x->cols;
+        for (int g = 0; g < l->group; g++)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout_g, (int)len, cin_g,
+                        1.0f, l->weight.data + (size_t)g * cout_g * cin_g, cin_g,
+                        a->in[0] + (size_t)g * cin_g * n + begin, (int)n, 0.0f,
+                        a->out + (size_t)g * cout_g * n + begin, (int)n);
+        bias_act_cols(l, a->out, out.c, n, begin, len);
+    }
+}
+
+void opc_fast_conv1x1(const opc_kernel_args *a)
+{
+    size_t n = (size_t)a->out_shape.h * a->out_shape.w;
+    conv1x1_ctx x = {a, slice_cols(n)};
+    opc_pool_for(a->pool, (int)((n + x.cols - 1) / x.cols), conv1x1_slices, &x);
+}
+
+/* Output rows per im2col band. */
+static int band_rows(const opc_layer *l, const opc_shape *in, const opc_shape *out)
+{
+    size_t rows_k = (size_t)in->c * l->kernel[0] * l->kernel[1]; /* all groups' K */
+    size_t per_row = rows_k * (size_t)out->w;
+    size_t rows = BAND_FLOATS / (per_row ? per_row : 1);
+    if (rows < 1)
+        rows = 1;
+    return rows < (size_t)out->h ? (int)rows : out->h;
+}
+
+/* One band buffer per thread. */
+size_t opc_im2col_scratch(const void *param, const opc_layer *l, const opc_shape *in,
+                          const opc_shape *out, int threads)
+{
+    return (size_t)in->c * l->kernel[0] * l->kernel[1] * (size_t)band_rows(l, in, out) *
+           out->w * threads;
+}
+
+typedef struct {
+    const opc_kernel_args *a;
+    int pad[4];
+    int band, bands;   /* rows per band, number of bands */
+    atomic_int next;   /* the next band to take */
+} im2col_ctx;
+
+/* Unfolds output rows [oy0, oy0 + rows) into cols: row r of cols is input channel
+ * r / (kh*kw) at kernel tap (r / kw % kh, r % kw), zero where the tap is in the padding. */
+static void im2col(const im2col_ctx *x, int oy0, int rows, float *cols)
+{
+    const opc_layer *l = x->a->layer;
+    const opc_shape is = x->a->in_shape[0], os = x->a->out_shape;
+    int kh = l->kernel[0], kw = l->kernel[1], ow = os.w;
+    int k_rows = is.c * kh * kw;
+    for (int r = 0; r < k_rows; r++) {
+        int c = r / (kh * kw), ky = r / kw % kh, kx = r % kw;
+        int kxo = kx * l->dilation[1];
+        int ox0 = opc_first_out(0, l->stride[1], x->pad[1], kxo);
+        int ox1 = opc_first_out(is.w, l->stride[1], x->pad[1], kxo);
+        if (ox0 > ow)
+            ox0 = ow;
+        if (ox1 > ow)
+            ox1 = ow;
+        if (ox1 < ox0)
+            ox1 = ox0;
+        float *dst = cols + (size_t)r * rows * ow;
+        for (int oy = oy0; oy < oy0 + rows; oy++, dst += ow) {
+            int iy = oy * l->stride[0] - x->pad[0] + ky * l->dilation[0];
+            if (iy < 0 || iy >= is.h) {
+                memset(dst, 0, (size_t)ow * sizeof(float));
+                continue;
+            }
+            const float *src = x->a->in[0] + ((size_t)c * is.h + iy) * is.w;
+            /* The padding runs are mostly empty: a call each cost more than the copy. */
+            if (ox0 > 0)
+                memset(dst, 0, (size_t)ox0 * sizeof(float));
+            int ix = ox0 * l->stride[1] - x->pad[1] + kxo;
+            if (l->stride[1] == 1)
+                memcpy(dst + ox0, src + ix, (size_t)(ox1 - ox0) * sizeof(float));
+            else if (l->stride[1] == 2)
+                opc_copy_even(dst + ox0, src + ix, ox1 - ox0, is.w - ix);
+            else
+                for (int ox = ox0; ox < ox1; ox++, ix += l->stride[1])
+                    dst[ox] = src[ix];
+            if (ox1 < ow)
+                memset(dst + ox1, 0, (size_t)(ow - ox1) * sizeof(float));
+        }
+    }
+}
+
+/* Takes bands until none are left, in buffer `slot` of the scratch.
+ * in: Cin x H x W, weight: [Cout, cin_g, kh, kw], out: Cout x OH x OW. */
+static void im2col_bands(void *p, int slot, int slot_end)
+{
+    im2col_ctx *x = p;
+    const opc_kernel_args *a = x->a;
+    const opc_layer *l = a->layer;
+    const opc_shape in = a->in_shape[0], out = a->out_shape;
+    int cin_g = in.c / l->group, cout_g = out.c / l->group;
+    int k = cin_g * l->kernel[0] * l->kernel[1];
+    size_t n = (size_t)out.h * out.w;
+    float *cols = a->scratch + (size_t)slot * in.c * l->kernel[0] * l->kernel[1] * x->band * out.w;
+    for (int b; (b = atomic_fetch_add(&x->next, 1)) < x->bands;) {
+        int oy0 = b * x->band, rows = out.h - oy0 < x->band ? out.h - oy0 : x->band;
+        size_t nb = (size_t)rows * out.w, begin = (size_t)oy0 * out.w;
+        im2col(x, oy0, rows, cols);
+        for (int g = 0; g < l->group; g++)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout_g, (int)nb, k, 1.0f,
+                        l->weight.data + (size_t)g * cout_g * k, k, cols + (size_t)g * k * nb,
+                        (int)nb, 0.0f, a->out + (size_t)g * cout_g * n + begin, (int)n);
+        bias_act_cols(l, a->out, out.c, n, begin, nb);
+    }
+}
+
+void opc_fast_conv_im2col(const opc_kernel_args *a)
+{
+    im2col_ctx x = {.a = a};
+    opc_layer_pads(a->layer, a->in_shape[0].h, a->in_shape[0].w, x.pad);
+    x.band = band_rows(a->layer, &a->in_shape[0], &a->out_shape);
+    x.bands = (a->out_shape.h + x.band - 1) / x.band;
+    atomic_init(&x.next, 0);
+    opc_pool_for(a->pool, opc_pool_threads(a->pool), im2col_bands, &x);
+}

@@ -1,0 +1,131 @@
+/* Fast per-channel elementwise ops (ADD, ACT, AFFINE, INSTANCE_NORM): channels are split
+ * between threads, and each channel is a few vectorisable passes over its H x W plane. */
+#include "engine/fast/fast_kernels.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "engine/act.h"
+#include "engine/lanes.h"
+
+typedef void (*channel_fn)(const opc_kernel_args *a, int c, size_t hw);
+
+typedef struct {
+    const opc_kernel_args *a;
+    channel_fn fn;
+} eltwise_ctx;
+
+static void run_channels(void *p, int c0, int c1)
+{
+    const eltwise_ctx *e = p;
+    size_t hw = (size_t)e->a->out_shape.h * e->a->out_shape.w;
+    for (int c = c0; c < c1; c++)
+        e->fn(e->a, c, hw);
+}
+
+static void for_channels(const opc_kernel_args *a, channel_fn fn)
+{
+    eltwise_ctx e = {a, fn};
+    opc_pool_for(a->pool, a->out_shape.c, run_channels, &e);
+}
+
+/* out[c] = act(in0[c] + in1[c] + ...), summed in input order. Here and below out may be
+ * in[0] itself (see memplan.h): every element is read before it is written. */
+static void add_channel(const opc_kernel_args *a, int c, size_t hw)
+{
+    float *y = a->out + c * hw;
+    if (y != a->in[0] + c * hw)
+        memcpy(y, a->in[0] + c * hw, hw * sizeof(float));
+    for (int k = 1; k < a->n_inputs; k++) {
+        const float *x = a->in[k] + c * hw;
+        for (size_t i = 0; i < hw; i++)
+            y[i] += x[i];
+    }
+    opc_bias_act_row(y, hw, 0.0f, a->layer->act, opc_layer_slope(a->layer, c));
+}
+
+static void act_channel(const opc_kernel_args *a, int c, size_t hw)
+{
+    if (a->out != a->in[0])
+        memcpy(a->out + c * hw, a->in[0] + c * hw, hw * sizeof(float));
+    opc_bias_act_row(a->out + c * hw, hw, 0.0f, a->layer->act, opc_layer_slope(a->layer, c));
+}
+
+/* out[c] = act(weight[c] * in[c] + bias[c]). */
+static void affine_channel(const opc_kernel_args *a, int c, size_t hw)
+{
+    const opc_layer *l = a->layer;
+    const float *x = a->in[0] + c * hw;
+    float *y = a->out + c * hw;
+    float w = l->weight.data[c];
+    for (size_t i = 0; i < hw; i++)
+        y[i] = w * x[i];
+    opc_bias_act_row(y, hw, l->bias.data ? l->bias.data[c] : 0.0f, l->act, opc_layer_slope(l, c));
+}
+
+/* Mean and biased variance of channel c in one pass in double over d = x - x[0]: with a
+ * shift that is one of the values, S2 - S1^2 / n loses at most about n * 2^-53 of the
+ * variance (|x[0] - mean|^2 <= n * var), so nearly constant channels keep their tiny
+ * variance. The sums run on OPC_LANES / 2 double lanes, two sets of them, added up in a
+ * fixed order at the end (C does not let the compiler reorder a plain loop's sum into
+ * lanes), so they vectorise and stay deterministic. Then, in float, y = act(((x - mh) - ml)
+ * * k + bias) with mean = mh + ml split into two floats: x - mh is exact near the mean, so
+ * even a channel whose |mean| dwarfs its spread keeps its output to a few float roundings
+ * (a plain float mean would shift every output by up to |mean * k| * 2^-24). */
+typedef double vdouble __attribute__((vector_size(OPC_LANES / 2 * sizeof(double))));
+typedef float vhalf __attribute__((vector_size(OPC_LANES / 2 * sizeof(float))));
+
+static inline vdouble load_half(const float *p)
+{
+    vhalf h;
+    memcpy(&h, p, sizeof h);
+    return __builtin_convertvector(h, vdouble);
+}
+
+static double lanes_sum(vdouble v)
+{
+    double s = 0;
+    for (int e = 0; e < OPC_LANES / 2; e++)
+        s += v[e];
+    return s;
+}
+
+static void instance_norm_channel(const opc_kernel_args *a, int c, size_t hw)
+{
+    enum { H = OPC_LANES / 2 };
+    const opc_layer *l = a->layer;
+    const float *x = a->in[0] + c * hw;
+    float *y = a->out + c * hw;
+    double shift = x[0], s1 = 0, s2 = 0;
+    vdouble p0 = {0}, p1 = {0}, q0 = {0}, q1 = {0};
+    size_t body = hw / (2 * H) * (2 * H);
+    for (size_t i = 0; i < body; i += 2 * H) {
+        vdouble d0 = load_half(x + i) - shift, d1 = load_half(x + i + H) - shift;
+        p0 += d0;
+        p1 += d1;
+        q0 += d0 * d0;
+        q1 += d1 * d1;
+    }
+    for (size_t i = body; i < hw; i++) {
+        double d = x[i] - shift;
+        s1 += d;
+        s2 += d * d;
+    }
+    s1 += lanes_sum(p0 + p1);
+    s2 += lanes_sum(q0 + q1);
+    double n = (double)hw, mean = shift + s1 / n, var = (s2 - s1 * s1 / n) / n;
+    float mh = (float)mean, ml = (float)(mean - mh);
+    float k = (float)(l->weight.data[c] / sqrt((var > 0 ? var : 0) + (double)l->eps));
+    float b = l->bias.data ? l->bias.data[c] : 0.0f, slope = opc_layer_slope(l, c);
+    size_t vec = hw / OPC_LANES * OPC_LANES;
+    for (size_t i = 0; i < vec; i += OPC_LANES)
+        opc_store_lanes(y + i, opc_act_lanes(((opc_load_lanes(x + i) - mh) - ml) * k + b, l->act,
+                                             slope));
+    for (size_t i = vec; i < hw; i++)
+        y[i] = opc_act1(((x[i] - mh) - ml) * k + b, l->act, slope);
+}
+
+void opc_fast_add(const opc_kernel_args *a) { for_channels(a, add_channel); }
+void opc_fast_act(const opc_kernel_args *a) { for_channels(a, act_channel); }
+void opc_fast_affine(const opc_kernel_args *a) { for_channels(a, affine_channel); }
+void opc_fast_instance_norm(const opc_kernel_args *a) { for_channels(a, instance_norm_channel); }

