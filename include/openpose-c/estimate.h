@@ -70,6 +70,16 @@ void opc_prepared_free(opc_prepared *p);
  * heatmaps then PAFs in the model topology's layout. Valid until the next run. */
 int opc_estimator_outputs(const opc_estimator *e, const opc_tensor **maps);
 
+/* People from one network output as opc_estimator_run finds them at one scale: output is
+ * the network's output for an img_w x img_h image scaled into a net_w x net_h input
+ * (opc_image_to_net_scale); keypoints come back in image pixels, mapped as OpenPose maps
+ * them (from the round(s W) x round(s H) the image takes in the net input). An image with
+ * a side of one pixel has no person: along that side nothing maps back into the image
+ * (OpenPose divides by zero there). `openpose-c parse` is this call. */
+int opc_people_from_output(const opc_topology *t, const opc_parse_params *p,
+                           const opc_tensor *output, int net_w, int net_h, int img_w,
+                           int img_h, opc_people *people, opc_error *err);
+
 /* Converts pixel keypoints of an img_w x img_h image to another scale; missing parts
  * stay (0, 0, 0), unlike OpenPose, which moves them too. */
 void opc_people_rescale(opc_people *p, int img_w, int img_h, opc_keypoint_scale to);

@@ -192,6 +192,39 @@ static int parse_scales(opc_estimator *e, const opc_scale_plan *plan, float to_i
     return rc;
 }
 
+/* Net pixels to image pixels as OpenPose computes it: from the size the image takes
+ * inside the net input at scale s, round(s * W) x round(s * H). */
+static float to_image_scale(int img_w, int img_h, double s)
+{
+    return opc_net_to_image_scale(img_w, img_h, (int)(s * img_w + 0.5), (int)(s * img_h + 0.5));
+}
+
+/* An image one pixel high or wide has no person (opc_people_from_output). */
+static void forget_thin(opc_people *people, int img_w, int img_h)
+{
+    if (img_w > 1 && img_h > 1)
+        return;
+    people->count = 0;
+    for (int j = 0; people->candidate_counts && j < people->num_parts; j++)
+        people->candidate_counts[j] = 0;
+}
+
+int opc_people_from_output(const opc_topology *t, const opc_parse_params *p,
+                           const opc_tensor *output, int net_w, int net_h, int img_w,
+                           int img_h, opc_people *people, opc_error *err)
+{
+    memset(people, 0, sizeof *people);
+    if (img_w < 1 || img_h < 1)
+        return opc_fail(err, OPC_ERR_ARG, "image size %dx%d: sides must be positive", img_w,
+                        img_h);
+    float to_image = to_image_scale(img_w, img_h,
+                                    opc_image_to_net_scale(img_w, img_h, net_w, net_h));
+    int rc = opc_parse(t, p, output, net_w, net_h, to_image, people, err);
+    if (rc == OPC_OK)
+        forget_thin(people, img_w, img_h);
+    return rc;
+}
+
 int opc_estimator_run(opc_estimator *e, const opc_prepared *in, opc_people *people,
                       opc_error *err)
 {
@@ -209,16 +242,14 @@ int opc_estimator_run(opc_estimator *e, const opc_prepared *in, opc_people *peop
         return rc;
     e->nouts = plan->count;
     const opc_topology *t = opc_model_topology(e->model);
-    /* Net pixels to image pixels as OpenPose computes it: from the size the image takes
-     * inside the first scale's net input, round(s * W) x round(s * H). */
-    double s = plan->scale[0];
-    float to_image = opc_net_to_image_scale(in->img_w, in->img_h, (int)(s * in->img_w + 0.5),
-                                            (int)(s * in->img_h + 0.5));
     if (plan->count == 1) {
-        rc = opc_parse(t, &e->o.parse, &e->outs[0], plan->net_w[0], plan->net_h[0], to_image,
-                       people, err);
+        rc = opc_people_from_output(t, &e->o.parse, &e->outs[0], plan->net_w[0],
+                                    plan->net_h[0], in->img_w, in->img_h, people, err);
     } else {
-        rc = parse_scales(e, plan, to_image, people, err);
+        rc = parse_scales(e, plan, to_image_scale(in->img_w, in->img_h, plan->scale[0]),
+                          people, err);
+        if (rc == OPC_OK)
+            forget_thin(people, in->img_w, in->img_h);
     }
     if (rc == OPC_OK && e->o.keypoint_scale != OPC_KEYPOINTS_PIXELS)
         opc_people_rescale(people, in->img_w, in->img_h, e->o.keypoint_scale);

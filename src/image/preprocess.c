@@ -293,6 +293,15 @@ int opc_image_to_input(const opc_image *img, double s, int net_w, int net_h,
 /* OpenPose's intRound: add one half, truncate. */
 static int int_round(double v) { return (int)(v + 0.5); }
 
+double opc_image_to_net_scale(int img_w, int img_h, int net_w, int net_h)
+{
+    /* (target - 1) / (image - 1): OpenPose maps the corner pixels onto each other. */
+    double rw = img_w > 1 ? (net_w - 1) / (double)(img_w - 1) : INFINITY;
+    double rh = img_h > 1 ? (net_h - 1) / (double)(img_h - 1) : INFINITY;
+    double s = rw < rh ? rw : rh;
+    return isinf(s) ? 1.0 : s;
+}
+
 int opc_scale_plan_make(int img_w, int img_h, int net_w, int net_h, int scale_number,
                         double scale_gap, opc_scale_plan *plan, opc_error *err)
 {
@@ -315,32 +324,36 @@ int opc_scale_plan_make(int img_w, int img_h, int net_w, int net_h, int scale_nu
                         "scale gap %g: must be > 0 with 1 - (scale number - 1) * gap > 0",
                         scale_gap);
     /* The free side follows the aspect ratio in float as OpenPose computes it, capped at
-     * the 16:9 size (OpenPose's --net_resolution_dynamic 1, its default). */
-    if (net_w <= 0) {
+     * the 16:9 size (OpenPose's --net_resolution_dynamic 1, its default) and at the largest
+     * side (-1x4096 asks for a 7280-wide net on a 16:9 image). */
+    const int auto_w = net_w <= 0, auto_h = net_h <= 0;
+    if (auto_w) {
         int cap = 16 * int_round(net_h * 16.f / 9.f / 16.f);
+        cap = cap > MAX_NET_SIDE ? MAX_NET_SIDE : cap;
         net_w = 16 * int_round(net_h * img_w / (float)img_h / 16.f);
         net_w = net_w < 16 ? 16 : net_w > cap ? cap : net_w;
-    } else if (net_h <= 0) {
+    } else if (auto_h) {
         int cap = 16 * int_round(net_w * 16.f / 9.f / 16.f);
+        cap = cap > MAX_NET_SIDE ? MAX_NET_SIDE : cap;
         net_h = 16 * int_round(net_w * img_h / (float)img_w / 16.f);
         net_h = net_h < 16 ? 16 : net_h > cap ? cap : net_h;
     }
     for (int i = 0; i < scale_number; i++) {
         double cur = 1.0 - i * scale_gap;
         int w = int_round(net_w * cur) / 16 * 16, h = int_round(net_h * cur) / 16 * 16;
+        /* A side taken from a thin image's aspect ratio stays 16 at every scale; a side
+         * asked for is the caller's to fix. */
+        w = w < 16 && auto_w ? 16 : w;
+        h = h < 16 && auto_h ? 16 : h;
         if (w < 16 || h < 16)
             return opc_fail(err, OPC_ERR_ARG,
                             "scale %d (%.2f of %dx%d) leaves a net input under 16 pixels", i,
                             cur, net_w, net_h);
         w = w > net_w ? net_w : w;
         h = h > net_h ? net_h : h;
-        /* (target - 1) / (image - 1): OpenPose maps the corner pixels onto each other. */
-        double rw = img_w > 1 ? (w - 1) / (double)(img_w - 1) : INFINITY;
-        double rh = img_h > 1 ? (h - 1) / (double)(img_h - 1) : INFINITY;
-        double s = rw < rh ? rw : rh;
         plan->net_w[i] = w;
         plan->net_h[i] = h;
-        plan->scale[i] = isinf(s) ? 1.0 : s;
+        plan->scale[i] = opc_image_to_net_scale(img_w, img_h, w, h);
     }
     plan->count = scale_number;
     return OPC_OK;
