@@ -22,7 +22,7 @@ expect 1 "$BIN" "$P" "${ARGS[@]}" --model coco -o "$TMP/x.json"
 grep -qF "no model 'coco': not a file here, and no coco.opc in $TMP/models" "$TMP/stderr" &&
     grep -q "tools/get-models.sh coco" "$TMP/stderr" || fail "--model coco: $(cat "$TMP/stderr")"
 # info and forward take names too; forward writes '-' to standard output.
-run 0 info tiny && grep -q "^topology: *coco" "$TMP/stdout" || fail "info tiny: $(head -3 "$TMP/stdout")"
+run 0 info tiny && grep -q "^head: *paf" "$TMP/stdout" || fail "info tiny: $(head -3 "$TMP/stdout")"
 grep -q "^BLAS: OpenBLAS" "$TMP/stdout" && grep -q "^BLAS kernel: " "$TMP/stdout" ||
     fail "info: no BLAS lines: $(tail -3 "$TMP/stdout")"
 expect 1 "$BIN" info coco

@@ -10,11 +10,11 @@
 #include "cli/cmd_args.h"
 #include "cli/commands.h"
 #include "cli/model_find.h"
-#include "openpose-c/estimate.h"
+#include "openpose-c/image.h"
 #include "openpose-c/files.h"
 #include "openpose-c/model.h"
 #include "openpose-c/output.h"
-#include "openpose-c/pose.h"
+#include "openpose-c/paf.h"
 
 static void help(FILE *f)
 {
@@ -146,7 +146,7 @@ int parse_args_parse(int argc, char **argv, parse_args *o)
         return cli_usage_error("parse", "give exactly one of --topology and --model");
     if (!o->out)
         return cli_usage_error("parse", "-o is required ('-' for standard output)");
-    if (topology && !(o->topology = opc_topology_builtin(topology)))
+    if (topology && !(o->topology = opc_paf_topology_builtin(topology)))
         return cli_usage_error("parse", "unknown topology '%s' (coco, body25, mpi, mpi4)", topology);
     return -1;
 }
@@ -158,7 +158,8 @@ int cmd_parse(int argc, char **argv)
     if (status >= 0)
         return status;
     const char *maps_path = o.maps, *out_path = o.out;
-    const opc_topology *t = o.topology;
+    opc_paf_topology model_topology;
+    const opc_paf_topology *t = o.topology;
     int stride = OPENPOSE_STRIDE;
 
     opc_error err = {{0}};
@@ -170,7 +171,12 @@ int cmd_parse(int argc, char **argv)
             fprintf(stderr, "openpose-c parse: %s\n", err.msg);
             return EXIT_FAIL;
         }
-        t = opc_model_topology(model);
+        if (opc_model_paf_topology(model, &model_topology, &err) != OPC_OK) {
+            fprintf(stderr, "openpose-c parse: %s\n", err.msg);
+            opc_model_close(model);
+            return EXIT_FAIL;
+        }
+        t = &model_topology;
         stride = opc_model_preprocess(model)->stride;
     }
     opc_parse_params p;
@@ -219,8 +225,8 @@ int cmd_parse(int argc, char **argv)
         goto done;
     }
     int img_w = o.img_w ? o.img_w : net_w, img_h = o.img_w ? o.img_h : net_h;
-    if (opc_people_from_output(t, &p, &maps, net_w, net_h, img_w, img_h, &people, &err) !=
-        OPC_OK) {
+    double s = opc_image_to_net_scale(img_w, img_h, net_w, net_h);
+    if (opc_parse_image(t, &p, &maps, net_w, net_h, s, img_w, img_h, &people, &err) != OPC_OK) {
         fprintf(stderr, "openpose-c parse: %s: %s\n", maps_path, err.msg);
         goto done;
     }

@@ -16,7 +16,8 @@ typedef enum { DEST_NONE, DEST_FILE, DEST_DIR } run_dest;
 
 typedef struct run_outputs {
     const run_args *a;
-    const opc_topology *topology;
+    const opc_model *model;
+    const opc_keypoint_set *keypoints;
     run_dest json, render, maps;       /* per-image destinations */
     opc_coco_writer *coco;             /* --format coco */
     FILE *jsonl;                       /* --format jsonl: stdout or jsonl_file.f */
@@ -31,18 +32,18 @@ typedef struct run_outputs {
  * otherwise a folder. Creates the output folders (and a file's folder) and checks that
  * files can be made in them. Returns 0, or an exit status with the message printed (2
  * for a contradiction in the options, 1 when a folder or file cannot be made). */
-int outputs_open(run_outputs *o, const run_args *a, const opc_topology *t,
+int outputs_open(run_outputs *o, const run_args *a, const opc_model *m,
                  const run_inputs *in);
 
 /* Whether every per-image output of in already exists (--skip-existing). */
 int outputs_exist(const run_outputs *o, const run_input *in);
 
 /* Writes everything for one image: the keypoints first (converted to --keypoint-scale),
- * then the rendering (img is drawn on) and maps/nmaps (the raw network outputs per
- * scale). A failed render or maps file fails the image, not its keypoints; when a
- * run-wide output fails, o->broken is set. */
+ * then the rendering (img is drawn on) and the maps (the raw network outputs, n_outputs
+ * for each of n_views views). A failed render or maps file fails the image, not its
+ * keypoints; when a run-wide output fails, o->broken is set. */
 int outputs_write(run_outputs *o, const run_input *in, opc_image *img, opc_people *people,
-                  const opc_tensor *maps, int nmaps, opc_error *err);
+                  const opc_tensor *maps, int n_views, int n_outputs, opc_error *err);
 
 /* Records a failed image in the JSON lines stream ({"image", "error"}). */
 void outputs_failed(run_outputs *o, const run_input *in, const char *msg);
