@@ -2,7 +2,8 @@
 # tools/get-models.sh from a local mirror (as CI runs it): the default model is fetched,
 # checksummed and converted, found by openpose-c without --model, not redone when fresh
 # (redone when the converter is newer);
-# a model the mirror lacks, an unknown name and a damaged file are refused.
+# a model the mirror lacks, an unknown name and a damaged file are refused; models/README.md
+# names every checksum the script checks.
 . "$(dirname "$0")/support/lib.sh"
 make_tmp
 need_shared models/tf-pose/mobilenet_v2_small/graph_opt.pb images/tf-pose/p2.jpg
@@ -42,4 +43,9 @@ OPENPOSE_C_MIRROR=$TMP/bad OPENPOSE_C_MODELS_DIR=$TMP/models2 bash "$SCRIPT" >"$
 [ $? = 1 ] || fail "a damaged mirror file should fail"
 grep -q "checksum mismatch" "$TMP/log" || fail "damaged file: $(cat "$TMP/log")"
 [ ! -e "$TMP/models2/mobilenet_v2_small.opc" ] || fail "a model was made from a damaged file"
+# models/README.md lists every checksum the script verifies.
+for md5 in $(grep -ow '[0-9a-f]\{32\}' "$SCRIPT"); do
+    grep -q "\`$md5\`" "${OPC_SOURCE_DIR:?}/models/README.md" || fail "models/README.md lacks $md5"
+done
+[ -n "$(grep -ow '[0-9a-f]\{32\}' "$SCRIPT")" ] || fail "no checksum found in $SCRIPT"
 finish
