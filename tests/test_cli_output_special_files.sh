@@ -66,6 +66,17 @@ cat <(echo before) "$TMP/ref_coco.json" "$TMP/ref.json" | cmp -s - "$TMP/appende
 "$BIN" "$P" "${ARGS[@]}" -o "$TMP/out.json" 2>"$TMP/stderr" | cmp -s - "$TMP/ref.json" ||
     fail "-o (a link to /proc/self/fd/1) into a pipe: $(cat "$TMP/stderr")"
 
+# As a user who may not write in /dev: -o /dev/fd/1 into a file the shell opened is the
+# descriptor, nothing is made or tried in /dev (a check of /dev's folder once refused it).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    chmod 755 "$TMP"
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN" "$P" "${ARGS[@]}" -o /dev/fd/1 \
+        >"$TMP/as_nobody.json" 2>"$TMP/stderr" || fail "-o /dev/fd/1 as nobody: $(cat "$TMP/stderr")"
+    cmp -s "$TMP/as_nobody.json" "$TMP/ref.json" || fail "-o /dev/fd/1 as nobody: another document"
+else
+    echo "SKIP (part): not root or no setpriv, the check as another user is left out"
+fi
+
 # A link to a regular file: the target is replaced, the link stays; a dangling link's
 # target is created (relative to the link's folder).
 mkdir "$TMP/sub"

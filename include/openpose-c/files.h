@@ -36,6 +36,11 @@ typedef struct opc_atomic_file {
     char *target;    /* what the rename replaces (path with its links followed); NULL in place */
 } opc_atomic_file;
 
+/* Where opc_atomic_open(path) would write: *target (malloc'd, the caller frees it) is the
+ * file a rename would replace, links followed, or NULL when path is written in place. A
+ * caller can then check that file's folder before anything is written. */
+int opc_atomic_target(const char *path, char **target, opc_error *err);
+
 /* Opens path for writing as above. */
 int opc_atomic_open(opc_atomic_file *af, const char *path, opc_error *err);
 /* Flushes and closes the temporary file and renames it over the output; on any failure

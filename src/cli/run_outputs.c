@@ -79,28 +79,23 @@ static int check_writable(const char *dir, opc_error *err)
     return OPC_OK;
 }
 
-/* "-", or an existing file that is not regular (/dev/null, a FIFO, /dev/stdout to a pipe):
- * written in place, nothing to create beforehand. */
-static int is_stream(const char *path)
-{
-    struct stat st;
-    return !strcmp(path, "-") ||
-           (stat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode));
-}
-
-/* The folder a file destination is made in exists and takes files. */
+/* The folder a file destination is made in exists and takes files (a file written in place,
+ * such as /dev/stdout or a FIFO, needs neither; a link's target is made in its own folder). */
 static int prepare_file(const char *path, opc_error *err)
 {
-    if (is_stream(path))
-        return OPC_OK;
-    int rc = make_parent(path, err);
-    if (rc != OPC_OK)
+    char *target;
+    int rc = opc_atomic_target(path, &target, err);
+    if (rc != OPC_OK || !target)
         return rc;
-    const char *slash = strrchr(path, '/');
-    char dir[PATH_MAX_LEN];
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path + (slash == path)) : 1,
-             slash ? path : ".");
-    return check_writable(dir, err);
+    if ((rc = make_parent(target, err)) == OPC_OK) {
+        const char *slash = strrchr(target, '/');
+        char dir[PATH_MAX_LEN];
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - target + (slash == target)) : 1,
+                 slash ? target : ".");
+        rc = check_writable(dir, err);
+    }
+    free(target);
+    return rc;
 }
 
 static int prepare_dir(const char *path, opc_error *err)

@@ -181,6 +181,17 @@ static void atomic_free(opc_atomic_file *af)
     memset(af, 0, sizeof *af);
 }
 
+int opc_atomic_target(const char *path, char **target, opc_error *err)
+{
+    int fd, in_place;
+    int rc = resolve(path, target, &fd, &in_place, err);
+    if (rc == OPC_OK && (fd >= 0 || in_place)) {
+        free(*target);
+        *target = NULL;
+    }
+    return rc;
+}
+
 int opc_atomic_open(opc_atomic_file *af, const char *path, opc_error *err)
 {
     memset(af, 0, sizeof *af);
