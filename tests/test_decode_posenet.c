@@ -48,8 +48,8 @@ static void check_multi(const char *name, const opc_posenet_maps *m, const cJSON
 
 static int synthetic_cases(void)
 {
-    const char *dir = opc_test_shared_path("testdata/posenet/decoder");
-    char path[1024];
+    char dir[512], path[1024];
+    snprintf(dir, sizeof dir, "%s", opc_test_shared_path("testdata/posenet/decoder"));
     snprintf(path, sizeof path, "%s/index.json", dir);
     cJSON *index = pn_ref_json(path);
     CHECK(index, "%s unreadable", path);
@@ -84,8 +84,8 @@ static int synthetic_cases(void)
  * the scores tfjs handed the package. */
 static int photo_cases(void)
 {
-    const char *dir = opc_test_shared_path("testdata/posenet/real");
-    char path[1024];
+    char dir[512], path[1024];
+    snprintf(dir, sizeof dir, "%s", opc_test_shared_path("testdata/posenet/real"));
     snprintf(path, sizeof path, "%s/index.json", dir);
     cJSON *index = pn_ref_json(path);
     CHECK(index, "%s unreadable", path);

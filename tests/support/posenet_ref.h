@@ -38,7 +38,7 @@ static inline cJSON *pn_ref_json(const char *path)
 static inline int pn_ref_tensor(const char *dir, const char *prefix, const char *name,
                                 opc_tensor *out)
 {
-    char path[1024];
+    char path[2048];
     snprintf(path, sizeof path, "%s/%s_%s.npy", dir, prefix, name);
     opc_tensor raw;
     opc_error err;

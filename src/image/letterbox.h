@@ -1,0 +1,40 @@
+/* PoseNet's network input (the posenet package's padAndResizeTo and scaleAndFlipPoses):
+ * the image padded with black to the net's aspect ratio, split evenly on both sides, then
+ * resized to the net size with TensorFlow's legacy bilinear rule; keypoints go back with
+ * the padded size over the net size, minus the padding. Net sides follow the package's
+ * toValidInputResolution: (side - 1) a multiple of the output stride. */
+#ifndef OPC_IMAGE_LETTERBOX_H
+#define OPC_IMAGE_LETTERBOX_H
+
+#include "openpose-c/image.h"
+
+typedef struct opc_letterbox {
+    int net_w, net_h;
+    int top, bottom, left, right;  /* black rows and columns added around the image */
+    double scale_y, scale_x;       /* padded image pixels per net pixel */
+} opc_letterbox;
+
+/* toValidInputResolution: side if (side - 1) % stride == 0, else floor(side / stride) *
+ * stride + 1 (which may round up by one). */
+int opc_letterbox_valid_side(int side, int stride);
+
+/* The padding and scales for a img_w x img_h image into net_w x net_h; JavaScript's
+ * Math.round on the half padding, in doubles as the package computes it. */
+int opc_letterbox_plan(int img_w, int img_h, int net_w, int net_h, opc_letterbox *lb,
+                       opc_error *err);
+
+/* The network input: tf.image.resizeBilinear (align_corners and half_pixel_centers false:
+ * source = destination * in / out, in double, rounded to float32 once) of the padded
+ * image, then value = v * pp->scale + pp->offset[c] with channel c taken from
+ * pp->channel_order. out: 1 x 3 x net_h x net_w (allocated). */
+int opc_letterbox_input(const opc_image *img, const opc_letterbox *lb, const opc_preprocess *pp,
+                        opc_tensor *out, opc_error *err);
+
+/* A net-input position back to image pixels (scaleAndFlipPoses without the flip). */
+static inline void opc_letterbox_to_image(const opc_letterbox *lb, double *y, double *x)
+{
+    *y = *y * lb->scale_y - lb->top;
+    *x = *x * lb->scale_x - lb->left;
+}
+
+#endif
