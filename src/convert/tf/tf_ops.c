@@ -182,7 +182,7 @@ static int map_const(tf_ctx *c, int node)
  * C * M outputs, output c * M + m from input c. Our weights are [out, in/group, kh, kw]. */
 static int map_conv(tf_ctx *c, int node)
 {
-    int depthwise = strcmp(node_of(c, node)->op, "DepthwiseConv2dNative") == 0;
+    int depthwise = strstr(node_of(c, node)->op, "DepthwiseConv2dNative") != NULL;
     int rc, x, stride[2], dilation[2], pad[4], pad_same;
     if ((rc = check_float(c, node)) || (rc = check_nhwc(c, node)) ||
         (rc = window_attr(c, node, "strides", 0, stride)) ||
@@ -234,6 +234,61 @@ static int map_conv(tf_ctx *c, int node)
                 }
     tf_tensor_free(&f);
     return OPC_OK;
+}
+
+/* The activations a fused convolution may end with. */
+static const struct {
+    const char *name;
+    opc_act act;
+} FUSED_ACTS[] = {
+    {"Relu", OPC_ACT_RELU},
+    {"Relu6", OPC_ACT_RELU6},
+};
+
+/* _FusedConv2D and FusedDepthwiseConv2dNative, as Grappler and TensorFlow.js write them:
+ * the convolution of inputs 0 and 1, then the fused_ops in order, BiasAdd of input 2 and
+ * at most one activation. */
+static int map_fused_conv(tf_ctx *c, int node)
+{
+    char ops[3][32];
+    int n_ops = 0, rc = 0;
+    for (; n_ops < 3; n_ops++)
+        if ((rc = tf_attr_list_string(node_of(c, node), "fused_ops", n_ops, ops[n_ops],
+                                      sizeof ops[0])) != 1)
+            break;
+    if (rc < 0 || n_ops > 2)
+        return tf_node_fail(c, node, OPC_ERR_UNSUPPORTED,
+                            "fused_ops malformed or longer than BiasAdd and one activation");
+    if (n_ops == 0 || strcmp(ops[0], "BiasAdd") != 0)
+        return tf_node_fail(c, node, OPC_ERR_UNSUPPORTED,
+                            "fused op %s (BiasAdd, then Relu or Relu6, are supported)",
+                            n_ops ? ops[0] : "(none)");
+    opc_act act = OPC_ACT_NONE;
+    for (size_t i = 0; n_ops == 2 && i < sizeof FUSED_ACTS / sizeof FUSED_ACTS[0]; i++)
+        if (strcmp(ops[1], FUSED_ACTS[i].name) == 0)
+            act = FUSED_ACTS[i].act;
+    if (n_ops == 2 && act == OPC_ACT_NONE)
+        return tf_node_fail(c, node, OPC_ERR_UNSUPPORTED,
+                            "fused activation %s (Relu and Relu6 are supported)", ops[1]);
+    int64_t num_args;
+    if ((rc = int_attr(c, node, "num_args", 1, &num_args)))
+        return rc;
+    if (num_args != 1)
+        return tf_node_fail(c, node, OPC_ERR_UNSUPPORTED, "num_args %lld (BiasAdd takes 1)",
+                            (long long)num_args);
+    if ((rc = map_conv(c, node)))
+        return rc;
+    opc_layer *l = &c->g->layers[c->g->n_layers - 1];
+    tf_tensor b;
+    if ((rc = tf_in_const(c, node, 2, TF_DT_FLOAT, &b)))
+        return rc;
+    if (b.ndim != 1 || (int)b.count != l->out_channels)
+        rc = tf_node_fail(c, node, OPC_ERR_FORMAT, "%zu biases for %d channels", b.count,
+                          l->out_channels);
+    else if ((rc = fold_affine(c, l, NULL, b.f, l->out_channels)) == OPC_OK)
+        l->act = act;
+    tf_tensor_free(&b);
+    return rc;
 }
 
 static int map_bias_add(tf_ctx *c, int node)
@@ -560,6 +615,8 @@ static const struct {
     {"Const", map_const},
     {"Conv2D", map_conv},
     {"DepthwiseConv2dNative", map_conv},
+    {"_FusedConv2D", map_fused_conv},
+    {"FusedDepthwiseConv2dNative", map_fused_conv},
     {"BiasAdd", map_bias_add},
     {"FusedBatchNorm", map_batch_norm},
     {"FusedBatchNormV2", map_batch_norm},
