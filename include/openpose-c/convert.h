@@ -34,7 +34,9 @@ int opc_caffe_random_weights(const char *prototxt, const char *out_caffemodel, u
                              int legacy_dims, int *layers_written, opc_error *err);
 
 /* TensorFlow frozen GraphDef (.pb, NHWC, float32) -> .opc. Maps Conv2D,
- * DepthwiseConv2dNative, BiasAdd, FusedBatchNorm(V2/V3), Relu, Relu6, Add/AddV2/AddN,
+ * DepthwiseConv2dNative, their fused forms _FusedConv2D and FusedDepthwiseConv2dNative
+ * (fused_ops BiasAdd, then optionally an activation), BiasAdd, FusedBatchNorm(V2/V3), Relu,
+ * Relu6, Elu, Sigmoid, Add/AddV2/AddN,
  * ConcatV2 on channels, MaxPool, ResizeBilinear (legacy rule; the size a Const or
  * StridedSlice(Shape(x), 1:3)), Identity, Const and Placeholder; nodes that do not feed the
  * output are ignored, any other op is refused. FusedBatchNorm follows TensorFlow: with

@@ -216,14 +216,33 @@ static int map_conv(tf_ctx *c, int node)
     return OPC_OK;
 }
 
-/* The activations a fused convolution may end with. */
+
+/* TensorFlow's activations, as ops of their own and as fused_ops entries. */
 static const struct {
     const char *name;
     opc_act act;
-} FUSED_ACTS[] = {
-    {"Relu", OPC_ACT_RELU},
-    {"Relu6", OPC_ACT_RELU6},
+    float param;           /* act_param[0]: ELU's alpha (TensorFlow's is 1) */
+} ACTS[] = {
+    {"Relu", OPC_ACT_RELU, 0},
+    {"Relu6", OPC_ACT_RELU6, 0},
+    {"Elu", OPC_ACT_ELU, 1.0f},
+    {"Sigmoid", OPC_ACT_SIGMOID, 0},
 };
+
+/* The row of ACTS called name, or -1. */
+static int act_named(const char *name)
+{
+    for (int i = 0; i < (int)(sizeof ACTS / sizeof ACTS[0]); i++)
+        if (strcmp(ACTS[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static void set_act(opc_layer *l, int row)
+{
+    l->act = ACTS[row].act;
+    l->act_param[0] = ACTS[row].param;
+}
 
 /* _FusedConv2D and FusedDepthwiseConv2dNative, as Grappler and TensorFlow.js write them:
  * the convolution of inputs 0 and 1, then the fused_ops in order, BiasAdd of input 2 and
@@ -241,15 +260,13 @@ static int map_fused_conv(tf_ctx *c, int node)
                             "fused_ops malformed or longer than BiasAdd and one activation");
     if (n_ops == 0 || strcmp(ops[0], "BiasAdd") != 0)
         return tf_node_fail(c, node, OPC_ERR_UNSUPPORTED,
-                            "fused op %s (BiasAdd, then Relu or Relu6, are supported)",
+                            "fused op %s (BiasAdd, then an activation, is supported)",
                             n_ops ? ops[0] : "(none)");
-    opc_act act = OPC_ACT_NONE;
-    for (size_t i = 0; n_ops == 2 && i < sizeof FUSED_ACTS / sizeof FUSED_ACTS[0]; i++)
-        if (strcmp(ops[1], FUSED_ACTS[i].name) == 0)
-            act = FUSED_ACTS[i].act;
-    if (n_ops == 2 && act == OPC_ACT_NONE)
+    int act = n_ops == 2 ? act_named(ops[1]) : -1;
+    if (n_ops == 2 && act < 0)
         return tf_node_fail(c, node, OPC_ERR_UNSUPPORTED,
-                            "fused activation %s (Relu and Relu6 are supported)", ops[1]);
+                            "fused activation %s (Relu, Relu6, Elu and Sigmoid are supported)",
+                            ops[1]);
     int64_t num_args;
     if ((rc = int_attr(c, node, "num_args", 1, &num_args)))
         return rc;
@@ -265,8 +282,8 @@ static int map_fused_conv(tf_ctx *c, int node)
     if (b.ndim != 1 || (int)b.count != l->out_channels)
         rc = tf_node_fail(c, node, OPC_ERR_FORMAT, "%zu biases for %d channels", b.count,
                           l->out_channels);
-    else if ((rc = fold_affine(c, l, NULL, b.f, l->out_channels)) == OPC_OK)
-        l->act = act;
+    else if ((rc = fold_affine(c, l, NULL, b.f, l->out_channels)) == OPC_OK && act >= 0)
+        set_act(l, act);
     tf_tensor_free(&b);
     return rc;
 }
@@ -383,17 +400,17 @@ static int map_act(tf_ctx *c, int node)
     int rc, x;
     if ((rc = check_float(c, node)) || (rc = tf_in_blob(c, node, 0, &x)))
         return rc;
-    opc_act act = strcmp(node_of(c, node)->op, "Relu6") == 0 ? OPC_ACT_RELU6 : OPC_ACT_RELU;
+    int act = act_named(node_of(c, node)->op);
     opc_layer *l = tf_foldable(c, x, 1u << OPC_OP_CONV | 1u << OPC_OP_ADD | 1u << OPC_OP_AFFINE |
                                          1u << OPC_OP_INSTANCE_NORM);
     if (l) {
-        l->act = act;
+        set_act(l, act);
         return tf_fold_into(c, node, x);
     }
     if (!(l = tf_new_layer(c, node, OPC_OP_ACT)))
         return OPC_ERR_NOMEM;
     l->inputs[l->n_inputs++] = x;
-    l->act = act;
+    set_act(l, act);
     return OPC_OK;
 }
 
@@ -603,6 +620,8 @@ static const struct {
     {"FusedBatchNormV3", map_batch_norm},
     {"Relu", map_act},
     {"Relu6", map_act},
+    {"Elu", map_act},
+    {"Sigmoid", map_act},
     {"Add", map_add},
     {"AddV2", map_add},
     {"AddN", map_add},
