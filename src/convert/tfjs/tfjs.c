@@ -132,8 +132,7 @@ static void json_dir(const char *path, char *dir, size_t cap)
         snprintf(dir, cap, "%.*s", (int)(slash - path), path);
 }
 
-/* The binary GraphDef of model.json and its shards. */
-static int read_graphdef(const char *json_path, tf_graphdef *gd, opc_error *err)
+int tfjs_read_graphdef(const char *json_path, tf_graphdef *gd, opc_error *err)
 {
     unsigned char *text;
     size_t size;
@@ -176,7 +175,7 @@ int tfjs_posenet_graph(const char *json_path, opc_graph **g, int *blobs, int *st
 {
     tf_graphdef gd;
     *g = NULL;
-    int rc = read_graphdef(json_path, &gd, err);
+    int rc = tfjs_read_graphdef(json_path, &gd, err);
     if (rc)
         return rc;
     const char *heads[TFJS_POSENET_OUTPUTS];

@@ -48,6 +48,9 @@ float tfjs_half_to_float(uint16_t h);
 int tfjs_graphdef(const cJSON *topology, const tfjs_weights *w, const char *json_path,
                   pb_writer *out, opc_error *err);
 
+/* model.json and its shards as a parsed binary GraphDef (free with tf_graphdef_free). */
+int tfjs_read_graphdef(const char *json_path, tf_graphdef *gd, opc_error *err);
+
 /* PoseNet's four heads, in opc_posenet_maps order (heatmaps, offsets, displacement_fwd,
  * displacement_bwd). */
 #define TFJS_POSENET_OUTPUTS 4
