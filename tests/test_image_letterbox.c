@@ -1,10 +1,12 @@
 /* PoseNet's letterbox against the posenet package (testdata/posenet): its resolution
  * snapping, padding, scales and pose mapping on the fixed examples of
  * resolution_and_letterbox.json, and the network inputs tfjs made from 11 photo cases,
- * which the resize must give bit for bit (before the normalisation, and after it when done
- * as tfjs does, v / 127.5 - 1; within 1e-6 with the model file's multiply-add). */
+ * which the placement row "letterbox" must give bit for bit (before the normalisation, and
+ * after it when done as tfjs does, v / 127.5 - 1; within 1e-6 with the model file's
+ * multiply-add). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "image/letterbox.h"
@@ -107,10 +109,29 @@ static int photo_inputs(double *worst_model_norm)
                   lb.scale_x == pn_ref_num(ref, "scale_x"),
               "%s: padding %d, %d, scales %.17g %.17g", name, lb.top, lb.left, lb.scale_y,
               lb.scale_x);
-        opc_preprocess as_is = {"RGB", 1.0f, {0, 0, 0}, 1, 16, 0, 0};
-        opc_preprocess model = {"RGB", 1.0f / 127.5f, {-1, -1, -1}, 1, 16, 0, 0};
-        if (rc == OPC_OK && !(rc = opc_letterbox_input(&img, &lb, &as_is, &raw, &err)) &&
-            !(rc = opc_letterbox_input(&img, &lb, &model, &norm, &err)) &&
+        /* Through the placement table, as the estimator makes inputs: the view, then the
+         * values as they are (scale 1, offset 0) and as the model normalises them. */
+        opc_preprocess as_is = {.channel_order = "RGB", .scale = {1, 1, 1}, .nhwc = 1,
+                                .stride = 16, .placement = "letterbox",
+                                .size_rule = "plus_one", .size_step = 16};
+        opc_preprocess model = as_is;
+        for (int c = 0; c < 3; c++) {
+            model.scale[c] = 1.0f / 127.5f;
+            model.offset[c] = -1.0f;
+        }
+        opc_input_options io = {.net_width = (int)lb.net_w, .net_height = (int)lb.net_h};
+        opc_view *views = NULL;
+        int n_views = 0;
+        if (rc == OPC_OK && !(rc = opc_input_views(&as_is, &io, img.width, img.height, &views,
+                                                   &n_views, &err))) {
+            CHECK(n_views == 1 && views[0].net_w == lb.net_w && views[0].net_h == lb.net_h &&
+                      fabs(views[0].sx * lb.scale_x - 1) < 1e-15 &&
+                      fabs(views[0].tx - lb.left / lb.scale_x) < 1e-12,
+                  "%s: view %dx%d s %g t %g", name, views[0].net_w, views[0].net_h,
+                  views[0].sx, views[0].tx);
+        }
+        if (rc == OPC_OK && !(rc = opc_input_make(&img, &views[0], &as_is, &raw, &err)) &&
+            !(rc = opc_input_make(&img, &views[0], &model, &norm, &err)) &&
             !(rc = pn_ref_tensor(dir, name, "input", &want))) {
             size_t n = opc_tensor_count(&want), same = 0;
             for (size_t i = 0; i < n; i++) {
@@ -124,6 +145,7 @@ static int photo_inputs(double *worst_model_norm)
                 *worst_model_norm = d.max_abs;
             opc_tensor_free(&want);
         }
+        free(views);
         CHECK(rc == OPC_OK, "%s: %s", name, err.msg);
         opc_tensor_free(&raw);
         opc_tensor_free(&norm);

@@ -47,6 +47,20 @@ int opc_caffe_random_weights(const char *prototxt, const char *out_caffemodel, u
 int opc_convert_tf(const char *graph_pb, const char *out_path, const opc_convert_options *opt,
                    opc_error *err);
 
+/* TensorFlow.js graph model (model.json + the weight shards its weightsManifest names, in
+ * the same folder) of PoseNet -> .opc. Weights may be float32 or quantized (uint8/uint16
+ * with min and scale, float16), expanded as tfjs does. The graph is mapped as opc_convert_tf
+ * maps a GraphDef; its outputs are PoseNet's heads, found by name among the nodes nothing
+ * reads (heatmap, offset, displacement_fwd, displacement_bwd) and checked against each
+ * other's shapes, stored as outputs "heatmaps", "offsets", "displacement_fwd" and
+ * "displacement_bwd" with a "posenet" head and COCO-17 keypoints. Preprocessing stored: the
+ * posenet package's: RGB, x / 127.5 - 1 (ResNet50 graphs: the RGB means subtracted),
+ * letterbox, net sides (side - 1) a multiple of the output stride, by default 257x257
+ * (net_width/net_height set another; snapped as the package does). topology, input_node and
+ * output_node are not used. */
+int opc_convert_tfjs(const char *json_path, const char *out_path,
+                     const opc_convert_options *opt, opc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -65,6 +65,16 @@ typedef struct opc_posenet_params {
 } opc_posenet_params;
 
 void opc_posenet_params_default(opc_posenet_params *p);
+
+/* What an estimator's "posenet" decoder does (opc_decode_options.posenet). */
+typedef struct opc_posenet_options {
+    int single;                 /* decodeSinglePose (one person) instead of the multi-person
+                                   decoder */
+    opc_posenet_params multi;   /* the multi-person decoder's settings */
+} opc_posenet_options;
+
+/* Multi-person with the package's defaults. */
+void opc_posenet_options_default(opc_posenet_options *o);
 /* max_detections in 1..OPC_POSENET_MAX_DETECTIONS, score_threshold in [0, 1], nms_radius
  * finite and > 0 (the package's own checks). */
 int opc_posenet_params_validate(const opc_posenet_params *p, opc_error *err);

@@ -77,10 +77,38 @@ static const char TF_EXAMPLES[] =
     "  openpose-c convert tf graph_opt.pb -o mnv2.opc --output-node Openpose/concat_stage7 \\\n"
     "      --topology coco --net-resolution 432x368\n";
 
+static const char TFJS_HELP[] =
+    "usage: openpose-c convert tfjs MODEL.json -o MODEL [--name NAME] [--net-resolution WxH]\n"
+    "\n"
+    "Converts a PoseNet TensorFlow.js graph model (model.json and the weight shards its\n"
+    "weightsManifest names, beside it) into an openpose-c model file, such as the posenet\n"
+    "package's MobileNetV1 and ResNet50 models. Weights may be float32 or quantized (uint8\n"
+    "and uint16 with min and scale, float16). The graph's nodes are mapped as `convert tf`\n"
+    "maps a frozen graph (the same ops, and the fused _FusedConv2D and\n"
+    "FusedDepthwiseConv2dNative tfjs writes). Its outputs are PoseNet's four heads, found by\n"
+    "name among the nodes nothing reads (heatmap, offset, displacement_fwd,\n"
+    "displacement_bwd) and checked against each other's shapes; the output stride follows.\n"
+    "\n"
+    "Stored: a posenet head (its single- and multi-person decoders), COCO-17 keypoints, and\n"
+    "the posenet package's preprocessing: RGB, x / 127.5 - 1 (ResNet50: the RGB means\n"
+    "subtracted), the image letterboxed with black to the net size.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output MODEL      the model file to write (required); written atomically\n"
+    "  --name NAME             model name stored in the file (default: MODEL's file name)\n"
+    "  --net-resolution WxH    default network input size (default 257x257, the posenet\n"
+    "                          package's); a side whose (side - 1) is not a multiple of the\n"
+    "                          output stride is made one as the package does (256 -> 257)\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "example:\n"
+    "  openpose-c convert tfjs posenet/mobilenet_v1_075/model.json -o posenet.opc\n";
+
 typedef struct {
     const char *name;
     int n_inputs;     /* positional input files */
     int node_options; /* takes --input-node / --output-node */
+    int topology;     /* takes --topology (the PAF networks) */
     void (*help)(FILE *f);
     int (*convert)(char **inputs, const char *out, const opc_convert_options *opt, opc_error *err);
 } framework;
@@ -101,10 +129,19 @@ static int tf_convert(char **inputs, const char *out, const opc_convert_options 
     return opc_convert_tf(inputs[0], out, opt, err);
 }
 
+static void tfjs_help(FILE *f) { fprintf(f, "%s", TFJS_HELP); }
+
+static int tfjs_convert(char **inputs, const char *out, const opc_convert_options *opt,
+                        opc_error *err)
+{
+    return opc_convert_tfjs(inputs[0], out, opt, err);
+}
+
 /* One entry per source framework: its help and a call into the library. */
 static const framework FRAMEWORKS[] = {
-    {"caffe", 2, 0, caffe_help, caffe_convert},
-    {"tf", 1, 1, tf_help, tf_convert},
+    {"caffe", 2, 0, 1, caffe_help, caffe_convert},
+    {"tf", 1, 1, 1, tf_help, tf_convert},
+    {"tfjs", 1, 0, 0, tfjs_help, tfjs_convert},
 };
 #define NUM_FRAMEWORKS (int)(sizeof FRAMEWORKS / sizeof FRAMEWORKS[0])
 
@@ -131,10 +168,16 @@ static int report(const char *path)
     int w = p->net_width > 0 ? p->net_width : p->net_height, h = p->net_height;
     opc_model_stats st;
     int rc = opc_model_stats_at(m, w, h, &st, &err);
+    opc_paf_topology t;
+    char head[64];
+    if (opc_model_paf_topology(m, &t, NULL) == OPC_OK)
+        snprintf(head, sizeof head, "paf head (topology %s)", t.name);
+    else
+        snprintf(head, sizeof head, "%s head", opc_model_head(m)->decoder);
     if (rc == OPC_OK)
-        printf("%s: %s, topology %s, %d layers, %zu parameters, %.2f GMAC at %dx%d\n", path,
-               opc_model_name(m), opc_model_topology(m)->name, st.layers, st.params, st.macs * 1e-9,
-               w, h);
+        printf("%s: %s, %s, keypoints %s, %d layers, %zu parameters, %.2f GMAC at %dx%d\n", path,
+               opc_model_name(m), head, opc_model_keypoints(m)->name, st.layers, st.params,
+               st.macs * 1e-9, w, h);
     else
         fprintf(stderr, "openpose-c convert: %s\n", err.msg);
     opc_model_close(m);
@@ -172,10 +215,12 @@ int convert_args_parse(int argc, char **argv, convert_args *c)
                 return cli_usage_error("convert", "%s needs a file name", a);
             c->out = argv[++i];
         } else if (strcmp(a, "--topology") == 0) {
+            if (!fw->topology)
+                return cli_usage_error("convert", "--topology is for OpenPose networks (caffe, tf)");
             if (!has_value)
                 return cli_usage_error("convert", "%s needs a name: coco, body25, mpi or mpi4", a);
             opt->topology = argv[++i];
-            if (!opc_topology_builtin(opt->topology))
+            if (!opc_paf_topology_builtin(opt->topology))
                 return cli_usage_error("convert", "unknown topology '%s' (coco, body25, mpi, mpi4)", opt->topology);
         } else if (strcmp(a, "--name") == 0) {
             if (!has_value)

@@ -1,14 +1,15 @@
 /* PoseNet's letterbox (see letterbox.h). The resize reads the padded image through its
  * padding (zeros) without making it, with tfjs's CPU kernel arithmetic: per output row and
  * column the source position in double, floor and ceil clamped to the image, then
- * top = TL + (TR - TL) * fx, bottom likewise, v = top + (bottom - top) * fy. */
+ * top = TL + (TR - TL) * fx, bottom likewise, v = top + (bottom - top) * fy, rounded to
+ * float32 once; the model's normalisation follows (image/placement.c). */
 #include "image/letterbox.h"
+
+#include "image/placement.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_NET_SIDE 4096
 
 int opc_letterbox_valid_side(int side, int stride)
 {
@@ -28,9 +29,9 @@ int opc_letterbox_plan(int img_w, int img_h, int net_w, int net_h, opc_letterbox
     memset(lb, 0, sizeof *lb);
     if (img_w <= 0 || img_h <= 0 || img_w > OPC_IMAGE_MAX_SIDE || img_h > OPC_IMAGE_MAX_SIDE)
         return opc_fail(err, OPC_ERR_ARG, "image: bad size %dx%d", img_w, img_h);
-    if (net_w <= 0 || net_h <= 0 || net_w > MAX_NET_SIDE || net_h > MAX_NET_SIDE)
+    if (net_w <= 0 || net_h <= 0 || net_w > OPC_MAX_NET_SIDE || net_h > OPC_MAX_NET_SIDE)
         return opc_fail(err, OPC_ERR_ARG, "net resolution %dx%d: sides must be 1 to %d", net_w,
-                        net_h, MAX_NET_SIDE);
+                        net_h, OPC_MAX_NET_SIDE);
     double target = (double)net_w / net_h, aspect = (double)img_w / img_h;
     if (aspect < target)
         lb->left = lb->right = (int)js_round(0.5 * (target * img_h - img_w));
@@ -84,35 +85,66 @@ static double padded(const opc_image *img, const opc_letterbox *lb, int py, int 
     return img->data[((size_t)y * img->width + x) * 3 + c];
 }
 
-static int channel_index(char c) { return c == 'R' ? 0 : c == 'G' ? 1 : 2; }
+/* The row. Views are in the package's pixel-index terms, as OpenPose's: net = image * s + t
+ * with s = 1 / scale and t = padding / scale per axis. */
 
-int opc_letterbox_input(const opc_image *img, const opc_letterbox *lb, const opc_preprocess *pp,
-                        opc_tensor *out, opc_error *err)
+static int letterbox_check(const opc_preprocess *pp, const opc_input_options *o, opc_error *err)
 {
-    memset(out, 0, sizeof *out);
-    int in_h = img->height + lb->top + lb->bottom, in_w = img->width + lb->left + lb->right;
+    if (o->net_width < 1 || o->net_height < 1 || o->net_width > OPC_MAX_NET_SIDE ||
+        o->net_height > OPC_MAX_NET_SIDE || pp->size_step < 1)
+        return opc_fail(err, OPC_ERR_ARG,
+                        "net resolution %dx%d: PoseNet's letterbox needs both sides, 1 to %d "
+                        "(made (side - 1) a multiple of %d as the posenet package does)",
+                        o->net_width, o->net_height, OPC_MAX_NET_SIDE, pp->size_step);
+    return OPC_OK;
+}
+
+static int letterbox_views(const opc_preprocess *pp, const opc_input_options *o, int img_w,
+                           int img_h, opc_view *views, int max, int *n, opc_error *err)
+{
+    opc_letterbox lb;
+    int rc = letterbox_check(pp, o, err);
+    if (rc == OPC_OK)
+        rc = opc_letterbox_plan(img_w, img_h, opc_letterbox_valid_side(o->net_width, pp->size_step),
+                                opc_letterbox_valid_side(o->net_height, pp->size_step), &lb, err);
+    if (rc != OPC_OK || max < 1)
+        return rc;
+    views[0] = (opc_view){lb.net_w, lb.net_h, 1.0 / lb.scale_x, 1.0 / lb.scale_y,
+                          lb.left / lb.scale_x, lb.top / lb.scale_y, -1};
+    *n = 1;
+    return OPC_OK;
+}
+
+static int letterbox_max(const opc_input_options *o)
+{
+    (void)o;
+    return 1;
+}
+
+static int letterbox_values(const opc_image *img, const opc_view *v, const opc_preprocess *pp,
+                            float *rgb, opc_error *err)
+{
+    opc_letterbox lb;
+    int rc = opc_letterbox_plan(img->width, img->height, v->net_w, v->net_h, &lb, err);
+    int in_h = img->height + lb.top + lb.bottom, in_w = img->width + lb.left + lb.right;
     axis_taps ay = {0}, ax = {0};
-    int rc = opc_tensor_alloc(out, 1, 3, lb->net_h, lb->net_w, err);
-    if (rc == OPC_OK && (axis_init(&ay, in_h, lb->net_h) || axis_init(&ax, in_w, lb->net_w))) {
-        opc_tensor_free(out);
+    if (rc == OPC_OK && (axis_init(&ay, in_h, lb.net_h) || axis_init(&ax, in_w, lb.net_w)))
         rc = opc_fail(err, OPC_ERR_NOMEM, "network input: out of memory");
-    }
-    size_t plane = (size_t)lb->net_w * lb->net_h;
-    for (int c = 0; rc == OPC_OK && c < 3; c++) {
-        int from = channel_index(pp->channel_order[c]);
-        float *o = out->data + c * plane;
-        for (int y = 0; y < lb->net_h; y++)
-            for (int x = 0; x < lb->net_w; x++) {
-                double tl = padded(img, lb, ay.lo[y], ax.lo[x], from);
-                double tr = padded(img, lb, ay.lo[y], ax.hi[x], from);
-                double bl = padded(img, lb, ay.hi[y], ax.lo[x], from);
-                double br = padded(img, lb, ay.hi[y], ax.hi[x], from);
+    for (int y = 0; rc == OPC_OK && y < lb.net_h; y++)
+        for (int x = 0; x < lb.net_w; x++)
+            for (int c = 0; c < 3; c++) {
+                double tl = padded(img, &lb, ay.lo[y], ax.lo[x], c);
+                double tr = padded(img, &lb, ay.lo[y], ax.hi[x], c);
+                double bl = padded(img, &lb, ay.hi[y], ax.lo[x], c);
+                double br = padded(img, &lb, ay.hi[y], ax.hi[x], c);
                 double top = tl + (tr - tl) * ax.f[x], bottom = bl + (br - bl) * ax.f[x];
-                float v = (float)(top + (bottom - top) * ay.f[y]);
-                o[(size_t)y * lb->net_w + x] = v * pp->scale + pp->offset[c];
+                rgb[((size_t)y * lb.net_w + x) * 3 + c] = (float)(top + (bottom - top) * ay.f[y]);
             }
-    }
     axis_free(&ay);
     axis_free(&ax);
+    (void)pp;
     return rc;
 }
+
+const opc_placement opc_placement_letterbox = {"letterbox", letterbox_check, letterbox_views,
+                                               letterbox_max, NULL, letterbox_values};

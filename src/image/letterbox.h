@@ -1,8 +1,9 @@
-/* PoseNet's network input (the posenet package's padAndResizeTo and scaleAndFlipPoses):
- * the image padded with black to the net's aspect ratio, split evenly on both sides, then
- * resized to the net size with TensorFlow's legacy bilinear rule; keypoints go back with
- * the padded size over the net size, minus the padding. Net sides follow the package's
- * toValidInputResolution: (side - 1) a multiple of the output stride. */
+/* PoseNet's placement, "letterbox" (the posenet package's padAndResizeTo and
+ * scaleAndFlipPoses): the image padded with black to the net's aspect ratio, split evenly
+ * on both sides, then resized to the net size with TensorFlow's legacy bilinear rule; a
+ * position goes back with the padded size over the net size, minus the padding. Net sides
+ * follow the package's toValidInputResolution: (side - 1) a multiple of the output stride.
+ * The placement row is opc_placement_letterbox (image/placement.h). */
 #ifndef OPC_IMAGE_LETTERBOX_H
 #define OPC_IMAGE_LETTERBOX_H
 
@@ -23,14 +24,8 @@ int opc_letterbox_valid_side(int side, int stride);
 int opc_letterbox_plan(int img_w, int img_h, int net_w, int net_h, opc_letterbox *lb,
                        opc_error *err);
 
-/* The network input: tf.image.resizeBilinear (align_corners and half_pixel_centers false:
- * source = destination * in / out, in double, rounded to float32 once) of the padded
- * image, then value = v * pp->scale + pp->offset[c] with channel c taken from
- * pp->channel_order. out: 1 x 3 x net_h x net_w (allocated). */
-int opc_letterbox_input(const opc_image *img, const opc_letterbox *lb, const opc_preprocess *pp,
-                        opc_tensor *out, opc_error *err);
-
-/* A net-input position back to image pixels (scaleAndFlipPoses without the flip). */
+/* A net-input position back to image pixels (scaleAndFlipPoses without the flip), both in
+ * the package's convention (pixel i at i). */
 static inline void opc_letterbox_to_image(const opc_letterbox *lb, double *y, double *x)
 {
     *y = *y * lb->scale_y - lb->top;

@@ -336,19 +336,23 @@ static int finish(tf_ctx *c, const char *out_path, const opc_convert_options *op
     if (!shapes)
         return opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
     int rc = opc_graph_infer_shapes(g, h, w, shapes, &why);
-    opc_shape out = shapes[g->output_blob];
+    int out_blob = g->outputs[0].blob;
+    opc_shape out = shapes[out_blob];
     free(shapes);
     if (rc)
         return opc_fail(c->err, rc, "%s: at %dx%d: %s", c->path, w, h, why.msg);
-    if ((rc = opc_convert_pick_topology(g, opt ? opt->topology : NULL, out.c, c->path,
-                                        g->blob_names[g->output_blob], c->err)))
+    const opc_paf_topology *t;
+    if ((rc = opc_convert_pick_topology(opt ? opt->topology : NULL, out.c, c->path,
+                                        g->blob_names[out_blob], &t, c->err)))
         return rc;
+    if ((rc = opc_convert_set_paf_head(g, t, "maps", "maps", &why)))
+        return opc_fail(c->err, rc, "%s: %s", c->path, why.msg);
     int stride = (h + out.h / 2) / out.h;
     if ((w + out.w / 2) / out.w != stride)
         return opc_fail(c->err, OPC_ERR_FORMAT,
                         "%s: output %dx%d of a %dx%d input has no single stride", c->path,
                         out.w, out.h, w, h);
-    g->preprocess = (opc_preprocess){"BGR", 1.0f, {0, 0, 0}, 1, stride, net_w, net_h};
+    g->preprocess = opc_convert_openpose_preprocess(1.0f, 0.0f, 1, stride, net_w, net_h);
     return opc_convert_set_names(g, "tensorflow", c->path, out_path, opt ? opt->name : NULL,
                                  c->err);
 }
@@ -400,7 +404,6 @@ static int name_outputs(tf_ctx *c, const int *requested, int *blobs)
         c->g->blob_names[ov->blob] = name;
         blobs[k] = ov->blob;
     }
-    c->g->output_blob = blobs[0];
     return OPC_OK;
 }
 
@@ -444,6 +447,13 @@ int tf_build_graph(tf_ctx *c, const char *in_name, const char *const *outputs, i
     return rc;
 }
 
+static int add_output(tf_ctx *c, const char *name, int blob)
+{
+    opc_error why;
+    int rc = opc_graph_add_output(c->g, name, blob, &why);
+    return rc ? opc_fail(c->err, rc, "%s: %s", c->path, why.msg) : OPC_OK;
+}
+
 static int check_resolution(tf_ctx *c, const opc_convert_options *opt)
 {
     int w = opt ? opt->net_width : 0, h = opt ? opt->net_height : 0;
@@ -477,7 +487,7 @@ static int convert_graph(const char *graph_pb, const char *out_path,
                         : default_output(&c, &output)) &&
         !(rc = tf_build_graph(&c, opt ? opt->input_node : NULL,
                               (const char *const[]){gd.nodes[output].name}, 1, &blob)) &&
-        (rc = finish(&c, out_path, opt))) {
+        ((rc = add_output(&c, "maps", blob)) || (rc = finish(&c, out_path, opt)))) {
         opc_graph_free(c.g);
         c.g = NULL;
     }

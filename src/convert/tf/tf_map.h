@@ -62,8 +62,8 @@ int tf_fold_into(tf_ctx *c, int node, int blob);
 /* Builds c->g from c->gd (c->path, gd, err and, when known, ref_w/ref_h set): the nodes
  * that feed the n_outputs nodes called outputs[], from the input node (in_name, else the
  * one Placeholder that feeds them). Output k's blob is called outputs[k] (also through an
- * Identity) and its id goes to blobs[k]; g->output_blob is output 0's. On failure c->g is
- * NULL. A fixed-size Placeholder sets ref_w/ref_h. */
+ * Identity) and its id goes to blobs[k] (the caller names the graph's outputs). On failure
+ * c->g is NULL. A fixed-size Placeholder sets ref_w/ref_h. */
 int tf_build_graph(tf_ctx *c, const char *in_name, const char *const *outputs, int n_outputs,
                    int *blobs);
 

@@ -11,7 +11,9 @@
 #include "convert/common/convert_common.h"
 #include "convert/tf/tf_map.h"
 #include "convert/tfjs/tfjs_model.h"
+#include "openpose-c/convert.h"
 #include "openpose-c/files.h"
+#include "openpose-c/image.h"
 #include "openpose-c/posenet.h"
 
 /* model.json: topology and manifest only (weights are in the shards). */
@@ -188,5 +190,73 @@ int tfjs_posenet_graph(const char *json_path, opc_graph **g, int *blobs, int *st
     }
     tf_graphdef_free(&gd);
     *g = c.g;
+    return rc;
+}
+
+/* The input normalisation of PoseNet's backbones (the package's MobileNet.preprocessInput
+ * and ResNet.preprocessInput): x / 127.5 - 1, or the ImageNet RGB means subtracted. ResNet
+ * graphs are told by their node names (resnet_v1_50/...). */
+static void posenet_preprocess(const tf_graphdef *gd, int stride, int net_w, int net_h,
+                               opc_preprocess *pp)
+{
+    int resnet = 0;
+    for (int i = 0; i < gd->n_nodes && !resnet; i++)
+        resnet = strncmp(gd->nodes[i].name, "resnet_v1", 9) == 0;
+    *pp = (opc_preprocess){.channel_order = "RGB", .nhwc = 1, .stride = stride,
+                           .placement = "letterbox", .size_rule = "plus_one",
+                           .size_step = stride, .net_width = net_w, .net_height = net_h};
+    static const float means[3] = {-123.15f, -115.90f, -103.06f};
+    for (int c = 0; c < 3; c++) {
+        pp->scale[c] = resnet ? 1.0f : 1.0f / 127.5f;
+        pp->offset[c] = resnet ? means[c] : -1.0f;
+    }
+}
+
+/* The default net resolution: the one asked for, else the package's 257 x 257, each side
+ * made valid for the stride as the package does. */
+static int net_size(const opc_convert_options *opt, int stride, const char *path, int *w,
+                    int *h, opc_error *err)
+{
+    int rw = opt && opt->net_width ? opt->net_width : 257;
+    int rh = opt && opt->net_height ? opt->net_height : 257;
+    if (rw < 1 || rh < 1 || rw > OPC_MAX_NET_SIDE || rh > OPC_MAX_NET_SIDE)
+        return opc_fail(err, OPC_ERR_ARG, "%s: net resolution %dx%d: PoseNet needs both sides, "
+                        "1 to %d", path, rw, rh, OPC_MAX_NET_SIDE);
+    *w = rw % stride == 1 || stride == 1 ? rw : rw / stride * stride + 1;
+    *h = rh % stride == 1 || stride == 1 ? rh : rh / stride * stride + 1;
+    return OPC_OK;
+}
+
+int opc_convert_tfjs(const char *json_path, const char *out_path,
+                     const opc_convert_options *opt, opc_error *err)
+{
+    tf_graphdef gd;
+    int rc = tfjs_read_graphdef(json_path, &gd, err);
+    if (rc)
+        return rc;
+    const char *heads[TFJS_POSENET_OUTPUTS];
+    int blobs[TFJS_POSENET_OUTPUTS], stride = 0, w = 0, h = 0;
+    tf_ctx c = {.path = json_path, .gd = &gd, .err = err};
+    opc_error why;
+    if (!(rc = find_heads(&gd, json_path, heads, err)) &&
+        !(rc = tf_build_graph(&c, NULL, heads, TFJS_POSENET_OUTPUTS, blobs)) &&
+        !(rc = find_stride(c.g, blobs, json_path, &stride, err)) &&
+        !(rc = net_size(opt, stride, json_path, &w, &h, err))) {
+        for (int k = 0; k < TFJS_POSENET_OUTPUTS && rc == OPC_OK; k++)
+            rc = opc_graph_add_output(c.g, HEADS[k].output, blobs[k], &why);
+        if (rc == OPC_OK)
+            rc = opc_graph_set_head(c.g, "posenet", "{}", &why);
+        if (rc)
+            opc_fail(err, rc, "%s: %s", json_path, why.msg);
+    }
+    if (rc == OPC_OK) {
+        c.g->keypoints = *opc_keypoint_set_builtin("coco17");
+        posenet_preprocess(&gd, stride, w, h, &c.g->preprocess);
+        if (!(rc = opc_convert_set_names(c.g, "tensorflow.js", json_path, out_path,
+                                         opt ? opt->name : NULL, err)))
+            rc = opc_model_write(c.g, out_path, err);
+    }
+    opc_graph_free(c.g);
+    tf_graphdef_free(&gd);
     return rc;
 }

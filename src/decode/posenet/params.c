@@ -11,6 +11,12 @@ void opc_posenet_params_default(opc_posenet_params *p)
     p->nms_radius = 20;
 }
 
+void opc_posenet_options_default(opc_posenet_options *o)
+{
+    o->single = 0;
+    opc_posenet_params_default(&o->multi);
+}
+
 int opc_posenet_params_validate(const opc_posenet_params *p, opc_error *err)
 {
     if (p->max_detections < 1 || p->max_detections > OPC_POSENET_MAX_DETECTIONS)

@@ -4,7 +4,8 @@
  *   params.c  the multi-person settings: defaults and validation
  *   heap.c    the package's max-heap (its order of equal scores is part of the result)
  *   single.c  decodeSinglePose
- *   multi.c   decodeMultiplePoses: candidates, roots, NMS, growing a pose along the chain */
+ *   multi.c   decodeMultiplePoses: candidates, roots, NMS, growing a pose along the chain
+ *   decoder.c the "posenet" row of the decoder table (decode/decoder.h) */
 #ifndef OPC_DECODE_POSENET_INTERNAL_H
 #define OPC_DECODE_POSENET_INTERNAL_H
 
