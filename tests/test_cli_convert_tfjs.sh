@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `openpose-c convert tfjs` and PoseNet models in the image command: help, usage errors
 # (exit 2, one line), the shared PoseNet file (summary line, info, --net-resolution snapped
-# as the package does), failures (exit 1, one line naming the file, nothing written), and
+# as the package does), forward (four outputs: the first written), failures (exit 1, one
+# line naming the file, nothing written), and
 # the people of a photo in every output format with the decoder options (the package's
 # counts: testdata/posenet/real/apink2_257x257.json), another family's options refused.
 . "$(dirname "$0")/support/lib.sh"
@@ -39,6 +40,14 @@ for w in "outputs:      heatmaps offsets displacement_fwd displacement_bwd" "hea
 done
 expect 0 "$BIN" convert tfjs "$JSON" -o "$TMP/p513.opc" --net-resolution 512x500 --name pn
 grep -q "^$TMP/p513.opc: pn, .* at 513x497$" "$TMP/stdout" || fail "snapped size: $(cat "$TMP/stdout")"
+
+# forward on a four-output model: the first output (heatmaps), repeated
+IN=$SHARED/testdata/posenet/real/apink2_257x257_input.npy
+if [ -f "$IN" ]; then
+  expect 0 "$BIN" forward "$TMP/posenet.opc" "$IN" -o "$TMP/heat.npy" --repeat 3
+  [ "$(head -c 128 "$TMP/heat.npy" | grep -ao "'shape': ([0-9, ]*)")" = "'shape': (1, 17, 17, 17)" ] ||
+    fail "forward output: $(head -c 128 "$TMP/heat.npy")"
+fi
 
 # failures
 expect 1 "$BIN" convert tfjs "$TMP/missing.json" -o "$TMP/x.opc"
