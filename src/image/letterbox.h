@@ -24,12 +24,4 @@ int opc_letterbox_valid_side(int side, int stride);
 int opc_letterbox_plan(int img_w, int img_h, int net_w, int net_h, opc_letterbox *lb,
                        opc_error *err);
 
-/* A net-input position back to image pixels (scaleAndFlipPoses without the flip), both in
- * the package's convention (pixel i at i). */
-static inline void opc_letterbox_to_image(const opc_letterbox *lb, double *y, double *x)
-{
-    *y = *y * lb->scale_y - lb->top;
-    *x = *x * lb->scale_x - lb->left;
-}
-
 #endif

@@ -32,8 +32,6 @@ static const struct {
     {"displacement_bwd", "displacement_bwd", 2 * OPC_POSENET_EDGES},
 };
 
-const char *tfjs_posenet_output_name(int k) { return HEADS[k].output; }
-
 static int contains_word(const char *name, const char *word)
 {
     size_t n = strlen(word);

@@ -54,7 +54,6 @@ int tfjs_read_graphdef(const char *json_path, tf_graphdef *gd, opc_error *err);
 /* PoseNet's four heads, in opc_posenet_maps order (heatmaps, offsets, displacement_fwd,
  * displacement_bwd). */
 #define TFJS_POSENET_OUTPUTS 4
-const char *tfjs_posenet_output_name(int k);
 
 /* The graph of a PoseNet model.json: its heads' blobs (blobs[TFJS_POSENET_OUTPUTS]) and
  * output stride. The caller frees *g. */
