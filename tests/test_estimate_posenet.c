@@ -151,7 +151,7 @@ static void forward_from_stored_input(const opc_model *m, const char *dir, const
         if (!net)
             continue;
         const opc_tensor *outs[4];
-        int rc = opc_net_forward(net, &in, outs, &err);
+        int rc = opc_net_forward_all(net, &in, outs, &err);
         CHECK(rc == OPC_OK, "%s: %s", name, err.msg);
         opc_tensor copy[4];
         for (int k = 0; rc == OPC_OK && k < 4; k++)

@@ -134,16 +134,12 @@ static int read_input(const char *path, const opc_preprocess *pp, int channels, 
 }
 
 /* Runs the forward a->repeat times; the last run's result is in *result (owned by the net
- * for the model's first output, by *blob_out for --blob). */
-static int run(opc_net *net, int n_outputs, const forward_args *a, const opc_tensor *in,
-               opc_tensor *blob_out, const opc_tensor **result, opc_error *err)
+ * for the output, by *blob_out for --blob). */
+static int run(opc_net *net, const forward_args *a, const opc_tensor *in, opc_tensor *blob_out,
+               const opc_tensor **result, opc_error *err)
 {
     double *ms = calloc((size_t)a->repeat, sizeof *ms);
-    /* opc_net_forward fills one pointer per output of the model. */
-    const opc_tensor **outs = calloc((size_t)(n_outputs > 0 ? n_outputs : 1), sizeof *outs);
-    if (!ms || !outs) {
-        free(ms);
-        free(outs);
+    if (!ms) {
         snprintf(err->msg, sizeof err->msg, "out of memory");
         return OPC_ERR_NOMEM;
     }
@@ -155,8 +151,7 @@ static int run(opc_net *net, int n_outputs, const forward_args *a, const opc_ten
             rc = opc_net_forward_blob(net, in, a->blob, blob_out, err);
             *result = blob_out;
         } else {
-            rc = opc_net_forward(net, in, outs, err);
-            *result = outs[0];
+            rc = opc_net_forward(net, in, result, err);
         }
         ms[r] = opc_clock_ms() - t0;
         if (rc == OPC_OK && a->repeat > 1)
@@ -167,7 +162,6 @@ static int run(opc_net *net, int n_outputs, const forward_args *a, const opc_ten
         fprintf(stderr, "forward: median %.1f ms over %d runs\n", med, a->repeat);
     }
     free(ms);
-    free(outs);
     return rc;
 }
 
@@ -190,7 +184,7 @@ int cmd_forward(int argc, char **argv)
         goto done;
     rc = read_input(a.input, opc_model_preprocess(m), opc_net_input_channels(net), &in, &err);
     if (rc == OPC_OK)
-        rc = run(net, opc_model_num_outputs(m), &a, &in, &blob_out, &result, &err);
+        rc = run(net, &a, &in, &blob_out, &result, &err);
     if (rc == OPC_OK)
         rc = opc_npy_write(a.output, result, &err);
 done:
