@@ -43,9 +43,8 @@ int opc_scale_plan_make(int img_w, int img_h, int net_w, int net_h, int scale_nu
     /* The free side follows the aspect ratio in float as OpenPose computes it, capped at
      * the 16:9 size (OpenPose's --net_resolution_dynamic 1, its default) and at the largest
      * side (-1x4096 asks for a 7280-wide net on a 16:9 image); OpenPose's step is 16,
-     * Lightweight OpenPose's 8. */
-    /* A side taken from a thin image's aspect ratio is at least 16 (rounded up to the
-     * step) at every scale; a side asked for is the caller's to fix. */
+     * Lightweight OpenPose's 8. A side taken from a thin image's aspect ratio is at least
+     * 16 (rounded up to the step) at every scale; a side asked for is the caller's to fix. */
     const float fs = (float)step;
     const int auto_w = net_w <= 0, auto_h = net_h <= 0;
     const int min_side = (16 + step - 1) / step * step, max_side = OPC_MAX_NET_SIDE / step * step;
@@ -110,4 +109,4 @@ static int top_left_pixels(const opc_image *img, const opc_view *v, const opc_pr
 }
 
 const opc_placement opc_placement_top_left = {"top_left", top_left_check, top_left_views,
-                                              top_left_max, top_left_pixels};
+                                              top_left_max, top_left_pixels, NULL};
