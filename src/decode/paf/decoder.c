@@ -183,16 +183,6 @@ static float to_image_scale(int img_w, int img_h, double s)
     return opc_net_to_image_scale(img_w, img_h, (int)(s * img_w + 0.5), (int)(s * img_h + 0.5));
 }
 
-/* An image one pixel high or wide has no person (opc_parse_image). */
-static void forget_thin(opc_people *people, int img_w, int img_h)
-{
-    if (img_w > 1 && img_h > 1)
-        return;
-    people->count = 0;
-    for (int j = 0; people->candidate_counts && j < people->num_parts; j++)
-        people->candidate_counts[j] = 0;
-}
-
 int opc_parse_image(const opc_paf_topology *t, const opc_parse_params *p,
                     const opc_tensor *output, int net_w, int net_h, double s, int img_w,
                     int img_h, opc_people *out, opc_error *err)
@@ -202,8 +192,8 @@ int opc_parse_image(const opc_paf_topology *t, const opc_parse_params *p,
         return opc_fail(err, OPC_ERR_ARG, "image size %dx%d: sides must be positive", img_w,
                         img_h);
     int rc = opc_parse(t, p, output, net_w, net_h, to_image_scale(img_w, img_h, s), out, err);
-    if (rc == OPC_OK)
-        forget_thin(out, img_w, img_h);
+    if (rc == OPC_OK && (img_w < 2 || img_h < 2))
+        opc_people_forget(out);
     return rc;
 }
 
@@ -229,10 +219,7 @@ static int paf_decode(void *state, const opc_decode_input *in, opc_people *peopl
     if (in->n_views == 1)
         return opc_parse_image(&s->head.topology, &s->params, maps[0], v->net_w, v->net_h,
                                v->sx, in->img_w, in->img_h, people, err);
-    int rc = parse_scales(s, maps, in, to_image_scale(in->img_w, in->img_h, v->sx), people, err);
-    if (rc == OPC_OK)
-        forget_thin(people, in->img_w, in->img_h);
-    return rc;
+    return parse_scales(s, maps, in, to_image_scale(in->img_w, in->img_h, v->sx), people, err);
 }
 
 const opc_decoder opc_paf_decoder = {"paf", paf_defaults, paf_create, paf_decode, paf_destroy};
