@@ -358,7 +358,8 @@ static int finish(parser *p)
         ov_layer *l = &ir->layers[i];
         *l = (ov_layer){.id = r->id, .line = r->line, .name = r->name, .type = r->type,
                         .version = r->version, .n_attrs = r->n_attrs,
-                        .attrs = ir->attr_store + r->first_attr, .n_inputs = r->n_in,
+                        .attrs = r->n_attrs ? ir->attr_store + r->first_attr : NULL,
+                        .n_inputs = r->n_in,
                         .n_outputs = r->n_out};
         int *in = ir->port_store + next, *out = in + r->n_in;
         int k_in = 0, k_out = 0;
