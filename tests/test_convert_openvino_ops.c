@@ -3,9 +3,10 @@
  * scale and mean becoming the preprocessing, bias / scale / activation folding (and not
  * folding where another layer reads the blob, also through dropped FakeQuantize layers),
  * grouped convolution weights through a Reshape, every Const element type, FakeQuantize on
- * constants (opset1, round half to even), MaxPool, Concat, Interpolate, Clamp, PReLU, two
- * outputs joined as heatmaps then PAFs, --output-node, and shapes recomputed for other
- * input sizes. Expected numbers are worked out here, in double, from the values written. */
+ * constants (opset1, round half to even) and kept on activations (--keep-fake-quantize),
+ * MaxPool, Concat, Interpolate (bilinear; nearest under the rules that pick floor(x / f)),
+ * Clamp, PReLU, Elu, Sigmoid, two outputs joined as heatmaps then PAFs, --output-node, and
+ * shapes recomputed for other input sizes. Expected numbers are worked out here, in double, from the values written. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -265,13 +266,22 @@ static void test_lw_chain(run *r)
     }
     opc_net_free(net);
 
-    /* --keep-fake-quantize is refused (for now) naming the layer, not ignored. */
+    /* --keep-fake-quantize: the two activation FakeQuantize layers are layers, with their
+     * levels and limits (shared: [4, 1]); nothing else changes. */
     r->opt.keep_fake_quantize = 1;
     lw_chain(&w, "1,3,16,24");
     rc = convert(r, &w);
-    CHECK(rc != OPC_OK && strstr(r->err.msg, "conv1/fq_input_0"), "kept FakeQuantize: %s",
-          rc ? r->err.msg : "converted");
     r->opt.keep_fake_quantize = 0;
+    CHECK(rc == OPC_OK, "kept FakeQuantize: %s", r->err.msg);
+    const opc_layer *fq = rc ? NULL : writer(r, "conv1/fq_input_0");
+    CHECK(fq && fq->op == OPC_OP_FAKE_QUANTIZE && fq->levels == 256 && fq->inputs[0] == 0 &&
+              fq->weight.ndim == 2 && fq->weight.shape[0] == 4 && fq->weight.shape[1] == 1 &&
+              fq->weight.data[0] == -0.50586f && fq->weight.data[1] == 0.50195f &&
+              fq->weight.data[2] == -0.50586f && fq->weight.data[3] == 0.50195f,
+          "the input's FakeQuantize");
+    CHECK(!rc && r->g->n_layers == 7 && writer(r, "relu1") &&
+              writer(r, "relu1")->inputs[0] == fq->output,
+          "kept FakeQuantize: %d layers", rc ? 0 : r->g->n_layers);
 
     /* --output-node: the depthwise layer's output (4 channels: no topology has them) */
     r->opt.output_node = "relu_dw";
@@ -472,12 +482,78 @@ static void test_other_ops(run *r)
     CHECK(p->op == OPC_OP_MAXPOOL && p->kernel[0] == 3 && p->stride[1] == 2 && p->pad[1] == 1 &&
               !p->ceil_mode,
           "MaxPool");
-    CHECK(u1->op == OPC_OP_RESIZE_BILINEAR && u1->resize_factor == 2 &&
-              u4->op == OPC_OP_RESIZE_BILINEAR && u4->resize_factor == 2,
+    CHECK(u1->op == OPC_OP_RESIZE && u1->resize_factor == 2 &&
+              u1->resize_mode == OPC_RESIZE_BILINEAR && u4->op == OPC_OP_RESIZE &&
+              u4->resize_factor == 2 && u4->resize_mode == OPC_RESIZE_BILINEAR,
           "Interpolate factors %d, %d", u1->resize_factor, u4->resize_factor);
     CHECK(ct->op == OPC_OP_CONCAT && ct->n_inputs == 3 && ct->act == OPC_ACT_NONE, "Concat");
     const opc_layer *cl_l = writer(r, "clamp");
     CHECK(cl_l && cl_l->op == OPC_OP_ACT && cl_l->act == OPC_ACT_RELU, "Clamp(0, inf) is a ReLU");
+}
+
+/* Elu (alpha stored), Sigmoid, a general Clamp, and nearest Interpolate: opset1, and opset4
+ * under the rules that pick floor(x / factor) (asymmetric floor; half_pixel with
+ * round_prefer_floor at factor 2), refused under one that does not (half_pixel floor). */
+static void nearest_ir(ovw *w, const char *coord, const char *rounding)
+{
+    int d = parameter(w, "1,3,8,8");
+    int k = ovw_const_f32(w, "w", "2,3,1,1", (float[]){1, 2, 3, 4, 5, 6}, 6);
+    int cv = ovw_layer(w, "Convolution", "conv",
+                       "strides=\"1,1\" dilations=\"1,1\" pads_begin=\"0,0\" pads_end=\"0,0\"", 2,
+                       (int[]){d, k});
+    int elu = ovw_layer(w, "Elu", "elu", "alpha=\"0.5\"", 1, &cv);
+    int sg = ovw_layer(w, "Sigmoid", "sigmoid", NULL, 1, &elu);
+    int cl = ovw_layer(w, "Clamp", "clamp", "min=\"-1\" max=\"0.75\"", 1, &sg);
+    int sz = ovw_const_i64(w, "sizes", (int64_t[]){16, 16}, 2);
+    int up1 = ovw_layer(w, "Interpolate", "up1", "axes=\"2,3\" mode=\"nearest\" align_corners=\"0\"",
+                        2, (int[]){cl, sz});
+    char a[512];
+    snprintf(a, sizeof a,
+             "mode=\"nearest\" shape_calculation_mode=\"scales\" "
+             "coordinate_transformation_mode=\"%s\" nearest_mode=\"%s\" antialias=\"false\"",
+             coord, rounding);
+    int sz4 = ovw_const_i64(w, "sizes4", (int64_t[]){0, 0}, 2);
+    int sc4 = ovw_const_f32(w, "scales4", "2", (float[]){2, 2}, 2);
+    int up4 = ovw_layer_v(w, "opset4", "Interpolate", "up4", a, 3, (int[]){cl, sz4, sc4});
+    int cat = ovw_layer(w, "Concat", "cat", "axis=\"-3\"", 2, (int[]){up1, up4});
+    head(w, "heat", cat, 4, 19);
+    head(w, "paf", cat, 4, 38);
+}
+
+static void test_activations_nearest(run *r)
+{
+    static const char *const ok[][2] = {{"asymmetric", "floor"},
+                                        {"half_pixel", "round_prefer_floor"},
+                                        {"asymmetric", "simple"}};
+    for (int i = 0; i < 3; i++) {
+        ovw w = {0};
+        nearest_ir(&w, ok[i][0], ok[i][1]);
+        int rc = convert(r, &w);
+        CHECK(rc == OPC_OK, "nearest %s %s: %s", ok[i][0], ok[i][1], r->err.msg);
+        if (rc)
+            continue;
+        const opc_layer *c = writer(r, "elu"), *s = writer(r, "sigmoid"), *cl = writer(r, "clamp"),
+                        *u1 = writer(r, "up1"), *u4 = writer(r, "up4");
+        if (!c || !s || !cl || !u1 || !u4)
+            continue;
+        CHECK(c->op == OPC_OP_CONV && c->act == OPC_ACT_ELU && c->act_param[0] == 0.5f,
+              "Elu: op %d act %d alpha %g", c->op, c->act, c->act_param[0]);
+        CHECK(s->op == OPC_OP_ACT && s->act == OPC_ACT_SIGMOID, "Sigmoid: op %d act %d", s->op,
+              s->act);
+        CHECK(cl->op == OPC_OP_ACT && cl->act == OPC_ACT_CLAMP && cl->act_param[0] == -1 &&
+                  cl->act_param[1] == 0.75f,
+              "Clamp: act %d, %g..%g", cl->act, cl->act_param[0], cl->act_param[1]);
+        CHECK(u1->op == OPC_OP_RESIZE && u1->resize_mode == OPC_RESIZE_NEAREST &&
+                  u1->resize_factor == 2 && u4->resize_mode == OPC_RESIZE_NEAREST &&
+                  u4->resize_factor == 2,
+              "nearest: modes %d %d, factors %d %d", u1->resize_mode, u4->resize_mode,
+              u1->resize_factor, u4->resize_factor);
+    }
+    ovw w = {0};
+    nearest_ir(&w, "half_pixel", "floor"); /* picks -1 -> 0, 0, 0, 1 ...: not floor(x / 2) */
+    int rc = convert(r, &w);
+    CHECK(rc != OPC_OK && strstr(r->err.msg, "layer up4") && strstr(r->err.msg, "half_pixel"),
+          "nearest half_pixel floor: %s", rc ? r->err.msg : "converted");
 }
 
 int main(void)
@@ -492,6 +568,7 @@ int main(void)
     test_scale_shift(&r);
     test_readers(&r);
     test_other_ops(&r);
+    test_activations_nearest(&r);
     opc_model_close(r.m);
     return opc_test_result();
 }

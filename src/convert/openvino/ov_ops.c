@@ -5,11 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert/common/convert_common.h"
 #include "convert/openvino/ov_map.h"
 #include "model/limits.h"
 #include "openpose-c/error.h"
 
 #define OP_MASK(op) (1u << (op))
+
+/* The ops that carry an activation (their rows in the op table say so). */
+static unsigned act_hosts(void)
+{
+    unsigned m = 0;
+    for (int op = 0; op < OPC_OP_COUNT; op++)
+        if (opc_op_info_of((opc_op)op)->act && op != OPC_OP_ACT)
+            m |= OP_MASK(op);
+    return m;
+}
+#define OV_ACT_HOSTS act_hosts()
 
 static const ov_layer *layer_of(ov_ctx *c, int layer) { return &c->ir->layers[layer]; }
 
@@ -118,24 +130,25 @@ static int map_scale_shift(ov_ctx *c, int layer, int x_in, const double *s, cons
     int x = xv->blob, ch = c->blob_channels[x], rc;
     opc_layer *p = ov_foldable(c, x, OP_MASK(OPC_OP_CONV) | OP_MASK(OPC_OP_AFFINE));
     if (p) {
-        float *w = (float *)p->weight.data, *b = (float *)p->bias.data;
-        if (!b) {
-            opc_error why;
-            if (!(b = opc_graph_new_weight(c->g, &p->bias, 1, (int[]){ch}, &why)))
-                return ov_fail(c, layer, OPC_ERR_NOMEM, "%s", why.msg);
-        }
-        size_t per = p->weight.count / (size_t)ch; /* one filter, or 1 for an affine */
+        float *fs = malloc(2 * (size_t)ch * sizeof *fs), *fo = fs + ch;
+        if (!fs)
+            return ov_fail(c, layer, OPC_ERR_NOMEM, "out of memory");
         for (int k = 0; k < ch; k++) {
-            for (size_t i = 0; i < per; i++)
-                w[(size_t)k * per + i] = (float)(w[(size_t)k * per + i] * s[k]);
-            double nb = b[k] * s[k] + o[k];
-            if (!isfinite(nb) || fabs(nb) > FLT_MAX)
-                return ov_fail(c, layer, OPC_ERR_FORMAT, "bias of channel %d becomes %g", k, nb);
-            b[k] = (float)nb;
+            fs[k] = (float)s[k];
+            fo[k] = (float)o[k];
         }
+        opc_error why;
+        rc = opc_convert_fold_affine(c->g, p, fs, fo, ch, &why);
+        free(fs);
+        if (rc)
+            return ov_fail(c, layer, rc, "%s", why.msg);
         for (size_t i = 0; i < p->weight.count; i++)
-            if (!isfinite(w[i]))
-                return ov_fail(c, layer, OPC_ERR_FORMAT, "a weight becomes %g", w[i]);
+            if (!isfinite(p->weight.data[i]))
+                return ov_fail(c, layer, OPC_ERR_FORMAT, "a weight becomes %g", p->weight.data[i]);
+        for (int k = 0; k < ch; k++)
+            if (!isfinite(p->bias.data[k]))
+                return ov_fail(c, layer, OPC_ERR_FORMAT, "the bias of channel %d becomes %g", k,
+                               p->bias.data[k]);
         return ov_fold_into(c, layer, x);
     }
     opc_layer *gl = ov_new_layer(c, layer, OPC_OP_AFFINE, ch);
@@ -207,7 +220,8 @@ static int map_arith(ov_ctx *c, int layer)
 
 /* An activation, folded into the layer that wrote its input when nothing else reads it,
  * else a layer of its own. */
-static int map_activation(ov_ctx *c, int layer, opc_act act, const ov_tensor *slope)
+static int map_activation(ov_ctx *c, int layer, opc_act act, const float *params,
+                          const ov_tensor *slope)
 {
     int x, rc;
     if ((rc = ov_in_blob(c, layer, 0, &x)))
@@ -222,17 +236,19 @@ static int map_activation(ov_ctx *c, int layer, opc_act act, const ov_tensor *sl
             return ov_fail(c, layer, OPC_ERR_UNSUPPORTED, "slope is not one value per channel");
         }
     }
-    opc_layer *p = ov_foldable(c, x, OP_MASK(OPC_OP_CONV) | OP_MASK(OPC_OP_ADD) |
-                                         OP_MASK(OPC_OP_AFFINE) | OP_MASK(OPC_OP_INSTANCE_NORM));
+    opc_layer *p = ov_foldable(c, x, OV_ACT_HOSTS);
     if (p) {
-        p->act = act;
         rc = ov_fold_into(c, layer, x);
     } else if ((p = ov_new_layer(c, layer, OPC_OP_ACT, ch))) {
         p->inputs[p->n_inputs++] = x;
-        p->act = act;
         rc = OPC_OK;
     } else {
         rc = OPC_ERR_FORMAT;
+    }
+    if (p) {
+        p->act = act;
+        for (int i = 0; i < opc_act_info_of(act)->n_params; i++)
+            p->act_param[i] = params[i];
     }
     if (rc == OPC_OK && slope)
         rc = ov_weight(c, layer, "slope", &p->slope, 1, &ch, sv);
@@ -240,15 +256,35 @@ static int map_activation(ov_ctx *c, int layer, opc_act act, const ov_tensor *sl
     return rc;
 }
 
-static int map_relu(ov_ctx *c, int layer) { return map_activation(c, layer, OPC_ACT_RELU, NULL); }
+static int map_relu(ov_ctx *c, int layer)
+{
+    return map_activation(c, layer, OPC_ACT_RELU, NULL, NULL);
+}
+
+static int map_sigmoid(ov_ctx *c, int layer)
+{
+    return map_activation(c, layer, OPC_ACT_SIGMOID, NULL, NULL);
+}
 
 static int map_prelu(ov_ctx *c, int layer)
 {
     const ov_tensor *slope = ov_in_const(c, layer, 1);
-    return slope ? map_activation(c, layer, OPC_ACT_PRELU, slope) : OPC_ERR_UNSUPPORTED;
+    return slope ? map_activation(c, layer, OPC_ACT_PRELU, NULL, slope) : OPC_ERR_UNSUPPORTED;
 }
 
-/* Clamp(0, 6) is ReLU6 and Clamp(0, beyond float32) ReLU. */
+static int map_elu(ov_ctx *c, int layer)
+{
+    double alpha;
+    int rc = ov_attr_double(c, layer, "alpha", 1, 0, &alpha);
+    if (rc)
+        return rc;
+    if (fabs(alpha) > FLT_MAX)
+        return ov_fail(c, layer, OPC_ERR_FORMAT, "alpha %g beyond float32", alpha);
+    return map_activation(c, layer, OPC_ACT_ELU, (float[]){(float)alpha}, NULL);
+}
+
+/* Clamp(0, 6) is ReLU6 and Clamp(0, beyond float32) ReLU (their kernels are the faster);
+ * any other range a clamp. */
 static int map_clamp(ov_ctx *c, int layer)
 {
     double lo, hi;
@@ -257,11 +293,13 @@ static int map_clamp(ov_ctx *c, int layer)
         (rc = ov_attr_double(c, layer, "max", 1, 0, &hi)))
         return rc;
     if (lo == 0 && hi == 6)
-        return map_activation(c, layer, OPC_ACT_RELU6, NULL);
+        return map_activation(c, layer, OPC_ACT_RELU6, NULL, NULL);
     if (lo == 0 && hi >= FLT_MAX)
-        return map_activation(c, layer, OPC_ACT_RELU, NULL);
-    return ov_fail(c, layer, OPC_ERR_UNSUPPORTED, "Clamp(%g, %g): only (0, 6) and (0, inf)", lo,
-                   hi);
+        return map_activation(c, layer, OPC_ACT_RELU, NULL, NULL);
+    if (!(lo <= hi))
+        return ov_fail(c, layer, OPC_ERR_FORMAT, "Clamp(%g, %g): min above max", lo, hi);
+    float p[2] = {lo < -FLT_MAX ? -FLT_MAX : (float)lo, hi > FLT_MAX ? FLT_MAX : (float)hi};
+    return map_activation(c, layer, OPC_ACT_CLAMP, p, NULL);
 }
 
 static int map_concat(ov_ctx *c, int layer)
@@ -349,9 +387,42 @@ static int resize_factor(ov_ctx *c, int layer, const ov_tensor *t, int are_scale
     return OPC_OK;
 }
 
-/* Interpolate: bilinear with the asymmetric coordinate rule (source = destination /
- * factor; Interpolate-1's linear with align_corners false on H, W is converted to that by
- * OpenVINO itself), by a whole factor. */
+/* Whether nearest-neighbour sampling by a whole factor f under this coordinate rule and
+ * rounding picks source floor(x / f) for every output x, as our nearest mode does: the
+ * pattern repeats every f outputs, so f of them decide. */
+static int nearest_is_floor(const char *coord, const char *rounding, int f)
+{
+    for (int x = 0; x < f; x++) {
+        double src;
+        if (is(coord, "asymmetric"))
+            src = (double)x / f;
+        else if (is(coord, "half_pixel") || is(coord, "pytorch_half_pixel"))
+            src = (x + 0.5) / f - 0.5;
+        else if (is(coord, "tf_half_pixel_for_nn"))
+            src = (x + 0.5) / f;
+        else
+            return 0;
+        double fl = floor(src), frac = src - fl, pick;
+        if (is(rounding, "floor") || is(rounding, "simple"))
+            pick = fl;
+        else if (is(rounding, "ceil"))
+            pick = ceil(src);
+        else if (is(rounding, "round_prefer_floor"))
+            pick = frac <= 0.5 ? fl : fl + 1;
+        else if (is(rounding, "round_prefer_ceil"))
+            pick = frac < 0.5 ? fl : fl + 1;
+        else
+            return 0;
+        if (pick != 0) /* not even -1 clamped to 0: the next f outputs would get it wrong */
+            return 0;
+    }
+    return 1;
+}
+
+/* Interpolate by a whole factor: linear with the asymmetric rule (source = destination /
+ * factor; OpenVINO itself runs Interpolate-1's linear without align_corners so) is our
+ * bilinear resize; nearest, under any rule that picks floor(destination / factor), our
+ * nearest resize. */
 static int map_interpolate(ov_ctx *c, int layer)
 {
     const ov_layer *l = layer_of(c, layer);
@@ -371,38 +442,42 @@ static int map_interpolate(ov_ctx *c, int layer)
     }
     if (aa)
         return ov_fail(c, layer, OPC_ERR_UNSUPPORTED, "antialias");
+    int nearest = is(mode, "nearest");
+    if (!nearest && !is(mode, "linear") && !(is(mode, "linear_onnx") && !v1))
+        return ov_fail(c, layer, OPC_ERR_UNSUPPORTED, "mode %.20s (nearest, linear%s)",
+                       mode ? mode : "(missing)", v1 ? "" : ", linear_onnx");
+    const char *coord = "asymmetric", *rounding = "simple";
     if (v1) {
         int align;
         const char *axes = ov_attr_get(l, "axes");
         if ((rc = bool_attr(c, layer, "align_corners", 1, &align)))
             return rc;
-        if (!is(mode, "linear") || align || !is(axes, "2,3"))
+        if (align || !is(axes, "2,3"))
             return ov_fail(c, layer, OPC_ERR_UNSUPPORTED,
-                           "mode %.20s, align_corners %d, axes %.20s (linear, 0 and 2,3 are "
-                           "supported)",
-                           mode ? mode : "?", align, axes ? axes : "?");
+                           "align_corners %d, axes %.20s (0 and 2,3 are supported)", align,
+                           axes ? axes : "?");
         const ov_tensor *sizes = ov_in_const(c, layer, 1);
         if (!sizes)
             return OPC_ERR_UNSUPPORTED;
         rc = resize_factor(c, layer, sizes, 0, x, &factor);
     } else {
         const char *calc = ov_attr_get(l, "shape_calculation_mode");
-        const char *coord = ov_attr_get(l, "coordinate_transformation_mode");
-        if (!(is(mode, "linear") || is(mode, "linear_onnx")) || !is(coord, "asymmetric"))
-            return ov_fail(c, layer, OPC_ERR_UNSUPPORTED,
-                           "mode %.20s with coordinate_transformation_mode %.20s (linear or "
-                           "linear_onnx, asymmetric are supported)",
-                           mode ? mode : "?", coord ? coord : "?");
+        coord = ov_attr_get(l, "coordinate_transformation_mode");
+        rounding = ov_attr_get(l, "nearest_mode");
+        coord = coord ? coord : "half_pixel";
+        rounding = rounding ? rounding : "round_prefer_floor";
         int scales = is(calc, "scales");
         if (!scales && !is(calc, "sizes"))
             return ov_fail(c, layer, OPC_ERR_FORMAT, "shape_calculation_mode %.20s",
                            calc ? calc : "(missing)");
-        /* Interpolate-11 has one input of scales or sizes; Interpolate-4 has both. */
-        int k = l->n_inputs >= 3 && is(l->version, "opset4") && scales ? 2 : 1;
-        const ov_tensor *t = ov_in_const(c, layer, k);
+        /* Interpolate-4 has sizes, scales and axes; Interpolate-11 scales or sizes, axes. */
+        int v4 = is(l->version, "opset4");
+        if (v4 && l->n_inputs < 3)
+            return ov_fail(c, layer, OPC_ERR_FORMAT, "Interpolate-4 without its scales input");
+        const ov_tensor *t = ov_in_const(c, layer, v4 && scales ? 2 : 1);
         if (!t)
             return OPC_ERR_UNSUPPORTED;
-        if (l->n_inputs > 3 || (l->n_inputs == 3 && !is(l->version, "opset4"))) {
+        if (l->n_inputs == (v4 ? 4 : 3)) {
             const ov_tensor *axes = ov_in_const(c, layer, l->n_inputs - 1);
             if (!axes)
                 return OPC_ERR_UNSUPPORTED;
@@ -413,11 +488,17 @@ static int map_interpolate(ov_ctx *c, int layer)
     }
     if (rc)
         return rc;
-    opc_layer *gl = ov_new_layer(c, layer, OPC_OP_RESIZE_BILINEAR, c->blob_channels[x]);
+    if (nearest ? !nearest_is_floor(coord, rounding, factor) : !is(coord, "asymmetric"))
+        return ov_fail(c, layer, OPC_ERR_UNSUPPORTED,
+                       "%s with coordinate_transformation_mode %.30s%s%.30s (supported: "
+                       "linear asymmetric; nearest picking floor(x / factor))",
+                       mode, coord, nearest ? ", nearest_mode " : "", nearest ? rounding : "");
+    opc_layer *gl = ov_new_layer(c, layer, OPC_OP_RESIZE, c->blob_channels[x]);
     if (!gl)
         return OPC_ERR_FORMAT;
     gl->inputs[gl->n_inputs++] = x;
     gl->resize_factor = factor;
+    gl->resize_mode = nearest ? OPC_RESIZE_NEAREST : OPC_RESIZE_BILINEAR;
     return OPC_OK;
 }
 
@@ -433,20 +514,42 @@ static int map_result(ov_ctx *c, int layer)
     return OPC_OK;
 }
 
+/* FakeQuantize kept (--keep-fake-quantize): a layer of our own, its four limits one value
+ * per channel or one for all. */
 static int map_fake_quantize(ov_ctx *c, int layer)
 {
-    return ov_fail(c, layer, OPC_ERR_UNSUPPORTED,
-                   "--keep-fake-quantize: FakeQuantize is not an engine op yet");
-}
-
-static int map_elu(ov_ctx *c, int layer)
-{
-    return ov_fail(c, layer, OPC_ERR_UNSUPPORTED, "Elu is not an engine activation yet");
-}
-
-static int map_sigmoid(ov_ctx *c, int layer)
-{
-    return ov_fail(c, layer, OPC_ERR_UNSUPPORTED, "Sigmoid is not an engine activation yet");
+    int x, rc;
+    double levels;
+    if ((rc = ov_in_blob(c, layer, 0, &x)) ||
+        (rc = ov_attr_double(c, layer, "levels", 1, 0, &levels)))
+        return rc;
+    if (!(levels >= 2 && levels <= 65536 && levels == floor(levels)))
+        return ov_fail(c, layer, OPC_ERR_FORMAT, "levels %g (2 to 65536)", levels);
+    int ch = c->blob_channels[x], shared = 1;
+    const ov_tensor *lim[4];
+    for (int k = 0; k < 4; k++) {
+        if (!(lim[k] = ov_in_const(c, layer, k + 1)))
+            return OPC_ERR_UNSUPPORTED;
+        shared &= lim[k]->count == 1;
+    }
+    int n = shared ? 1 : ch;
+    double *v = malloc(4 * (size_t)ch * sizeof *v);
+    if (!v)
+        return ov_fail(c, layer, OPC_ERR_NOMEM, "out of memory");
+    for (int k = 0; k < 4; k++)
+        if (!ov_per_channel(lim[k], n, v + (size_t)k * n)) {
+            free(v);
+            return ov_fail(c, layer, OPC_ERR_UNSUPPORTED, "limit %d is not one value per channel",
+                           k + 1);
+        }
+    opc_layer *gl = ov_new_layer(c, layer, OPC_OP_FAKE_QUANTIZE, ch);
+    rc = gl ? ov_weight(c, layer, "limit", &gl->weight, 2, (int[]){4, n}, v) : OPC_ERR_FORMAT;
+    free(v);
+    if (gl) {
+        gl->inputs[gl->n_inputs++] = x;
+        gl->levels = (int)levels;
+    }
+    return rc;
 }
 
 static const ov_op OPS[] = {
