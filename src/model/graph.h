@@ -203,7 +203,8 @@ int opc_op_by_name(const char *name);
 int opc_act_by_name(const char *name);
 int opc_resize_mode_by_name(const char *name);
 
-/* Model files. */
+/* Model files; a file of another format version is refused (convert the network again). */
+#define OPC_MODEL_FORMAT_VERSION 2
 int opc_model_write(const opc_graph *g, const char *path, opc_error *err);
 /* The graph inside an open model (weights point into the mapping). */
 const opc_graph *opc_model_graph(const opc_model *m);

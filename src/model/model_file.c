@@ -27,7 +27,7 @@
 #include "model/limits.h"
 
 #define MAGIC "OPCMODEL"
-#define VERSION 2
+#define VERSION OPC_MODEL_FORMAT_VERSION
 #define HEADER_SIZE 64
 #define ALIGN 64
 
