@@ -1,7 +1,7 @@
 /* One call from an image to people: OpenPose's preprocessing at one or several scales,
  * the network, the maps merged and parsed.
  *
- *     opc_model *m = opc_model_open("models/mobilenet_v2_small.opc", &err);
+ *     opc_model *m = opc_model_open("models/lwopenpose.opc", &err);
  *     opc_estimator_options o;
  *     opc_estimator_options_default(&o, m);
  *     opc_estimator *e = opc_estimator_create(m, &o, &err);

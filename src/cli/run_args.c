@@ -55,7 +55,7 @@ static const char HELP[] =
     "\n"
     "Model and network:\n"
     "  --model PATH|NAME      .opc model file, or NAME.opc in the models folder\n"
-    "                         (default: $OPENPOSE_C_MODEL, then mobilenet_v2_small.opc)\n"
+    "                         (default: $OPENPOSE_C_MODEL, then lwopenpose.opc)\n"
     "  --net-resolution WxH   network input size, multiples of 16; one side may be -1\n"
     "                         (from the image's aspect ratio); default: the model's\n"
     "  --scale-number N       run N scales and average the maps (default 1)\n"
