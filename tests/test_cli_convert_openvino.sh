@@ -2,7 +2,8 @@
 # `openpose-c convert openvino`: help, usage errors (exit 2, one line), the real
 # Lightweight OpenPose IR (summary line, the .bin found beside the .xml or given, options
 # reaching the model, info's figures: 4099058 parameters as Open Model Zoo's model card
-# says, 7.7 GMAC at 456x256 = its 15.4 GFLOPs), and broken copies of it (exit 1, one line
+# says, 7.7 GMAC at 456x256 = its 15.4 GFLOPs; the outputs heatmaps and pafs; sides
+# multiples of 8), and broken copies of it (exit 1, one line
 # naming the file and the reason, nothing written, an existing output left as it was).
 . "$(dirname "$0")/support/lib.sh"
 LW=models/lwopenpose/human-pose-estimation-0001/FP16-INT8
@@ -36,20 +37,22 @@ grep -q -- "--keep-fake-quantize" "$TMP/stderr" || fail "tf --keep-fake-quantize
 
 # the real IR: the .bin beside the .xml, then given, then every option
 expect 0 "$BIN" convert openvino "$XML" -o "$TMP/lw.opc"
-grep -q "^$TMP/lw.opc: lw, topology coco, [0-9]* layers, 4099058 parameters, .* at 368x368$" \
+grep -q "^$TMP/lw.opc: lw, paf head (topology coco), keypoints coco18, 65 layers, 4099058 parameters, .* at 368x368$" \
   "$TMP/stdout" || fail "summary: $(cat "$TMP/stdout")"
 expect 0 "$BIN" convert openvino "$XML" "$BINF" -o "$TMP/m.opc" --topology coco --name lightweight \
   --net-resolution 656x368
-grep -q "^$TMP/m.opc: lightweight, topology coco, .* at 656x368$" "$TMP/stdout" \
+grep -q "^$TMP/m.opc: lightweight, paf head (topology coco), .* at 656x368$" "$TMP/stdout" \
   || fail "options: $(cat "$TMP/stdout")"
 mkdir "$TMP/again"
 "$BIN" convert openvino "$XML" -o "$TMP/again/lw.opc" >/dev/null
 cmp -s "$TMP/lw.opc" "$TMP/again/lw.opc" || fail "two conversions of one IR differ"
 expect 0 "$BIN" info "$TMP/lw.opc" --net-resolution 456x256
 grep -q "source: *openvino: human-pose-estimation-0001.xml" "$TMP/stdout" || fail "info: source"
-grep -q "input = pixel \* 0.00392151 + (-0.501953, -0.501953, -0.501953)" "$TMP/stdout" \
-  || fail "info: preprocessing: $(grep preprocess "$TMP/stdout")"
-grep -q "MACs 7.7 G, output 57x32x57" "$TMP/stdout" || fail "info: $(grep MACs "$TMP/stdout")"
+grep -qF "input = pixel * (0.00392151, 0.00392151, 0.00392151) + (-0.501953, -0.501953, -0.501953)" \
+  "$TMP/stdout" || fail "info: preprocessing: $(grep preprocess "$TMP/stdout")"
+grep -q "sides multiples of 8, stride 8" "$TMP/stdout" || fail "info: size rule: $(grep sides "$TMP/stdout")"
+grep -q "^outputs: *heatmaps pafs$" "$TMP/stdout" || fail "info: $(grep outputs "$TMP/stdout")"
+grep -q "MACs 7.7 G, output 19x32x57" "$TMP/stdout" || fail "info: $(grep MACs "$TMP/stdout")"
 
 # failures: exit 1, one line naming the file, nothing written
 expect 1 "$BIN" convert openvino "$TMP/missing.xml" -o "$TMP/x.opc"

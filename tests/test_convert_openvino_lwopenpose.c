@@ -57,7 +57,7 @@ static int read_input(const opc_model *m, const char *tag, opc_tensor *x, opc_er
     size_t plane = (size_t)x->h * x->w;
     for (int c = 0; c < x->c && c < 3; c++)
         for (size_t i = 0; i < plane; i++)
-            x->data[c * plane + i] = x->data[c * plane + i] * p->scale + p->offset[c];
+            x->data[c * plane + i] = x->data[c * plane + i] * p->scale[c] + p->offset[c];
     return OPC_OK;
 }
 

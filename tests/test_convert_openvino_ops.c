@@ -209,11 +209,14 @@ static void test_lw_chain(run *r)
     if (rc)
         return;
     const opc_preprocess *p = opc_model_preprocess(r->m);
-    CHECK(p->scale == 0.0039215087890625f && p->offset[0] == -0.501953125f &&
-              p->offset[1] == -0.25f && p->offset[2] == 0.125f && !strcmp(p->channel_order, "BGR"),
-          "preprocessing: scale %.10g, offsets %g %g %g, %s", p->scale, p->offset[0], p->offset[1],
-          p->offset[2], p->channel_order);
-    CHECK(r->g->n_layers == 5, "%d layers (conv1, dw, two heads, the join)", r->g->n_layers);
+    CHECK(p->scale[0] == 0.0039215087890625f && p->scale[2] == 0.0039215087890625f &&
+              p->offset[0] == -0.501953125f && p->offset[1] == -0.25f && p->offset[2] == 0.125f &&
+              !strcmp(p->channel_order, "BGR") && !strcmp(p->placement, "top_left") &&
+              !strcmp(p->size_rule, "multiple") && p->size_step == 2 && p->stride == 2,
+          "preprocessing: scale %.10g, offsets %g %g %g, %s, %s, %s %d, stride %d", p->scale[0],
+          p->offset[0], p->offset[1], p->offset[2], p->channel_order, p->placement, p->size_rule,
+          p->size_step, p->stride);
+    CHECK(r->g->n_layers == 4, "%d layers (conv1, dw, two heads)", r->g->n_layers);
     const opc_layer *c1 = writer(r, "relu1"), *dw = writer(r, "relu_dw");
     if (!c1 || !dw)
         return;
@@ -241,14 +244,19 @@ static void test_lw_chain(run *r)
             exact &= dw->weight.data[o * 9 + i] ==
                      (float)((qd(o * 9 + i) - f16_value(ZPD[o])) * f16_value(SD[o]));
     CHECK(exact && dw->bias.data[3] == 3.0f, "depthwise weights or bias");
-    const opc_layer *join = &r->g->layers[r->g->n_layers - 1];
-    CHECK(join->op == OPC_OP_CONCAT && join->output == r->g->output_blob && join->n_inputs == 2 &&
-              !strcmp(r->g->blob_names[join->inputs[0]], "heat") &&
-              !strcmp(r->g->blob_names[join->inputs[1]], "paf"),
-          "the output is not heatmaps then PAFs: %s, %s", r->g->blob_names[join->inputs[0]],
-          r->g->blob_names[join->inputs[1]]);
-    CHECK(!strcmp(opc_model_topology(r->m)->name, "coco"), "topology %s",
-          opc_model_topology(r->m)->name);
+    const opc_graph *g = r->g;
+    CHECK(g->n_outputs == 2 && !strcmp(g->outputs[0].name, "heatmaps") &&
+              !strcmp(g->blob_names[g->outputs[0].blob], "heat") &&
+              !strcmp(g->outputs[1].name, "pafs") &&
+              !strcmp(g->blob_names[g->outputs[1].blob], "paf"),
+          "the outputs are not heatmaps (heat) and pafs (paf): %d outputs, %s is %s", g->n_outputs,
+          g->outputs[0].name, g->blob_names[g->outputs[0].blob]);
+    const opc_head *hd = opc_model_head(r->m);
+    CHECK(!strcmp(hd->decoder, "paf") && strstr(hd->params, "\"topology\":\"coco\"") &&
+              strstr(hd->params, "\"heatmaps\":\"heatmaps\"") &&
+              strstr(hd->params, "\"pafs\":\"pafs\"") &&
+              !strcmp(opc_model_keypoints(r->m)->name, "coco18"),
+          "head %s %s, keypoints %s", hd->decoder, hd->params, opc_model_keypoints(r->m)->name);
 
     /* Any input size: the IR's port sizes (16x24) are not used. */
     opc_net *net = opc_net_create(r->m, &(opc_net_options){.threads = 1}, &r->err);
@@ -256,12 +264,13 @@ static void test_lw_chain(run *r)
     static const int sizes[][2] = {{40, 24}, {13, 9}, {8, 8}};
     for (int i = 0; net && i < 3; i++) {
         opc_tensor x = {0};
-        const opc_tensor *out;
+        const opc_tensor *out[2];
         opc_tensor_alloc(&x, 1, 3, sizes[i][1], sizes[i][0], &r->err);
-        rc = opc_net_forward(net, &x, &out, &r->err);
-        CHECK(rc == OPC_OK && out->c == 57 && out->h == (sizes[i][1] + 1) / 2 &&
-                  out->w == (sizes[i][0] + 1) / 2,
-              "%dx%d: %s", sizes[i][0], sizes[i][1], rc ? r->err.msg : "wrong output shape");
+        rc = opc_net_forward(net, &x, out, &r->err);
+        int oh = (sizes[i][1] + 1) / 2, ow = (sizes[i][0] + 1) / 2;
+        CHECK(rc == OPC_OK && out[0]->c == 19 && out[0]->h == oh && out[0]->w == ow &&
+                  out[1]->c == 38 && out[1]->h == oh && out[1]->w == ow,
+              "%dx%d: %s", sizes[i][0], sizes[i][1], rc ? r->err.msg : "wrong output shapes");
         opc_tensor_free(&x);
     }
     opc_net_free(net);
@@ -279,7 +288,7 @@ static void test_lw_chain(run *r)
               fq->weight.data[0] == -0.50586f && fq->weight.data[1] == 0.50195f &&
               fq->weight.data[2] == -0.50586f && fq->weight.data[3] == 0.50195f,
           "the input's FakeQuantize");
-    CHECK(!rc && r->g->n_layers == 7 && writer(r, "relu1") &&
+    CHECK(!rc && r->g->n_layers == 6 && writer(r, "relu1") &&
               writer(r, "relu1")->inputs[0] == fq->output,
           "kept FakeQuantize: %d layers", rc ? 0 : r->g->n_layers);
 

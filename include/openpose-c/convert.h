@@ -53,8 +53,9 @@ int opc_convert_tf(const char *graph_pb, const char *out_path, const opc_convert
  * .opc. Constant subgraphs (int8/f16 weights with their zero points and scales) are
  * folded in double; the input's scale and mean nodes become the preprocessing; shapes are
  * recomputed from the weights, so any input size runs. Activation FakeQuantize layers are
- * dropped unless opt->keep_fake_quantize. Two outputs (Results) are stored as one,
- * heatmaps then PAFs. */
+ * dropped unless opt->keep_fake_quantize. Two outputs (Results) become the outputs
+ * "heatmaps" and "pafs" of a "paf" head (one output: "maps", heatmaps then PAFs); net sides
+ * are multiples of the output stride. */
 int opc_convert_openvino(const char *xml, const char *bin, const char *out_path,
                          const opc_convert_options *opt, opc_error *err);
 

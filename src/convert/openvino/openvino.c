@@ -200,19 +200,17 @@ const ov_tensor *ov_in_const(ov_ctx *c, int layer, int k)
 static int input_blob(ov_ctx *c, int layer, ov_value *v, int *blob)
 {
     double s[3], o[3];
-    int uniform = v->scale[0] == v->scale[1] && v->scale[0] == v->scale[2];
     if (!c->have_pre) {
         c->have_pre = 1;
         for (int i = 0; i < 3; i++) {
-            c->pre_scale[i] = uniform ? v->scale[i] : 1;
-            c->pre_offset[i] = uniform ? v->offset[i] : 0;
+            c->pre_scale[i] = v->scale[i];
+            c->pre_offset[i] = v->offset[i];
+            if (fabs(v->scale[i]) > FLT_MAX || v->scale[i] == 0 || fabs(v->offset[i]) > FLT_MAX)
+                return ov_fail(c, layer, OPC_ERR_FORMAT,
+                               "the input's channel %d is scaled by %g and shifted by %g (zero "
+                               "or beyond float32)",
+                               i, v->scale[i], v->offset[i]);
         }
-        if (fabs(c->pre_scale[0]) > FLT_MAX || c->pre_scale[0] == 0 ||
-            fabs(c->pre_offset[0]) > FLT_MAX || fabs(c->pre_offset[1]) > FLT_MAX ||
-            fabs(c->pre_offset[2]) > FLT_MAX)
-            return ov_fail(c, layer, OPC_ERR_FORMAT,
-                           "the input is scaled by %g and shifted by %g (zero or beyond float32)",
-                           c->pre_scale[0], c->pre_offset[0]);
     }
     /* input = pixel * ps + po, wanted pixel * s + o = input * s/ps + (o - po s/ps) */
     int same = 1;
@@ -441,69 +439,74 @@ static int find_outputs(ov_ctx *c, const char *name, int *roots, int *n_roots)
     return OPC_OK;
 }
 
-/* The output blob: the one output, or [heatmaps, PAFs] (the output with the topology's
- * heatmap channel count first) concatenated, as OpenPose's networks lay them out. */
-static int join_outputs(ov_ctx *c, const opc_convert_options *opt)
-{
-    opc_graph *g = c->g;
-    if (c->n_outputs == 1) {
-        g->output_blob = c->outputs[0];
-        return OPC_OK;
-    }
-    int ch0 = c->blob_channels[c->outputs[0]], ch1 = c->blob_channels[c->outputs[1]];
-    const opc_topology *t = NULL;
-    if (opt && opt->topology)
-        t = opc_topology_builtin(opt->topology);
-    for (const char *const *n = opc_topology_names(); !t && *n; n++)
-        if (opc_topology_builtin(*n)->total_channels == ch0 + ch1)
-            t = opc_topology_builtin(*n);
-    int first = t && ch1 == t->heatmap_channels && ch0 != t->heatmap_channels ? 1 : 0;
-    opc_layer *l = add_layer(c, "heatmaps_pafs", "heatmaps_pafs", OPC_OP_CONCAT, ch0 + ch1, 1);
-    if (!l)
-        return OPC_ERR_FORMAT;
-    l->inputs[0] = c->outputs[first];
-    l->inputs[1] = c->outputs[1 - first];
-    l->n_inputs = 2;
-    g->output_blob = l->output;
-    return OPC_OK;
-}
-
-/* Topology, preprocessing (BGR, the input's scale and offset; Open Model Zoo's IRs take
- * BGR 0..255), the output stride from the shapes at the IR's own size, and the names. */
-static int finish(ov_ctx *c, const char *out_path, const opc_convert_options *opt, int ref_w,
-                  int ref_h)
+/* The topology (named, or from the channels of all outputs), and the outputs' names: one
+ * output is "maps" (heatmaps then PAFs, as OpenPose's networks lay them out), two are
+ * "heatmaps" (the one with the topology's heatmap channel count) and "pafs". */
+static int name_outputs(ov_ctx *c, const opc_convert_options *opt, const opc_paf_topology **t)
 {
     opc_graph *g = c->g;
     opc_error why;
+    int ch[2] = {c->blob_channels[c->outputs[0]], 0}, rc;
+    if (c->n_outputs == 2)
+        ch[1] = c->blob_channels[c->outputs[1]];
+    const char *what = c->n_outputs == 1 ? g->blob_names[c->outputs[0]] : "heatmaps+pafs";
+    if ((rc = opc_convert_pick_topology(opt ? opt->topology : NULL, ch[0] + ch[1], c->ir->path,
+                                        what, t, c->err)))
+        return rc;
+    if (c->n_outputs == 1) {
+        rc = opc_convert_paf_output(g, *t, c->outputs[0], &why);
+    } else {
+        int hm = ch[0] == (*t)->heatmap_channels ? 0 : 1;
+        if (ch[hm] != (*t)->heatmap_channels)
+            return opc_fail(c->err, OPC_ERR_FORMAT,
+                            "%s: neither output (%s, %d channels; %s, %d) holds the %d heatmaps "
+                            "of topology %s",
+                            c->ir->path, g->blob_names[c->outputs[0]], ch[0],
+                            g->blob_names[c->outputs[1]], ch[1], (*t)->heatmap_channels,
+                            (*t)->name);
+        if ((rc = opc_graph_add_output(g, "heatmaps", c->outputs[hm], &why)) == OPC_OK &&
+            (rc = opc_graph_add_output(g, "pafs", c->outputs[1 - hm], &why)) == OPC_OK)
+            rc = opc_convert_set_paf_head(g, *t, "heatmaps", "pafs", &why);
+    }
+    return rc ? opc_fail(c->err, rc, "%s: %s", c->ir->path, why.msg) : OPC_OK;
+}
+
+/* Topology, outputs, preprocessing (BGR, the input's scale and offset: Open Model Zoo's
+ * IRs take BGR 0..255; OpenPose's top-left placement, sides multiples of the output
+ * stride, from the shapes at the IR's own size), and the names. */
+static int finish(ov_ctx *c, const char *out_path, const opc_convert_options *opt)
+{
+    opc_graph *g = c->g;
+    opc_error why;
+    const opc_paf_topology *t;
+    int rc = name_outputs(c, opt, &t);
+    if (rc)
+        return rc;
     int net_w = opt && opt->net_width ? opt->net_width : -1;
     int net_h = opt && opt->net_height ? opt->net_height : 368;
-    int h = ref_h ? ref_h : net_h, w = ref_w ? ref_w : net_w > 0 ? net_w : h;
+    int h = c->ref_h, w = c->ref_w;
     opc_shape *shapes = calloc((size_t)g->n_blobs, sizeof *shapes);
     if (!shapes)
         return opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->ir->path);
-    int rc = opc_graph_infer_shapes(g, h, w, shapes, &why);
-    opc_shape out = shapes[g->output_blob];
+    rc = opc_graph_infer_shapes(g, h, w, shapes, &why);
+    opc_shape out = shapes[c->outputs[0]];
     free(shapes);
     if (rc)
         return opc_fail(c->err, rc, "%s: at %dx%d: %s", c->ir->path, w, h, why.msg);
-    if ((rc = opc_convert_pick_topology(g, opt ? opt->topology : NULL, out.c, c->ir->path,
-                                        g->blob_names[g->output_blob], c->err)))
-        return rc;
     int stride = (h + out.h / 2) / out.h;
-    if ((w + out.w / 2) / out.w != stride)
+    if ((w + out.w / 2) / out.w != stride || stride < 1 || stride > 64)
         return opc_fail(c->err, OPC_ERR_FORMAT,
                         "%s: output %dx%d of a %dx%d input has no single stride", c->ir->path,
                         out.w, out.h, w, h);
     if (!c->have_pre)
         c->pre_scale[0] = c->pre_scale[1] = c->pre_scale[2] = 1;
-    g->preprocess = (opc_preprocess){"BGR",
-                                     (float)c->pre_scale[0],
-                                     {(float)c->pre_offset[0], (float)c->pre_offset[1],
-                                      (float)c->pre_offset[2]},
-                                     0,
-                                     stride,
-                                     net_w,
-                                     net_h};
+    opc_preprocess *p = &g->preprocess;
+    *p = opc_convert_openpose_preprocess(1.0f, 0.0f, 0, stride, net_w, net_h);
+    p->size_step = stride;
+    for (int i = 0; i < 3; i++) {
+        p->scale[i] = (float)c->pre_scale[i];
+        p->offset[i] = (float)c->pre_offset[i];
+    }
     return opc_convert_set_names(g, "openvino", c->ir->path, out_path, opt ? opt->name : NULL,
                                  c->err);
 }
@@ -546,7 +549,7 @@ static int build(ov_ctx *c, const char *out_path, const opc_convert_options *opt
         }
         c->outputs[c->n_outputs++] = v->blob;
     }
-    if ((rc = join_outputs(c, opt)) || (rc = finish(c, out_path, opt, ref_w, ref_h)))
+    if ((rc = finish(c, out_path, opt)))
         goto done;
 done:
     for (int i = 0; c->val && i < n; i++)
