@@ -289,6 +289,37 @@ static void test_graph(run *r)
     ovw_layer(&w, "Result", "out", NULL, 1, &c);
     expect_ir(r, "1D strides", &w, r->xml, "layer conv", "strides \"1\"");
 
+    /* constants beyond the limits (for a small .bin): one of more than 2^22 elements (a
+     * broadcast), and more than 4 x 2^22 elements held at once (five of 2^22 that one
+     * FakeQuantize folds together: the fourth, with the two it is made of, is too many) */
+    static float col[2048], row[2048];
+    d = param(&w), k = weights(&w, 3, 57);
+    int cl = ovw_const_f32(&w, "col", "2048,1", col, 2048);
+    int rw = ovw_const_f32(&w, "row", "1,2048", row, 2048);
+    int two = ovw_const_f32(&w, "two", "2,1,1", (float[]){1, 1}, 2);
+    int sq = ovw_layer(&w, "Multiply", "square", NULL, 2, (int[]){cl, rw});
+    int huge = ovw_layer(&w, "Multiply", "huge", NULL, 2, (int[]){sq, two});
+    int ws = ovw_layer(&w, "Multiply", "scaled_w", NULL, 2, (int[]){k, huge});
+    c = conv(&w, "conv", d, ws);
+    ovw_layer(&w, "Result", "out", NULL, 1, &c);
+    expect_ir(r, "constant too large", &w, r->xml, "layer huge",
+              "a constant of more than 4194304 elements");
+    d = param(&w), k = weights(&w, 3, 57);
+    cl = ovw_const_f32(&w, "col", "2048,1", col, 2048);
+    rw = ovw_const_f32(&w, "row", "1,2048", row, 2048);
+    int fq_in[5];
+    for (int i = 0; i < 5; i++) {
+        char n[16];
+        snprintf(n, sizeof n, "big%d", i);
+        fq_in[i] = ovw_layer(&w, "Multiply", n, NULL, 2, (int[]){cl, rw});
+    }
+    int fq = ovw_layer(&w, "FakeQuantize", "fq", "levels=\"256\"", 5, fq_in);
+    ws = ovw_layer(&w, "Multiply", "scaled_w", NULL, 2, (int[]){k, fq});
+    c = conv(&w, "conv", d, ws);
+    ovw_layer(&w, "Result", "out", NULL, 1, &c);
+    expect_ir(r, "constants too large at once", &w, r->xml, "layer big3",
+              "constants of more than 16777216 elements at once");
+
     d = param(&w);
     k = weights(&w, 3, 57);
     ovw_layer(&w, "Result", "out", NULL, 1, &d);

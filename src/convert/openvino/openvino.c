@@ -14,8 +14,10 @@
 #include "openpose-c/files.h"
 
 /* A folded constant may be larger than any in the file (a broadcast), but not without
- * bound: at most this many elements, or the .bin's size in bytes. */
+ * bound: at most this many elements, or the .bin's size in bytes; and the constants held
+ * at once (each is freed after its last reader) at most CONST_BUDGET times that. */
 #define MIN_CONST_LIMIT ((size_t)1 << 22)
+#define CONST_BUDGET 4
 
 /* ---- helpers for the op mappings (ov_map.h) ---- */
 
@@ -139,6 +141,35 @@ int ov_per_channel(const ov_tensor *t, int channels, double *v)
     for (int i = 0; i < channels; i++)
         v[i] = t->v[c == 1 ? 0 : i];
     return 1;
+}
+
+int ov_const_alloc(ov_ctx *c, int layer, ov_tensor *t, int ndim, const int64_t *dims,
+                   size_t max_count)
+{
+    size_t limit = max_count < c->max_const ? max_count : c->max_const;
+    if (ov_tensor_alloc(t, ndim, dims, limit))
+        return ov_fail(c, layer, OPC_ERR_FORMAT,
+                       "a constant of more than %zu elements, or out of memory", limit);
+    if (t->count > c->const_budget - c->const_live) {
+        ov_tensor_free(t);
+        return ov_fail(c, layer, OPC_ERR_FORMAT, "constants of more than %zu elements at once",
+                       c->const_budget);
+    }
+    c->const_live += t->count;
+    return OPC_OK;
+}
+
+/* Frees the constants layer was the last reader of. */
+static void release_inputs(ov_ctx *c, int layer, const unsigned char *is_const)
+{
+    const ov_layer *l = &c->ir->layers[layer];
+    for (int k = 0; k < l->n_inputs; k++) {
+        int s = l->src[k];
+        if (is_const[s] && --c->const_uses[s] == 0) {
+            c->const_live -= c->val[s].t.count;
+            ov_tensor_free(&c->val[s].t);
+        }
+    }
 }
 
 int ov_attr_pair(ov_ctx *c, int layer, const char *key, int def, int lo, int hi, int v[2])
@@ -308,8 +339,10 @@ done:
 
 /* Checks every layer's op and input count, finds the one Parameter, and counts each
  * layer's readers: an input of a layer that passes its input on counts as that layer's
- * readers (visited in reverse order, so these are known first). */
-static int classify(ov_ctx *c, const int *order, int n_order, unsigned char *is_const)
+ * readers (visited in reverse order, so these are known first); the layer asked for as the
+ * output (output >= 0) has the model as one reader. */
+static int classify(ov_ctx *c, const int *order, int n_order, int output,
+                    unsigned char *is_const)
 {
     c->input = -1;
     for (int i = 0; i < n_order; i++) {
@@ -341,6 +374,11 @@ static int classify(ov_ctx *c, const int *order, int n_order, unsigned char *is_
     if (c->input < 0)
         return opc_fail(c->err, OPC_ERR_FORMAT, "%s: no Parameter (network input) feeds the outputs",
                         c->ir->path);
+    for (int i = 0; i < n_order; i++)
+        for (int k = 0; k < c->ir->layers[order[i]].n_inputs; k++)
+            c->const_uses[c->ir->layers[order[i]].src[k]]++;
+    if (output >= 0)
+        c->readers[output] = 1;
     for (int i = n_order - 1; i >= 0; i--) {
         int v = order[i];
         const ov_layer *l = &c->ir->layers[v];
@@ -369,6 +407,7 @@ static int map_layers(ov_ctx *c, const int *order, int n_order, const unsigned c
             if ((rc = op->fold(c, v, &c->val[v].t)))
                 return rc;
             c->val[v].kind = OV_V_CONST;
+            release_inputs(c, v, is_const);
             continue;
         }
         int passes = op->passes == OV_PASS_ALWAYS ||
@@ -385,14 +424,15 @@ static int map_layers(ov_ctx *c, const int *order, int n_order, const unsigned c
                            l->type);
         if ((rc = op->map(c, v)))
             return rc;
+        release_inputs(c, v, is_const);
     }
     return OPC_OK;
 }
 
 /* ---- the ends: input, outputs, model settings ---- */
 
-/* Channels and the size the IR was made for, from the Parameter's shape [1, C, H, W]. */
-static int read_input(ov_ctx *c, int *ref_w, int *ref_h)
+/* The size the IR was made for, from the Parameter's shape [1, 3, H, W]. */
+static int read_input(ov_ctx *c)
 {
     const ov_layer *l = &c->ir->layers[c->input];
     const char *type = ov_attr_get(l, "element_type"), *shape = ov_attr_get(l, "shape");
@@ -408,8 +448,8 @@ static int read_input(ov_ctx *c, int *ref_w, int *ref_h)
         return ov_fail(c, c->input, OPC_ERR_UNSUPPORTED,
                        "input of batch %lld and %lld channels (1 image of 3 expected)",
                        (long long)dims[0], (long long)dims[1]);
-    *ref_h = dims[2] >= 1 && dims[2] <= 16384 ? (int)dims[2] : 0;
-    *ref_w = dims[3] >= 1 && dims[3] <= 16384 ? (int)dims[3] : 0;
+    c->ref_h = dims[2] >= 1 && dims[2] <= 16384 ? (int)dims[2] : 368;
+    c->ref_w = dims[3] >= 1 && dims[3] <= 16384 ? (int)dims[3] : 368;
     return OPC_OK;
 }
 
@@ -513,22 +553,22 @@ static int finish(ov_ctx *c, const char *out_path, const opc_convert_options *op
 
 static int build(ov_ctx *c, const char *out_path, const opc_convert_options *opt)
 {
-    int n = c->ir->n_layers, n_order = 0, roots[2], n_roots, rc, ref_w = 0, ref_h = 0;
+    int n = c->ir->n_layers, n_order = 0, roots[2], n_roots, rc;
     int *order = malloc((size_t)n * sizeof *order);
     unsigned char *is_const = calloc((size_t)n, 1);
     c->readers = calloc((size_t)n, sizeof *c->readers);
+    c->const_uses = calloc((size_t)n, sizeof *c->const_uses);
     c->val = calloc((size_t)n, sizeof *c->val);
-    if (!order || !is_const || !c->readers || !c->val) {
+    if (!order || !is_const || !c->readers || !c->const_uses || !c->val) {
         rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->ir->path);
         goto done;
     }
     const char *out_name = opt ? opt->output_node : NULL;
     if ((rc = find_outputs(c, out_name, roots, &n_roots)) ||
         (rc = order_layers(c, roots, n_roots, order, &n_order)) ||
-        (rc = classify(c, order, n_order, is_const)) || (rc = read_input(c, &ref_w, &ref_h)))
+        (rc = classify(c, order, n_order, out_name ? roots[0] : -1, is_const)) ||
+        (rc = read_input(c)))
         goto done;
-    c->ref_w = ref_w ? ref_w : 368;
-    c->ref_h = ref_h ? ref_h : 368;
     if (!(c->g = opc_graph_new(c->ir->layers[c->input].name, 3)) || reserve_blob(c)) {
         rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->ir->path);
         goto done;
@@ -536,8 +576,6 @@ static int build(ov_ctx *c, const char *out_path, const opc_convert_options *opt
     c->blob_layer[0] = -1;
     c->blob_readers[0] = c->readers[c->input];
     c->blob_channels[0] = 3;
-    if (out_name)
-        c->readers[roots[0]]++; /* the model's output is one more reader */
     if ((rc = map_layers(c, order, n_order, is_const)))
         goto done;
     if (out_name) {
@@ -557,6 +595,7 @@ done:
     free(order);
     free(is_const);
     free(c->readers);
+    free(c->const_uses);
     free(c->val);
     free(c->blob_readers);
     free(c->blob_layer);
@@ -617,6 +656,7 @@ static int convert_graph(const char *xml, const char *bin, const char *out_path,
     ov_ctx c = {.ir = &ir, .bin_path = bin, .bin = data, .bin_size = size, .err = err,
                 .keep_fake_quantize = opt ? opt->keep_fake_quantize : 0,
                 .max_const = size > MIN_CONST_LIMIT ? size : MIN_CONST_LIMIT};
+    c.const_budget = CONST_BUDGET * c.max_const;
     rc = build(&c, out_path, opt);
     *out = c.g;
     free(data);

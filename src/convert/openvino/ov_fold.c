@@ -36,15 +36,18 @@ int ov_fold_const(ov_ctx *c, int layer, ov_tensor *out)
                         c->bin_path, l->name, (long long)off, (long long)off + size,
                         c->bin_size);
     /* size bounds the count: the tensor fits in the file */
-    if (ov_tensor_alloc(out, ndim, dims, (size_t)size / (size_t)esize))
+    size_t count = 1, fits = (size_t)size / (size_t)esize;
+    for (int d = 0; d < ndim && count <= fits; d++)
+        count = dims[d] && count > fits / (size_t)dims[d] ? fits + 1 : count * (size_t)dims[d];
+    if (count > fits)
         return ov_fail(c, layer, OPC_ERR_FORMAT, "shape %.60s does not fit its %lld bytes",
                        shape, (long long)size);
-    if (out->count * (size_t)esize != (size_t)size) {
-        size_t want = out->count * (size_t)esize;
-        ov_tensor_free(out);
+    if (count * (size_t)esize != (size_t)size)
         return ov_fail(c, layer, OPC_ERR_FORMAT, "shape %.60s of %s needs %zu bytes, size is %lld",
-                       shape, type, want, (long long)size);
-    }
+                       shape, type, count * (size_t)esize, (long long)size);
+    int rc = ov_const_alloc(c, layer, out, ndim, dims, count);
+    if (rc)
+        return rc;
     ov_elem_decode(type, c->bin + off, out->count, out->v);
     return OPC_OK;
 }
@@ -63,8 +66,9 @@ int ov_fold_convert(ov_ctx *c, int layer, ov_tensor *out)
     const ov_tensor *x = ov_in_const(c, layer, 0);
     if (!x)
         return OPC_ERR_FORMAT;
-    if (ov_tensor_alloc(out, x->ndim, x->dims, x->count))
-        return ov_fail(c, layer, OPC_ERR_NOMEM, "out of memory");
+    int rc = ov_const_alloc(c, layer, out, x->ndim, x->dims, x->count);
+    if (rc)
+        return rc;
     double lim = ldexp(1.0, 8 * size - (to[0] == 'i'));
     for (size_t i = 0; i < x->count; i++) {
         double v = x->v[i];
@@ -136,10 +140,7 @@ static int broadcast_inputs(ov_ctx *c, int layer, int n, const ov_tensor **in, o
             if (in[k]->ndim != ndim || memcmp(in[k]->dims, dims, (size_t)ndim * sizeof *dims))
                 return ov_fail(c, layer, OPC_ERR_FORMAT,
                                "auto_broadcast none, but its inputs' shapes differ");
-    if (ov_tensor_alloc(out, ndim, dims, c->max_const))
-        return ov_fail(c, layer, OPC_ERR_FORMAT, "a constant of more than %zu elements",
-                       c->max_const);
-    return OPC_OK;
+    return ov_const_alloc(c, layer, out, ndim, dims, c->max_const);
 }
 
 int ov_fold_arith(ov_ctx *c, int layer, ov_tensor *out)
@@ -231,8 +232,9 @@ int ov_fold_reshape(ov_ctx *c, int layer, ov_tensor *out)
     }
     if (known != x->count)
         return ov_fail(c, layer, OPC_ERR_FORMAT, "reshapes %zu elements to %zu", x->count, known);
-    if (ov_tensor_alloc(out, (int)s->count, dims, x->count))
-        return ov_fail(c, layer, OPC_ERR_NOMEM, "out of memory");
+    int rc = ov_const_alloc(c, layer, out, (int)s->count, dims, x->count);
+    if (rc)
+        return rc;
     memcpy(out->v, x->v, x->count * sizeof *x->v);
     return OPC_OK;
 }

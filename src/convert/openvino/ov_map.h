@@ -37,9 +37,12 @@ typedef struct ov_ctx {
     opc_error *err;
     int keep_fake_quantize;
     size_t max_const;      /* elements a folded constant may have */
+    size_t const_live;     /* elements of the constants held now ... */
+    size_t const_budget;   /* ... and at most (a constant is freed after its last reader) */
+    int *const_uses;       /* per layer: readers of its constant not yet mapped */
 
     int input;             /* the Parameter (layer index) */
-    int ref_w, ref_h;      /* the input size the IR was made for */
+    int ref_w, ref_h;      /* the input size the IR was made for (368x368 if it names none) */
     int *readers;          /* per layer: how many inputs of mapped layers read its value,
                               counted through the layers that pass their input on */
     ov_value *val;         /* per layer */
@@ -52,7 +55,6 @@ typedef struct ov_ctx {
     double pre_scale[3], pre_offset[3];
     int n_outputs;
     int outputs[2];        /* blobs of the Results (or of the layer asked for) */
-    int out_layers[2];     /* their IR layers */
 } ov_ctx;
 
 /* "<xml>:<line>: layer <name> (<type>): <reason>"; returns code. */
@@ -78,6 +80,10 @@ int ov_weight(ov_ctx *c, int layer, const char *what, opc_weight *w, int ndim, c
 /* Whether t broadcasts onto an N x C x H x W tensor as one value per channel (numpy
  * rules: [], [1], [C,1,1], [1,C,1,1] ...); then v[c] holds the values. */
 int ov_per_channel(const ov_tensor *t, int channels, double *v);
+/* Storage for a constant computed by layer, within the limits of one constant (max_count,
+ * at most c->max_const) and of all held at once; the error names the layer. */
+int ov_const_alloc(ov_ctx *c, int layer, ov_tensor *t, int ndim, const int64_t *dims,
+                   size_t max_count);
 /* Reads integer attribute lists and strings of layer's <data>. */
 int ov_attr_pair(ov_ctx *c, int layer, const char *key, int def, int lo, int hi, int v[2]);
 int ov_attr_double(ov_ctx *c, int layer, const char *key, int required, double def, double *v);

@@ -12,7 +12,7 @@
 
 #define OP_MASK(op) (1u << (op))
 
-/* The ops that carry an activation (their rows in the op table say so). */
+/* The ops an activation can fold into (their rows in the op table say they carry one). */
 static unsigned act_hosts(void)
 {
     unsigned m = 0;
@@ -21,7 +21,6 @@ static unsigned act_hosts(void)
             m |= OP_MASK(op);
     return m;
 }
-#define OV_ACT_HOSTS act_hosts()
 
 static const ov_layer *layer_of(ov_ctx *c, int layer) { return &c->ir->layers[layer]; }
 
@@ -236,7 +235,7 @@ static int map_activation(ov_ctx *c, int layer, opc_act act, const float *params
             return ov_fail(c, layer, OPC_ERR_UNSUPPORTED, "slope is not one value per channel");
         }
     }
-    opc_layer *p = ov_foldable(c, x, OV_ACT_HOSTS);
+    opc_layer *p = ov_foldable(c, x, act_hosts());
     if (p) {
         rc = ov_fold_into(c, layer, x);
     } else if ((p = ov_new_layer(c, layer, OPC_OP_ACT, ch))) {
@@ -509,7 +508,6 @@ static int map_result(ov_ctx *c, int layer)
         return rc;
     if (x == 0)
         return ov_fail(c, layer, OPC_ERR_UNSUPPORTED, "the output is the input itself");
-    c->out_layers[c->n_outputs] = layer;
     c->outputs[c->n_outputs++] = x;
     return OPC_OK;
 }
