@@ -266,7 +266,7 @@ static void test_lw_chain(run *r)
         opc_tensor x = {0};
         const opc_tensor *out[2];
         opc_tensor_alloc(&x, 1, 3, sizes[i][1], sizes[i][0], &r->err);
-        rc = opc_net_forward(net, &x, out, &r->err);
+        rc = opc_net_forward_all(net, &x, out, &r->err);
         int oh = (sizes[i][1] + 1) / 2, ow = (sizes[i][0] + 1) / 2;
         CHECK(rc == OPC_OK && out[0]->c == 19 && out[0]->h == oh && out[0]->w == ow &&
                   out[1]->c == 38 && out[1]->h == oh && out[1]->w == ow,
