@@ -4,7 +4,8 @@
  * activation FakeQuantize skipped) at every size given, 456x256 (the IR's own), 656x368
  * and 312x200 (not a multiple of 16): outputs within 1e-4 relative L2 and 1e-4 max abs,
  * intermediates within 1e-4 relative L2 and 1e-5 x max|ref|, as the data's README
- * recommends. The same results on 1 and 2 threads. With --keep-fake-quantize, the int8/
+ * recommends. The same results on 1 and 2 threads; outputs of ceil(H/8) x ceil(W/8) at odd
+ * sizes. With --keep-fake-quantize, the int8/
  * outputs (FakeQuantize as OpenVINO's opset1 defines it) within the README's float32 tier:
  * float32 layers flip some roundings of the 63 FakeQuantize layers, which cascade (PAFs rel
  * L2 <= 0.07, heatmaps <= 0.02, max abs <= 0.15; concat_stage2 0.08 and 0.3). */
@@ -183,6 +184,21 @@ int main(void)
     }
     if (net && net1)
         check_case(net, net1, m, "p1_312x200", 0);
+    /* Any input size: the output is ceil(H/8) x ceil(W/8) (the data's README, checked with
+     * its interpreter), whatever the IR's own 456x256. */
+    static const int odd[][4] = {{313, 201, 40, 26}, {131, 97, 17, 13}, {8, 8, 1, 1}};
+    for (int i = 0; net && i < 3; i++) {
+        opc_tensor x = {0};
+        const opc_tensor *out[2];
+        int rc = opc_tensor_alloc(&x, 1, 3, odd[i][1], odd[i][0], &err);
+        if (rc == OPC_OK)
+            rc = opc_net_forward_all(net, &x, out, &err);
+        CHECK(rc == OPC_OK && out[0]->w == odd[i][2] && out[0]->h == odd[i][3] &&
+                  out[1]->w == odd[i][2] && out[1]->h == odd[i][3] && out[0]->c == 19 &&
+                  out[1]->c == 38,
+              "%dx%d: %s", odd[i][0], odd[i][1], rc ? err.msg : "wrong output size");
+        opc_tensor_free(&x);
+    }
     opc_net_free(net);
     opc_net_free(net1);
     opc_model_close(m);

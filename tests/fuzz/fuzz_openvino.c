@@ -16,8 +16,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t xml_len = nul ? (size_t)(nul - data) : size;
     fuzz_write(xml, data, xml_len);
     fuzz_write(bin, nul ? nul + 1 : data, nul ? size - xml_len - 1 : 0);
+    /* FakeQuantize dropped or kept: the input's size picks, so that both paths are seen. */
+    opc_convert_options opt = {.keep_fake_quantize = (int)(size & 1)};
     opc_error err;
-    opc_convert_openvino(xml, bin, out, NULL, &err);
+    opc_convert_openvino(xml, bin, out, &opt, &err);
     unlink(xml);
     unlink(bin);
     unlink(out);
