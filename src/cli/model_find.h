@@ -10,7 +10,7 @@
 
 #include "openpose-c/error.h"
 
-#define OPC_DEFAULT_MODEL "mobilenet_v2_small"
+#define OPC_DEFAULT_MODEL "lwopenpose"
 
 /* Fills path (of size n) with the model to open. A bare NAME found nowhere fails, naming
  * the folders searched. */
