@@ -3,8 +3,8 @@
 # summary saying it was interrupted, and ends by the signal (status 130 / 143 in a shell).
 # Every output present is complete: byte for byte the photo's result from a run of its own
 # (all inputs are the same photo); run-wide files are not written; no temporary file is
-# left. A signal ignored at the start stays ignored; a second signal ends the process at
-# once.
+# left. A signal ignored at the start stays ignored; a run waiting for an input that
+# blocks ends on the first signal; a second signal ends the process at once.
 . "$(dirname "$0")/support/lib.sh"
 # Job control: background jobs of a script otherwise start with SIGINT ignored, and
 # openpose-c keeps an ignored signal ignored.
@@ -91,19 +91,42 @@ reap $pid
 [ "$status" = 0 ] || fail "ignored SIGINT: status $status: $(cat "$TMP/stderr")"
 [ "$(ls "$TMP/out_ign" | wc -l)" = 3 ] || fail "ignored SIGINT: $(ls "$TMP/out_ign")"
 
-# A second signal ends the process at once, here while it waits for an input that never
-# comes (a named pipe, sorted after the photo): the photo's result is complete.
+# An input that blocks (a FIFO named on the command line, no writer): the first SIGTERM or
+# SIGINT ends the run (timeout, docker stop and Slurm send one), the photo's result before
+# it complete.
 mkdir "$TMP/wait"
 ln -s "$PHOTO" "$TMP/wait/a.jpg"
 mkfifo "$TMP/wait/b.jpg"
-"$BIN" "$TMP/wait" "${ARGS[@]}" -o "$TMP/out_wait" 2>"$TMP/stderr" &
+for sig in TERM INT; do
+    [ $sig = INT ] && want=130 || want=143
+    out=$TMP/out_wait_$sig
+    "$BIN" "$TMP/wait/a.jpg" "$TMP/wait/b.jpg" "${ARGS[@]}" -o "$out" 2>"$TMP/stderr" &
+    pid=$!
+    wait_for "$out/a_keypoints.json" $pid || fail "blocked input: the run ended early"
+    sleep 0.2
+    kill -$sig $pid
+    reap $pid
+    [ "$status" = $want ] || fail "blocked input, one SIG$sig: status $status, expected $want"
+    cmp -s "$out/a_keypoints.json" "$TMP/ref.json" || fail "blocked input: a.jpg's result"
+    [ "$(ls "$out")" = a_keypoints.json ] || fail "blocked input: $(ls "$out")"
+    grep -q "1 of 2 images in .*; interrupted by SIG$sig" "$TMP/stderr" ||
+        fail "blocked input, SIG$sig: summary: $(cat "$TMP/stderr")"
+done
+
+# A second signal ends the process at once, here while it waits for a reader of its render
+# (a FIFO: its open blocks, after the keypoints are written, and the first signal lets the
+# image finish): status 130.
+mkfifo "$TMP/out_fifo.png"
+"$BIN" "$TMP/wait/a.jpg" "${ARGS[@]}" -o "$TMP/second.json" --render "$TMP/out_fifo.png" \
+    2>"$TMP/stderr" &
 pid=$!
-wait_for "$TMP/out_wait/a_keypoints.json" $pid || fail "second signal: the run ended early"
+wait_for "$TMP/second.json" $pid || fail "second signal: the run ended early"
+sleep 0.2
 kill -INT $pid
 sleep 0.2
+kill -0 $pid 2>/dev/null || fail "one SIGINT ended a run writing its image"
 kill -INT $pid
 reap $pid
 [ "$status" = 130 ] || fail "second SIGINT: status $status, expected 130"
-cmp -s "$TMP/out_wait/a_keypoints.json" "$TMP/ref.json" || fail "second signal: a.jpg's result"
-[ "$(ls "$TMP/out_wait")" = a_keypoints.json ] || fail "second signal: $(ls "$TMP/out_wait")"
+[ -p "$TMP/out_fifo.png" ] || fail "the render FIFO was replaced"
 finish

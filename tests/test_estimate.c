@@ -3,6 +3,7 @@
  * any thread count, prepare + run equal to one call, several scales (equal to the plain
  * merge + parse), keypoint scales. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,6 +240,59 @@ static void test_bad_options(const opc_model *m)
     CHECK(opc_estimator_create(m, &o, &err) == NULL, "scale gap leaving nothing accepted");
 }
 
+/* Images one pixel high, wide or both: every keypoint and part candidate inside the image,
+ * or nobody (OpenPose's scale divides by zero there; a fallback of 1 once put a neck at
+ * (449.5, 42.5) in a 50 x 1 image). Noise finds people in a 50 x 1 image now and then
+ * (in 1 of these 12) and part candidates in most; at two scales the thin side's net input stays 16 pixels. */
+static void test_one_pixel_sides(const opc_model *m)
+{
+    static const int SIZES[][2] = {{50, 1}, {1, 50}, {1, 1}};
+    static const int PER_SIZE[] = {12, 4}; /* images of each size at one, two scales */
+    uint32_t seed = 12345;
+    int images = 0;
+    for (int scales = 1; scales <= 2; scales++) {
+        opc_estimator_options o;
+        opc_error err;
+        opc_estimator_options_default(&o, m);
+        o.input.scale_number = scales;
+        o.decode.paf.part_candidates = 1;
+        opc_estimator *e = opc_estimator_create(m, &o, &err);
+        CHECK(e != NULL, "%s", err.msg);
+        for (size_t k = 0; e && k < sizeof SIZES / sizeof SIZES[0]; k++)
+            for (int r = 0; r < PER_SIZE[scales - 1]; r++, images++) {
+                opc_image img;
+                if (opc_image_alloc(&img, SIZES[k][0], SIZES[k][1], &err) != OPC_OK)
+                    break;
+                for (int i = 0; i < img.width * img.height * 3; i++)
+                    img.data[i] = (unsigned char)((seed = seed * 1664525u + 1013904223u) >> 24);
+                opc_people p;
+                if (!run(e, &img, &p)) {
+                    opc_image_free(&img);
+                    continue;
+                }
+                for (int i = 0; i < p.count * p.num_parts; i++) {
+                    const float *kp = p.keypoints + 3 * i;
+                    CHECK(kp[2] == 0 || (kp[0] >= 0 && kp[0] <= img.width && kp[1] >= 0 &&
+                                         kp[1] <= img.height),
+                          "%dx%d image %d, %d scales: keypoint at (%g, %g)", img.width,
+                          img.height, r, scales, kp[0], kp[1]);
+                }
+                for (int j = 0; p.candidates && j < p.num_parts; j++)
+                    for (int c = 0; c < p.candidate_counts[j]; c++) {
+                        const float *kp = p.candidates[j] + 3 * c;
+                        CHECK(kp[0] >= 0 && kp[0] <= img.width && kp[1] >= 0 &&
+                                  kp[1] <= img.height,
+                              "%dx%d image %d: candidate at (%g, %g)", img.width, img.height,
+                              r, kp[0], kp[1]);
+                    }
+                opc_people_free(&p);
+                opc_image_free(&img);
+            }
+        opc_estimator_free(e);
+    }
+    CHECK(images == 3 * (12 + 4), "%d images made", images);
+}
+
 int main(void)
 {
     opc_model *m = open_model();
@@ -253,6 +307,7 @@ int main(void)
     test_threads_and_split(m);
     test_scales(m);
     test_bad_options(m);
+    test_one_pixel_sides(m);
     opc_model_close(m);
     return opc_test_result();
 }

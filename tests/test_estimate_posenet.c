@@ -8,6 +8,7 @@
  * keypoints within 2e-3 px x the image scale, scores within 5e-5. The forward from a stored
  * input equals tfjs's too. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,37 @@ static void forward_from_stored_input(const opc_model *m, const char *dir, const
     opc_net_free(net);
 }
 
+/* Images one pixel high, wide or both have nobody, with either decoder (the single-person
+ * one put a pose at negative coordinates in a 50 x 1 picture of noise). */
+static void thin_images(const opc_model *m)
+{
+    static const int SIZES[][2] = {{50, 1}, {1, 50}, {1, 1}};
+    uint32_t seed = 7;
+    for (int single = 0; single <= 1; single++) {
+        opc_estimator_options o;
+        opc_estimator_options_default(&o, m);
+        o.decode.posenet.single = single;
+        opc_error err;
+        opc_estimator *e = opc_estimator_create(m, &o, &err);
+        CHECK(e, "%s", err.msg);
+        for (size_t k = 0; e && k < sizeof SIZES / sizeof SIZES[0]; k++) {
+            opc_image img;
+            opc_people p;
+            if (opc_image_alloc(&img, SIZES[k][0], SIZES[k][1], &err) != OPC_OK)
+                break;
+            for (int i = 0; i < img.width * img.height * 3; i++)
+                img.data[i] = (unsigned char)((seed = seed * 1664525u + 1013904223u) >> 24);
+            CHECK(opc_estimate(e, &img, &p, &err) == OPC_OK, "%s", err.msg);
+            CHECK(p.count == 0, "%dx%d image, %s decoder: %d people, the first at (%g, %g)",
+                  img.width, img.height, single ? "single" : "multi", p.count,
+                  p.count ? p.keypoints[0] : 0.0, p.count ? p.keypoints[1] : 0.0);
+            opc_people_free(&p);
+            opc_image_free(&img);
+        }
+        opc_estimator_free(e);
+    }
+}
+
 int main(void)
 {
     opc_test_shared();
@@ -217,8 +249,10 @@ int main(void)
         cJSON_Delete(ref);
     }
     cJSON_Delete(index);
-    if (m)
+    if (m) {
         forward_from_stored_input(m, dir, "apink2_257x257");
+        thin_images(m);
+    }
     opc_model_close(m);
     CHECK(g_cases == 18, "%d photo cases, expected 18", g_cases);
     printf("posenet end to end: %d cases, %d people; outputs max abs %.2g / %.2g / %.2g / %.2g, "

@@ -97,6 +97,21 @@ static void test_plan(void)
     CHECK(opc_scale_plan_make(217, 232, 432, 368, 1, 0.25, 16, &p, &err) == OPC_OK, "%s", err.msg);
     CHECK(p.net_w[0] == 432 && fabs(p.scale[0] - 367.0 / 231) < 1e-15, "scale %.17g",
           p.scale[0]);
+    /* The free side is capped at 4096 too: -1x4096 on a 4:3 photo once asked for a
+     * 5456-wide input (16:9 allows 7280) and failed every image; 4096x-1 likewise. */
+    CHECK(opc_scale_plan_make(640, 480, -1, 4096, 1, 0.25, 16, &p, &err) == OPC_OK, "%s", err.msg);
+    CHECK(p.net_w[0] == 4096 && p.net_h[0] == 4096, "-1x4096: got %dx%d", p.net_w[0], p.net_h[0]);
+    CHECK(opc_scale_plan_make(480, 640, 4096, -1, 1, 0.25, 16, &p, &err) == OPC_OK, "%s", err.msg);
+    CHECK(p.net_w[0] == 4096 && p.net_h[0] == 4096, "4096x-1: got %dx%d", p.net_w[0], p.net_h[0]);
+    /* A thin image's free side stays 16 at every scale (at 0.75 it was 12: refused). */
+    CHECK(opc_scale_plan_make(1, 50, -1, 368, 2, 0.25, 16, &p, &err) == OPC_OK, "%s", err.msg);
+    CHECK(p.net_w[0] == 16 && p.net_w[1] == 16 && p.net_h[1] == 272, "1x50, 2 scales: got %dx%d",
+          p.net_w[1], p.net_h[1]);
+    /* Lightweight OpenPose's step of 8: the same 16. */
+    CHECK(opc_scale_plan_make(1, 50, -1, 368, 2, 0.25, 8, &p, &err) == OPC_OK, "%s", err.msg);
+    CHECK(p.net_w[0] == 16 && p.net_w[1] == 16, "1x50, step 8: got %d, %d", p.net_w[0], p.net_w[1]);
+    /* ... but an asked size under 16 is still refused. */
+    CHECK(opc_scale_plan_make(640, 480, 16, 368, 2, 0.25, 16, &p, &err) == OPC_ERR_ARG, "16x368 x0.75");
     /* Refused: both free, not multiples of 16, gap leaving nothing, too many scales. */
     CHECK(opc_scale_plan_make(640, 480, -1, -1, 1, 0.25, 16, &p, &err) == OPC_ERR_ARG, "-1x-1");
     CHECK(opc_scale_plan_make(640, 480, 100, 368, 1, 0.25, 16, &p, &err) == OPC_ERR_ARG, "100");

@@ -4,7 +4,7 @@
 # found by openpose-c without --model; mobilenet_v2_small by name; not redone when fresh
 # (redone when the converter is newer); PoseNet's model.json and its shard likewise; a
 # model the mirror lacks, a precision it lacks, an unknown name and a damaged file are
-# refused.
+# refused; models/README.md names every checksum the script checks.
 . "$(dirname "$0")/support/lib.sh"
 make_tmp
 LW=lwopenpose/human-pose-estimation-0001
@@ -79,4 +79,10 @@ OPENPOSE_C_MIRROR=$TMP/bad OPENPOSE_C_MODELS_DIR=$TMP/models2 bash "$SCRIPT" >"$
 [ $? = 1 ] || fail "a damaged IR should fail"
 grep -q "human-pose-estimation-0001.bin: checksum mismatch" "$TMP/log" || fail "damaged IR: $(cat "$TMP/log")"
 [ ! -e "$TMP/models2/lwopenpose.opc" ] || fail "a model was made from a damaged IR"
+# models/README.md lists every checksum the script verifies (MD5 and SHA-256).
+sums=$(grep -owE '[0-9a-f]{32}|[0-9a-f]{64}' "$SCRIPT")
+for sum in $sums; do
+    grep -q "\`$sum\`" "${OPC_SOURCE_DIR:?}/models/README.md" || fail "models/README.md lacks $sum"
+done
+[ -n "$sums" ] || fail "no checksum found in $SCRIPT"
 finish

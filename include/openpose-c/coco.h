@@ -24,11 +24,27 @@ extern "C" {
  * COCO id, and the caller should report it (OpenPose stops with an error there). */
 int64_t opc_coco_image_id(const char *path);
 
+/* COCO image_ids by file name, from a ground-truth file's "images" array ({"id": N,
+ * "file_name": "000000000785.jpg", ...}): for datasets whose file names are not their ids
+ * (OCHuman, CrowdPose) or hold other numbers. */
+typedef struct opc_coco_image_ids opc_coco_image_ids;
+
+/* Reads gt_path ("-" = stdin; at most 512 MiB, as `eval` reads it). Fails when an image
+ * lacks an integer id in 0..2^53 or a file_name, or when two images of different ids have
+ * the same file name (folders in file_name do not count: the base name is the key). */
+opc_coco_image_ids *opc_coco_image_ids_read(const char *gt_path, opc_error *err);
+
+/* The id of the image whose file_name has the base name of path, or -1. */
+int64_t opc_coco_image_ids_find(const opc_coco_image_ids *ids, const char *path);
+
+void opc_coco_image_ids_free(opc_coco_image_ids *ids);
+
 /* A results array being written. Not thread-safe: add images from one thread. */
 typedef struct opc_coco_writer opc_coco_writer;
 
 /* Starts a results array for path ("-" = standard output). A file appears only at
- * commit, complete: entries go to a temporary file beside it, renamed into place. */
+ * commit, complete: entries go to a temporary file beside it, renamed into place.
+ * Standard output, a device or a FIFO get the entries as they come (opc_atomic_open). */
 opc_coco_writer *opc_coco_writer_open(const char *path, opc_error *err);
 
 /* Appends one entry per person of one image, in the people's order: keypoints in COCO-17

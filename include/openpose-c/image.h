@@ -102,9 +102,15 @@ typedef struct opc_scale_plan {
     double scale[OPC_MAX_SCALES];  /* net pixel = image pixel * scale */
 } opc_scale_plan;
 
+/* The scale s (net pixel = image pixel * s) that fits an img_w x img_h image into a net_w x
+ * net_h input at its top-left, as OpenPose's: min((net_w - 1) / (img_w - 1), (net_h - 1) /
+ * (img_h - 1)), a side of one pixel left out (1 for a 1 x 1 image). */
+double opc_image_to_net_scale(int img_w, int img_h, int net_w, int net_h);
+
 /* net_w x net_h is the requested net resolution; one of them may be -1 (derived from the
- * image's aspect ratio in multiples of step, capped at the 16:9 size). Scale k is
- * 1 - k * scale_gap of it, rounded down to multiples of step (OpenPose: 16). */
+ * image's aspect ratio in multiples of step, capped at the 16:9 size and at
+ * OPC_MAX_NET_SIDE; a side derived for a thin image stays at least 16 at every scale).
+ * Scale k is 1 - k * scale_gap of it, rounded down to multiples of step (OpenPose: 16). */
 int opc_scale_plan_make(int img_w, int img_h, int net_w, int net_h, int scale_number,
                         double scale_gap, int step, opc_scale_plan *plan, opc_error *err);
 

@@ -75,6 +75,13 @@ typedef struct opc_net_memory {
 } opc_net_memory;
 int opc_net_memory_at(opc_net *net, int net_w, int net_h, opc_net_memory *mem, opc_error *err);
 
+/* The BLAS the fast engine calls (OpenBLAS): its build line (openblas_get_config(), e.g.
+ * "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64") and the
+ * kernel it runs on this CPU (openblas_get_corename(), e.g. "Cooperlake"). A DYNAMIC_ARCH
+ * build picks its kernel for the CPU at start-up; OPENBLAS_CORETYPE=NAME forces one. */
+const char *opc_blas_config(void);
+const char *opc_blas_kernel(void);
+
 #ifdef __cplusplus
 }
 #endif

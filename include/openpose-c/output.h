@@ -31,7 +31,9 @@ const char *opc_format_double(char buf[OPC_NUMBER_LEN], double v);
 char *opc_people_to_openpose_json(const opc_people *p, opc_error *err);
 
 /* One JSON line for one image (--format jsonl): {"image":IMAGE,"width":W,"height":H,
- * followed by the members of the OpenPose document above}, ending with a newline. */
+ * followed by the members of the OpenPose document above}, ending with a newline. IMAGE
+ * (a file name: any bytes) and MESSAGE below are written as UTF-8, each byte that is not
+ * part of well-formed UTF-8 as U+FFFD, so the line is always valid JSON. */
 char *opc_people_to_jsonl(const char *image, int width, int height, const opc_people *p,
                           opc_error *err);
 /* The line for an image that failed: {"image":IMAGE,"error":MESSAGE} and a newline. */

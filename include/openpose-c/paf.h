@@ -128,6 +128,16 @@ int opc_parse(const opc_paf_topology *t, const opc_parse_params *p, const opc_te
  * is a single pixel, where OpenPose's formula divides by zero). */
 float opc_net_to_image_scale(int image_w, int image_h, int net_w, int net_h);
 
+/* People of an img_w x img_h image from the output of one net_w x net_h network input into
+ * which it was scaled by s at the top-left (OpenPose's placement; opc_image_to_net_scale of
+ * openpose-c/image.h gives s): opc_parse with OpenPose's mapping back to image pixels,
+ * from the round(s W) x round(s H) the image takes in the input. An image one pixel high
+ * or wide has no person: along that side nothing maps back into the image (OpenPose
+ * divides by zero there). The image command's decoder and `openpose-c parse` are this. */
+int opc_parse_image(const opc_paf_topology *t, const opc_parse_params *p,
+                    const opc_tensor *output, int net_w, int net_h, double s, int img_w,
+                    int img_h, opc_people *out, opc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -28,6 +28,12 @@ typedef struct opc_people {
 
 void opc_people_free(opc_people *p);
 
+/* Leaves no person and no candidate (the arrays stay, for opc_people_free). The estimator
+ * does this for an image one pixel high or wide, whatever its decoder found: along that
+ * side nothing maps back into the image (OpenPose's mapping divides by zero there; PoseNet's
+ * single-person decoder put keypoints at negative coordinates). */
+void opc_people_forget(opc_people *p);
+
 /* Keypoint coordinates (OpenPose's --keypoint_scale 0, 3, 4). */
 typedef enum {
     OPC_KEYPOINTS_PIXELS = 0,   /* image pixels */

@@ -5,8 +5,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "cli/commands.h"
+#include "openpose-c/net.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -27,6 +30,17 @@ int cli_int(const char *s, long lo, long hi, int *out)
     if (errno || end == s || *end || v < lo || v > hi)
         return 0;
     *out = (int)v;
+    return 1;
+}
+
+int cli_int64(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return 0;
+    *out = v;
     return 1;
 }
 
@@ -68,4 +82,18 @@ int cli_size(const char *s, int allow_auto, int *w, int *h)
     *w = (int)a;
     *h = (int)b;
     return 1;
+}
+
+void cli_print_blas(FILE *f)
+{
+    const char *kernel = opc_blas_kernel(), *forced = getenv("OPENBLAS_CORETYPE");
+    fprintf(f, "BLAS: %s\n", opc_blas_config());
+    if (!forced || !*forced)
+        fprintf(f, "BLAS kernel: %s (OpenBLAS's choice for this CPU; OPENBLAS_CORETYPE=NAME "
+                   "forces another)\n", kernel);
+    else if (strcasecmp(forced, kernel) == 0)
+        fprintf(f, "BLAS kernel: %s (forced by OPENBLAS_CORETYPE)\n", kernel);
+    else
+        fprintf(f, "BLAS kernel: %s (OPENBLAS_CORETYPE=%s is not a kernel of this OpenBLAS, "
+                   "or not one this CPU can run)\n", kernel, forced);
 }

@@ -7,6 +7,7 @@
 #include "cli/cli_util.h"
 #include "cli/cmd_args.h"
 #include "cli/commands.h"
+#include "cli/model_find.h"
 #include "openpose-c/clock.h"
 #include "openpose-c/model.h"
 #include "openpose-c/net.h"
@@ -18,9 +19,10 @@ static void help(FILE *f)
             "usage: openpose-c forward MODEL INPUT.npy -o OUTPUT.npy [--blob NAME]\n"
             "                          [--engine fast|reference] [--threads N] [--repeat N]\n"
             "\n"
-            "Runs the network of MODEL (an .opc file) on INPUT.npy and writes its output\n"
-            "(the first, when it has several; 'openpose-c info' lists them), or the blob NAME,\n"
-            "to OUTPUT.npy (float32, 1 x C x H x W).\n"
+            "Runs the network of MODEL (an .opc file, or NAME.opc in the models folders) on\n"
+            "INPUT.npy and writes its output (the first, when it has several; 'openpose-c\n"
+            "info' lists them), or the blob NAME, to OUTPUT.npy (float32, 1 x C x H x W;\n"
+            "'-' = standard output).\n"
             "\n"
             "INPUT.npy is the network input exactly, already preprocessed: float32,\n"
             "1 x C x H x W (NCHW). Models converted from NHWC frameworks (TensorFlow; see\n"
@@ -28,7 +30,7 @@ static void help(FILE *f)
             "accepts works.\n"
             "\n"
             "options:\n"
-            "  -o, --output FILE   where to write the result (required)\n"
+            "  -o, --output FILE   where to write the result (required; '-' = stdout)\n"
             "  --blob NAME         write this blob instead of the network output; names are\n"
             "                      the source model's (Caffe tops, TensorFlow nodes)\n"
             "  --engine E          fast (default): BLAS-backed kernels; reference: plain\n"
@@ -176,8 +178,10 @@ int cmd_forward(int argc, char **argv)
     opc_net *net = NULL;
     const opc_tensor *result = NULL;
     int rc = OPC_ERR_ARG;
-    opc_model *m = opc_model_open(a.model, &err);
-    if (!m)
+    char found[4096];
+    opc_model *m = NULL;
+    if (model_find(a.model, found, sizeof found, &err) != OPC_OK ||
+        !(m = opc_model_open(found, &err)))
         goto done;
     net = opc_net_create(m, &a.net, &err);
     if (!net)

@@ -6,6 +6,7 @@
 #include "cli/cli_util.h"
 #include "cli/cmd_args.h"
 #include "cli/commands.h"
+#include "cli/model_find.h"
 #include "openpose-c/model.h"
 #include "openpose-c/net.h"
 
@@ -17,10 +18,11 @@ static void help(FILE *f)
     fprintf(f,
             "usage: openpose-c info MODEL [--net-resolution WxH]\n"
             "\n"
-            "Describes MODEL (an .opc file): its name and source, keypoint topology,\n"
-            "input preprocessing, layers by type, parameter count, and at one input size\n"
-            "the multiply-accumulates of a forward, the output shape and the activation\n"
-            "memory (after buffer reuse, and what one buffer per blob would take).\n"
+            "Describes MODEL (an .opc file, or NAME.opc in the models folders): its name and\n"
+            "source, keypoint topology, input preprocessing, layers by type, parameter\n"
+            "count, and at one input size the multiply-accumulates of a forward, the output\n"
+            "shape and the activation memory (after buffer reuse, and what one buffer per\n"
+            "blob would take); then the BLAS build and the kernel it runs on this CPU.\n"
             "\n"
             "options:\n"
             "  --net-resolution WxH  network input size for the figures (default: the\n"
@@ -182,9 +184,11 @@ int cmd_info(int argc, char **argv)
     int w = a.w, h = a.h;
 
     opc_error err = {{0}};
-    opc_model *m = opc_model_open(path, &err);
+    char found[4096];
+    opc_model *m = NULL;
     opc_net *net = NULL;
-    if (!m)
+    if (model_find(path, found, sizeof found, &err) != OPC_OK ||
+        !(m = opc_model_open(found, &err)))
         goto fail;
     const opc_preprocess *pp = opc_model_preprocess(m);
     if (!w) {
@@ -216,6 +220,7 @@ int cmd_info(int argc, char **argv)
     printf("memory:       activations %.1f MiB after reuse (%.1f MiB one buffer per blob), "
            "scratch %.1f MiB\n",
            mib(mem.activation_bytes), mib(mem.naive_bytes), mib(mem.scratch_bytes));
+    cli_print_blas(stdout);
     opc_net_free(net);
     opc_model_close(m);
     return EXIT_OK;

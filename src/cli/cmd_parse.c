@@ -9,6 +9,8 @@
 #include "cli/cli_util.h"
 #include "cli/cmd_args.h"
 #include "cli/commands.h"
+#include "cli/model_find.h"
+#include "openpose-c/image.h"
 #include "openpose-c/files.h"
 #include "openpose-c/model.h"
 #include "openpose-c/output.h"
@@ -17,8 +19,8 @@
 static void help(FILE *f)
 {
     fprintf(f,
-        "usage: openpose-c parse MAPS.npy (--topology NAME | --model MODEL.opc)\n"
-        "                        --net-size WxH [OPTIONS] -o PEOPLE.json\n"
+        "usage: openpose-c parse MAPS.npy (--topology NAME | --model MODEL)\n"
+        "                        [--net-size WxH] [--image-size WxH] [OPTIONS] -o PEOPLE.json\n"
         "\n"
         "Turns a saved network output into people, as OpenPose does: every channel is\n"
         "upsampled (bicubic) to the net input size, heatmap peaks are found (NMS), limbs\n"
@@ -30,8 +32,11 @@ static void help(FILE *f)
         "\n"
         "  --topology NAME      coco, body25, mpi or mpi4 (MPI with the 4-stage net's\n"
         "                       NMS threshold)\n"
-        "  --model MODEL.opc    take the topology and its defaults from a converted model\n"
-        "  --net-size WxH       the network input size the maps come from (required)\n"
+        "  --model MODEL|NAME   take the topology, its defaults and the network's stride\n"
+        "                       from a model (a file, or NAME.opc in the models folders)\n"
+        "  --net-size WxH       the network input size the maps come from (default: the\n"
+        "                       maps' size times the stride, 8); a size whose maps would\n"
+        "                       not have the maps' size is refused\n"
         "  --image-size WxH     the original image, to map keypoints back to its pixels\n"
         "                       (default: the net size); the image is assumed scaled into\n"
         "                       the net input at the top-left, as OpenPose does\n"
@@ -55,11 +60,15 @@ static void help(FILE *f)
         "top-left pixel's centre at 0.5,0.5, missing parts 0,0,0; best person first.\n"
         "\n"
         "example:\n"
-        "  openpose-c parse maps.npy --topology coco --net-size 656x368 \\\n"
-        "      --image-size 1280x720 --min-parts 5 -o people.json\n"
+        "  openpose-c photo.jpg -o photo.json --write-maps maps/     # 640x480\n"
+        "  openpose-c parse maps/photo_maps.npy --model mobilenet_v2_small \\\n"
+        "      --image-size 640x480 --min-parts 5 -o people.json\n"
         "\n"
         "Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
+
+/* CMU OpenPose's networks and tf-pose's: the maps are an eighth of the input. */
+#define OPENPOSE_STRIDE 8
 
 static const char *const FLOAT_OPTS[NUM_FLOAT_OPTS] = {"--nms-threshold", "--paf-threshold",
                                                       "--paf-min-above", "--min-score"};
@@ -90,7 +99,7 @@ int parse_args_parse(int argc, char **argv, parse_args *o)
             for (int k = 0; k < NUM_FLOAT_OPTS && !done; k++)
                 if (!strcmp(a, FLOAT_OPTS[k])) {
                     if (!cli_float(v, -FLT_MAX, FLT_MAX, &o->value[k]))
-                        return cli_usage_error("parse", "bad number '%s'", v);
+                        return cli_usage_error("parse", "%s: expected a finite number, got '%s'", a, v);
                     o->set[k] = done = 1;
                 }
             if (done)
@@ -109,10 +118,12 @@ int parse_args_parse(int argc, char **argv, parse_args *o)
                     return cli_usage_error("parse", "bad size '%s' (want WxH, e.g. 1280x720)", v);
             } else if (!strcmp(a, "--min-parts")) {
                 if (!cli_int(v, 0, OPC_MAX_PARTS, &o->min_parts))
-                    return cli_usage_error("parse", "bad part count '%s'", v);
+                    return cli_usage_error("parse", "--min-parts: expected 0 to %d, got '%s'",
+                                           OPC_MAX_PARTS, v);
             } else if (!strcmp(a, "--number-people-max")) {
                 if (!cli_int(v, -1, 1 << 20, &o->people_max))
-                    return cli_usage_error("parse", "bad people count '%s'", v);
+                    return cli_usage_error("parse", "--number-people-max: expected -1 (all) to %d, "
+                                           "got '%s'", 1 << 20, v);
             } else if (!strcmp(a, "--assembly")) {
                 if (!strcmp(v, "global"))
                     o->assembly = OPC_ASSEMBLY_GLOBAL;
@@ -133,16 +144,10 @@ int parse_args_parse(int argc, char **argv, parse_args *o)
         return cli_usage_error("parse", "no maps file given");
     if (!topology == !o->model)
         return cli_usage_error("parse", "give exactly one of --topology and --model");
-    if (!o->net_w)
-        return cli_usage_error("parse", "--net-size is required");
     if (!o->out)
         return cli_usage_error("parse", "-o is required ('-' for standard output)");
     if (topology && !(o->topology = opc_paf_topology_builtin(topology)))
         return cli_usage_error("parse", "unknown topology '%s' (coco, body25, mpi, mpi4)", topology);
-    if (!o->img_w) {
-        o->img_w = o->net_w;
-        o->img_h = o->net_h;
-    }
     return -1;
 }
 
@@ -152,15 +157,17 @@ int cmd_parse(int argc, char **argv)
     int status = parse_args_parse(argc, argv, &o);
     if (status >= 0)
         return status;
-    const char *maps_path = o.maps, *model_path = o.model, *out_path = o.out;
+    const char *maps_path = o.maps, *out_path = o.out;
     opc_paf_topology model_topology;
     const opc_paf_topology *t = o.topology;
-    const int net_w = o.net_w, net_h = o.net_h, img_w = o.img_w, img_h = o.img_h;
+    int stride = OPENPOSE_STRIDE;
 
     opc_error err = {{0}};
     opc_model *model = NULL;
-    if (model_path) {
-        if (!(model = opc_model_open(model_path, &err))) {
+    if (o.model) {
+        char path[4096];
+        if (model_find(o.model, path, sizeof path, &err) != OPC_OK ||
+            !(model = opc_model_open(path, &err))) {
             fprintf(stderr, "openpose-c parse: %s\n", err.msg);
             return EXIT_FAIL;
         }
@@ -170,6 +177,7 @@ int cmd_parse(int argc, char **argv)
             return EXIT_FAIL;
         }
         t = &model_topology;
+        stride = opc_model_preprocess(model)->stride;
     }
     opc_parse_params p;
     opc_parse_params_default(&p, t, o.maximize_positives);
@@ -206,8 +214,19 @@ int cmd_parse(int argc, char **argv)
                 maps_path, maps.n, maps.c, maps.h, maps.w, t->name, t->total_channels);
         goto done;
     }
-    const float scale = opc_net_to_image_scale(img_w, img_h, net_w, net_h);
-    if (opc_parse(t, &p, &maps, net_w, net_h, scale, &people, &err) != OPC_OK) {
+    int net_w = o.net_w ? o.net_w : maps.w * stride, net_h = o.net_w ? o.net_h : maps.h * stride;
+    /* The network's output is its input size over the stride, rounded up (Caffe's ceil
+     * pooling, TF's SAME padding): another size would put the keypoints elsewhere. */
+    if ((net_w + stride - 1) / stride != maps.w || (net_h + stride - 1) / stride != maps.h) {
+        fprintf(stderr, "openpose-c parse: %s: maps of %dx%d come from a %dx%d net input (stride "
+                "%d), not from --net-size %dx%d\n", maps_path, maps.w, maps.h, maps.w * stride,
+                maps.h * stride, stride, net_w, net_h);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    int img_w = o.img_w ? o.img_w : net_w, img_h = o.img_w ? o.img_h : net_h;
+    double s = opc_image_to_net_scale(img_w, img_h, net_w, net_h);
+    if (opc_parse_image(t, &p, &maps, net_w, net_h, s, img_w, img_h, &people, &err) != OPC_OK) {
         fprintf(stderr, "openpose-c parse: %s: %s\n", maps_path, err.msg);
         goto done;
     }

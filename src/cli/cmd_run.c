@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cli_util.h"
 #include "cli/commands.h"
@@ -22,6 +24,9 @@
 #include "openpose-c/estimate.h"
 
 #define QUEUE_LEN 2  /* images decoded ahead of the network */
+/* How often a wait for the loader looks for a signal: a handler cannot wake a condition
+ * variable, and an input that blocks (a FIFO, a terminal) would hold the wait forever. */
+#define SIGNAL_POLL_NS 50000000L
 /* Blocks this large or larger get their own mapping, returned to the system when freed.
  * Any fixed value keeps RSS flat; at 128 KiB every photo's buffers were mapped and
  * page-faulted anew, 5 % of a batch's time, so a usual photo's stay on the heap. */
@@ -58,16 +63,19 @@ static job *load_one(loader *l, size_t i)
         return NULL;
     j->index = i;
     const run_input *in = &l->in->v[i];
-    if (l->skip_existing && outputs_exist(l->out, in))
+    if (l->skip_existing && outputs_exist(l->out, in)) {
         j->skipped = 1;
-    else if (outputs_precheck(l->out, in, &j->err) != OPC_OK)
-        j->failed = 1;
-    if (j->skipped || j->failed)
         return j;
+    }
     double t0 = progress_now();
     j->failed = opc_image_load(in->path, &j->img, &j->err) != OPC_OK;
     double t1 = progress_now();
-    j->failed = j->failed || opc_estimator_prepare(l->est, &j->img, &j->prep, &j->err) != OPC_OK;
+    opc_error err;
+    if (!j->failed && opc_estimator_prepare(l->est, &j->img, &j->prep, &err) != OPC_OK) {
+        /* Preparation errors name the network input, not the image: add it. */
+        snprintf(j->err.msg, sizeof j->err.msg, "%.250s: %.250s", in->path, err.msg);
+        j->failed = 1;
+    }
     l->decode += t1 - t0;
     l->prepare += progress_now() - t1;
     return j;
@@ -108,12 +116,21 @@ static void *loader_main(void *arg)
     return NULL;
 }
 
-/* The next job in *j (NULL when out of memory); 0 when the loader has ended. */
+/* The next job in *j (NULL when out of memory); 0 when the loader has ended or a signal
+ * came while waiting for it. */
 static int loader_next(loader *l, job **j)
 {
     pthread_mutex_lock(&l->mu);
-    while (l->count == 0 && !l->finished)
-        pthread_cond_wait(&l->changed, &l->mu);
+    while (l->count == 0 && !l->finished && !signals_caught()) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += SIGNAL_POLL_NS;
+        if (t.tv_nsec >= 1000000000L) {
+            t.tv_sec++;
+            t.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&l->changed, &l->mu, &t);
+    }
     int got = l->count > 0;
     if (got) {
         *j = l->queue[l->head];
@@ -125,18 +142,28 @@ static int loader_next(loader *l, job **j)
     return got;
 }
 
-/* Stops the loader, waits for it and frees the jobs it had queued. */
-static void loader_end(loader *l)
+/* Stops the loader, waits for it and frees the jobs it had queued and the loader. Returns
+ * 1 when an interrupted run leaves it instead: it may be blocked in a read that never
+ * ends (a FIFO, a terminal), and the process is about to end by the signal; the loader
+ * and what it reads (inputs, outputs, estimator) must then stay allocated. */
+static int loader_end(loader *l)
 {
     pthread_mutex_lock(&l->mu);
     l->stop = 1;
     pthread_cond_broadcast(&l->changed);
+    int leave = !l->finished && signals_caught();
     pthread_mutex_unlock(&l->mu);
+    if (leave) {
+        pthread_detach(l->thread);
+        return 1;
+    }
     pthread_join(l->thread, NULL);
     for (; l->count; l->count--, l->head = (l->head + 1) % QUEUE_LEN)
         job_free(l->queue[l->head]);
     pthread_cond_destroy(&l->changed);
     pthread_mutex_destroy(&l->mu);
+    free(l);
+    return 0;
 }
 
 /* Runs the network and writes the outputs of one loaded job. */
@@ -162,24 +189,35 @@ static int process(opc_estimator *est, run_outputs *out, const run_input *in, jo
     return rc == OPC_OK ? 0 : -1;
 }
 
-/* Runs every input until done or interrupted; the counts are in prog. */
+/* Runs every input until done, interrupted or an output breaks; the counts are in prog.
+ * *left is set when the loader was left running (loader_end). */
 static int run_all(opc_estimator *est, run_outputs *out, const run_inputs *in,
-                   const run_args *a, run_progress *prog, run_timing *tm)
+                   const run_args *a, run_progress *prog, run_timing *tm, int *left)
 {
-    loader l = {.in = in, .out = out, .est = est, .skip_existing = a->skip_existing};
-    pthread_mutex_init(&l.mu, NULL);
-    pthread_cond_init(&l.changed, NULL);
-    if (pthread_create(&l.thread, NULL, loader_main, &l) != 0) {
+    *left = 0;
+    loader *l = calloc(1, sizeof *l);
+    if (!l) {
+        fprintf(stderr, "openpose-c: out of memory\n");
+        return EXIT_FAIL;
+    }
+    l->in = in;
+    l->out = out;
+    l->est = est;
+    l->skip_existing = a->skip_existing;
+    pthread_mutex_init(&l->mu, NULL);
+    pthread_cond_init(&l->changed, NULL);
+    if (pthread_create(&l->thread, NULL, loader_main, l) != 0) {
         fprintf(stderr, "openpose-c: cannot start the loader thread\n");
-        pthread_cond_destroy(&l.changed);
-        pthread_mutex_destroy(&l.mu);
+        pthread_cond_destroy(&l->changed);
+        pthread_mutex_destroy(&l->mu);
+        free(l);
         return EXIT_FAIL;
     }
     job *j = NULL;
     /* A signal that came while the next image was being decoded stops before it. */
-    for (size_t i = 0; i < in->n; i++) {
+    for (size_t i = 0; i < in->n && !out->broken; i++) {
         double t0 = progress_now();
-        int got = loader_next(&l, &j);
+        int got = loader_next(l, &j);
         tm->wait += progress_now() - t0;
         if (!got || signals_caught())
             break;
@@ -199,9 +237,9 @@ static int run_all(opc_estimator *est, run_outputs *out, const run_inputs *in,
         j = NULL;
     }
     job_free(j);
-    loader_end(&l);
-    tm->decode = l.decode;
-    tm->prepare = l.prepare;
+    tm->decode = l->decode; /* the loader's own figures: read after it has ended */
+    tm->prepare = l->prepare;
+    *left = loader_end(l);
     return prog->failed ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -250,6 +288,14 @@ static void keep_memory_flat(void)
 #endif
 }
 
+/* Whether results go to standard output. */
+static int results_on_stdout(const run_args *a)
+{
+    int dash = a->output && strcmp(a->output, "-") == 0;
+    return dash || (a->format == FORMAT_JSONL && !a->output) ||
+           (a->render && strcmp(a->render, "-") == 0);
+}
+
 int cmd_run(int argc, char **argv)
 {
     keep_memory_flat();
@@ -277,30 +323,42 @@ int cmd_run(int argc, char **argv)
         inputs_free(&in);
         return EXIT_USAGE;
     }
+    /* COCO ids are checked over all inputs, before sharding: every shard of a run takes
+     * the same verdict, and shards' arrays merge without clashes. */
+    if (a.format == FORMAT_COCO && (rc = inputs_assign_ids(&a, &in, &err)) != OPC_OK) {
+        fprintf(stderr, "openpose-c: %s\n", err.msg);
+        inputs_free(&in);
+        return rc == OPC_ERR_ARG ? EXIT_USAGE : EXIT_FAIL;
+    }
     if (a.shard_n)
         inputs_shard(&in, a.shard_k, a.shard_n);
 
     opc_model *model = NULL;
     opc_estimator *est = NULL;
     run_outputs out;
-    int interrupted = 0;
+    int interrupted = 0, left = 0;
     signals_install();
     if ((rc = open_estimator(&a, &model, &est)) == EXIT_OK &&
-        (rc = outputs_open(&out, &a, model, in.n)) == EXIT_OK) {
+        (rc = outputs_open(&out, &a, model, &in)) == EXIT_OK) {
         run_progress prog;
         run_timing tm = {0};
         progress_start(&prog, in.n);
-        rc = run_all(est, &out, &in, &a, &prog, &tm);
+        /* Results on the terminal would share their lines with the progress line. */
+        if (results_on_stdout(&a) && isatty(STDOUT_FILENO))
+            prog.enabled = 0;
+        rc = run_all(est, &out, &in, &a, &prog, &tm, &left);
         interrupted = signals_caught();
         progress_finish(&prog, interrupted ? signals_name(interrupted) : NULL);
         if (a.timing)
             progress_timing(&prog, &tm);
         /* Run-wide files (COCO array, JSON lines file) are written by a finished run only. */
-        if (outputs_close(&out, !interrupted) != 0)
+        if (outputs_close(&out, !interrupted && !out.broken) != 0 || out.broken)
             rc = EXIT_FAIL;
-        if (prog.failed && !prog.enabled && !interrupted)  /* else the summary said it */
+        if (prog.failed && !prog.enabled && !interrupted && !out.broken)
             fprintf(stderr, "openpose-c: %zu of %zu images failed\n", prog.failed, in.n);
     }
+    if (left) /* the loader still reads the inputs and the estimator: end now, by the signal */
+        return signals_reraise(interrupted);
     signals_restore();
     opc_estimator_free(est);
     opc_model_close(model);

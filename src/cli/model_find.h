@@ -1,7 +1,8 @@
-/* Which model file the image command opens: --model PATH (or NAME, looked up as
- * NAME.opc in the models folders), else $OPENPOSE_C_MODEL, else the default model in the
- * models folders: $OPENPOSE_C_MODELS_DIR, the installed one, the source tree's models/
- * (where tools/get-models.sh puts them). */
+/* Which model file a command opens: --model PATH (or NAME, looked up as NAME.opc in the
+ * models folders), else $OPENPOSE_C_MODEL, else the default model in the models folders:
+ * $OPENPOSE_C_MODELS_DIR, the installed one (beside the program's bin folder), and for
+ * the build tree's program the source tree's models/ (where tools/get-models.sh puts
+ * them). */
 #ifndef OPC_CLI_MODEL_FIND_H
 #define OPC_CLI_MODEL_FIND_H
 
@@ -11,7 +12,8 @@
 
 #define OPC_DEFAULT_MODEL "lwopenpose"
 
-/* Fills path (of size n) with the model to open. */
+/* Fills path (of size n) with the model to open. A bare NAME found nowhere fails, naming
+ * the folders searched. */
 int model_find(const char *requested, char *path, size_t n, opc_error *err);
 
 #endif

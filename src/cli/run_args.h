@@ -11,6 +11,7 @@ typedef struct run_args {
     char **paths;              /* images, folders, "-" (one image on stdin) */
     int npaths;
     const char *list;          /* --list FILE ("-" = stdin) */
+    int list_nul;              /* -0: --list entries end with NUL bytes, not newlines */
     int recursive;
     const char *output;        /* -o */
     run_format format;
@@ -22,6 +23,8 @@ typedef struct run_args {
     int skip_existing;
     int shard_k, shard_n;      /* 1-based K of N; 0 = all */
     int timing;                /* --timing: the time summary at the end */
+    const char *image_ids;     /* --image-ids GT.json: COCO image_ids by file name */
+    long long image_id;        /* --image-id N; -1 = none */
 
     /* Estimator: net_w == 0 keeps the model's net resolution. */
     int net_w, net_h;

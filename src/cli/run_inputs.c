@@ -3,12 +3,14 @@
 #include "cli/run_inputs.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "openpose-c/coco.h"
 #include "openpose-c/error.h"
 #include "openpose-c/files.h"
 
@@ -26,6 +28,22 @@ static int is_image_name(const char *name)
     for (int i = 0; IMAGE_EXTS[i]; i++)
         if (strcasecmp(dot + 1, IMAGE_EXTS[i]) == 0)
             return 1;
+    return 0;
+}
+
+/* NAME_rendered.png / .jpg / .jpeg: what --render writes into a folder, which may be an
+ * input folder; read back on the next run it would be processed as a photo. */
+static int is_render_name(const char *name)
+{
+    static const char *const exts[] = {".png", ".jpg", ".jpeg"};
+    static const char tag[] = "_rendered";
+    size_t n = strlen(name), t = sizeof tag - 1;
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t e = strlen(exts[i]);
+        if (n > e + t && strcasecmp(name + n - e, exts[i]) == 0 &&
+            strncmp(name + n - e - t, tag, t) == 0)
+            return 1;
+    }
     return 0;
 }
 
@@ -51,6 +69,7 @@ static int add(run_inputs *in, const char *path, const char *rel, opc_error *err
     run_input *r = &in->v[in->n];
     r->path = strdup(path);
     r->name = strcmp(path, "-") == 0 ? strdup("stdin") : stem_of(rel);
+    r->image_id = -1;
     if (!r->path || !r->name) {
         free(r->path);
         free(r->name);
@@ -65,10 +84,74 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Adds the images of folder root/rel (rel "" at the top), sorted, recursing if asked. */
-static int add_folder(run_inputs *in, const char *root, const char *rel, int recursive,
-                      int depth, opc_error *err)
+/* A folder walk: the folders on the way down (to refuse a link back up: a cycle) and
+ * what was left out. */
+typedef struct walk {
+    run_inputs *in;
+    const char *root;
+    int recursive;
+    int depth;
+    dev_t dev[MAX_DEPTH + 1];
+    ino_t ino[MAX_DEPTH + 1];
+    size_t renders;
+} walk;
+
+static const char *kind_of(mode_t m)
 {
+    return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
+           : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+static int add_folder(walk *w, const char *rel, opc_error *err);
+
+/* One entry child (root/child_rel) of a folder being listed. */
+static int add_entry(walk *w, const char *name, const char *child, const char *child_rel,
+                     opc_error *err)
+{
+    struct stat lst, st;
+    if (lstat(child, &lst) != 0)
+        return OPC_OK; /* gone since the listing */
+    int followed = stat(child, &st) == 0; /* a dangling link: not followed */
+    if (followed && S_ISDIR(st.st_mode)) {
+        if (!w->recursive)
+            return OPC_OK;
+        for (int i = 0; i <= w->depth; i++)
+            if (w->dev[i] == st.st_dev && w->ino[i] == st.st_ino) {
+                fprintf(stderr, "openpose-c: %s: a link to a folder above it, not followed\n",
+                        child);
+                return OPC_OK;
+            }
+        if (w->depth >= MAX_DEPTH) {
+            fprintf(stderr, "openpose-c: %s: more than %d folders deep, not read\n", child,
+                    MAX_DEPTH);
+            return OPC_OK;
+        }
+        w->depth++;
+        w->dev[w->depth] = st.st_dev;
+        w->ino[w->depth] = st.st_ino;
+        int rc = add_folder(w, child_rel, err);
+        w->depth--;
+        return rc;
+    }
+    if (!is_image_name(name))
+        return OPC_OK;
+    if (is_render_name(name)) {
+        w->renders++;
+        return OPC_OK;
+    }
+    /* A FIFO would block the run, a device would be read without end. A dangling link is
+     * kept: it fails like a missing file. */
+    if (followed && !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "openpose-c: %s: %s, skipped\n", child, kind_of(st.st_mode));
+        return OPC_OK;
+    }
+    return add(w->in, child, child_rel, err);
+}
+
+/* Adds the images of folder root/rel (rel "" at the top), sorted, recursing if asked. */
+static int add_folder(walk *w, const char *rel, opc_error *err)
+{
+    const char *root = w->root;
     char *dir_path = *rel ? malloc(strlen(root) + strlen(rel) + 2) : strdup(root);
     if (!dir_path)
         return opc_fail(err, OPC_ERR_NOMEM, "inputs: out of memory");
@@ -114,15 +197,7 @@ static int add_folder(run_inputs *in, const char *root, const char *rel, int rec
         }
         snprintf(child_rel, rl, "%s%s%s", rel, *rel ? "/" : "", names[i]);
         sprintf(child, "%s%s%s", root, slash_root ? "" : "/", child_rel);
-        struct stat st;
-        /* lstat: symbolic links to folders are not followed (no cycles); links to files are
-         * fine, they are opened like files. */
-        if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode)) {
-            if (recursive && depth < MAX_DEPTH)
-                rc = add_folder(in, root, child_rel, recursive, depth + 1, err);
-        } else if (is_image_name(names[i])) {
-            rc = add(in, child, child_rel, err);
-        }
+        rc = add_entry(w, names[i], child, child_rel, err);
         free(child_rel);
         free(child);
     }
@@ -133,35 +208,50 @@ static int add_folder(run_inputs *in, const char *root, const char *rel, int rec
     return rc;
 }
 
-static int add_path(run_inputs *in, const char *path, int recursive, opc_error *err)
+static int add_path(run_inputs *in, const char *path, int recursive, size_t *renders,
+                    opc_error *err)
 {
     struct stat st;
-    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return add_folder(in, path, "", recursive, 0, err);
+    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        walk w = {.in = in, .root = path, .recursive = recursive};
+        w.dev[0] = st.st_dev;
+        w.ino[0] = st.st_ino;
+        int rc = add_folder(&w, "", err);
+        *renders += w.renders;
+        return rc;
+    }
     const char *slash = strrchr(path, '/');
     return add(in, path, slash ? slash + 1 : path, err);
 }
 
-static int add_list(run_inputs *in, const char *list, int recursive, opc_error *err)
+/* The entries of a --list file: lines (a final \r dropped), or with -0 NUL-terminated
+ * names, which may hold any other byte. */
+static int add_list(run_inputs *in, const run_args *a, size_t *renders, opc_error *err)
 {
     unsigned char *buf;
     size_t size;
+    const char *list = a->list, *shown = strcmp(list, "-") ? list : "(stdin)";
     int rc = opc_read_file(list, MAX_LIST_BYTES, &buf, &size, err);
     if (rc != OPC_OK)
         return rc;
+    const char sep = a->list_nul ? '\0' : '\n';
     char *line = (char *)buf, *end = (char *)buf + size;
-    while (rc == OPC_OK && line < end) {
-        char *nl = memchr(line, '\n', (size_t)(end - line));
+    for (size_t lineno = 1; rc == OPC_OK && line < end; lineno++) {
+        char *nl = memchr(line, sep, (size_t)(end - line));
         char *stop = nl ? nl : end;
+        if (!a->list_nul && memchr(line, '\0', (size_t)(stop - line))) {
+            rc = opc_fail(err, OPC_ERR_ARG, "%s:%zu: a NUL byte in a list of lines (a list "
+                          "from find -print0 needs -0)", shown, lineno);
+            break;
+        }
         *stop = 0;
-        if (stop > line && stop[-1] == '\r')
+        if (!a->list_nul && stop > line && stop[-1] == '\r')
             stop[-1] = 0;
         if (*line) {
             if (strcmp(line, "-") == 0)
-                rc = opc_fail(err, OPC_ERR_ARG, "%s: '-' (stdin) cannot be listed",
-                              strcmp(list, "-") ? list : "(stdin)");
+                rc = opc_fail(err, OPC_ERR_ARG, "%s: '-' (stdin) cannot be listed", shown);
             else
-                rc = add_path(in, line, recursive, err);
+                rc = add_path(in, line, a->recursive, renders, err);
         }
         line = stop + 1;
     }
@@ -174,17 +264,28 @@ int inputs_collect(const run_args *a, run_inputs *in, opc_error *err)
     memset(in, 0, sizeof *in);
     int stdin_uses = a->list && strcmp(a->list, "-") == 0;
     int rc = OPC_OK;
+    size_t renders = 0;
     for (int i = 0; rc == OPC_OK && i < a->npaths; i++) {
         if (strcmp(a->paths[i], "-") == 0 && stdin_uses++)
             rc = opc_fail(err, OPC_ERR_ARG, "standard input ('-') can be read only once");
         else
-            rc = add_path(in, a->paths[i], a->recursive, err);
+            rc = add_path(in, a->paths[i], a->recursive, &renders, err);
     }
     if (rc == OPC_OK && a->list)
-        rc = add_list(in, a->list, a->recursive, err);
-    if (rc != OPC_OK)
+        rc = add_list(in, a, &renders, err);
+    if (rc != OPC_OK) {
         inputs_free(in);
-    return rc;
+        return rc;
+    }
+    struct stat st;
+    in->single = a->npaths == 1 && !a->list &&
+                 (strcmp(a->paths[0], "-") == 0 || stat(a->paths[0], &st) != 0 ||
+                  !S_ISDIR(st.st_mode));
+    if (renders)
+        fprintf(stderr, "openpose-c: %zu picture%s named NAME_rendered.* in the input folders "
+                "skipped (an earlier run's renders; name one as an argument to read it)\n",
+                renders, renders == 1 ? "" : "s");
+    return OPC_OK;
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -211,6 +312,61 @@ int inputs_check_unique(const run_inputs *in, opc_error *err)
                           "with -r, which mirrors subfolders)",
                           by_name[i - 1]->path, by_name[i]->path, by_name[i]->name);
     free(by_name);
+    return rc;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = (*(run_input *const *)a)->image_id, y = (*(run_input *const *)b)->image_id;
+    return (x > y) - (x < y);
+}
+
+static int no_id(const run_args *a, const run_input *in, opc_error *err)
+{
+    if (a->image_ids)
+        return opc_fail(err, OPC_ERR_ARG, "%s: no COCO image_id: its file name is not among "
+                        "the \"images\" of %s", in->path, a->image_ids);
+    if (strcmp(in->path, "-") == 0)
+        return opc_fail(err, OPC_ERR_ARG, "standard input has no file name to take a COCO "
+                        "image_id from: give --image-id N");
+    return opc_fail(err, OPC_ERR_ARG, "%s: no COCO image_id (the last number in the file "
+                    "name): give --image-ids GT.json or --image-id N", in->path);
+}
+
+int inputs_assign_ids(const run_args *a, run_inputs *in, opc_error *err)
+{
+    if (a->image_id >= 0 && !in->single)
+        return opc_fail(err, OPC_ERR_ARG, "--image-id N is the id of one image: name one "
+                        "IMAGE (a file or '-'), or give --image-ids GT.json");
+    opc_coco_image_ids *ids = NULL;
+    if (a->image_ids && !(ids = opc_coco_image_ids_read(a->image_ids, err)))
+        return OPC_ERR_IO;
+    int rc = OPC_OK;
+    for (size_t i = 0; i < in->n && rc == OPC_OK; i++) {
+        run_input *r = &in->v[i];
+        r->image_id = a->image_id >= 0 ? a->image_id
+                      : ids           ? opc_coco_image_ids_find(ids, r->path)
+                                      : opc_coco_image_id(r->path);
+        if (r->image_id < 0)
+            rc = no_id(a, r, err);
+    }
+    opc_coco_image_ids_free(ids);
+    run_input **by_id = rc == OPC_OK && in->n > 1 ? malloc(in->n * sizeof *by_id) : NULL;
+    if (rc != OPC_OK || in->n < 2)
+        return rc;
+    if (!by_id)
+        return opc_fail(err, OPC_ERR_NOMEM, "inputs: out of memory");
+    for (size_t i = 0; i < in->n; i++)
+        by_id[i] = &in->v[i];
+    qsort(by_id, in->n, sizeof *by_id, cmp_id);
+    for (size_t i = 1; i < in->n && rc == OPC_OK; i++)
+        if (by_id[i - 1]->image_id == by_id[i]->image_id)
+            rc = opc_fail(err, OPC_ERR_ARG,
+                          "%s and %s would both be COCO image_id %lld: each image needs its "
+                          "own (the same folder twice? names that are not ids: give "
+                          "--image-ids GT.json)", by_id[i - 1]->path, by_id[i]->path,
+                          (long long)by_id[i]->image_id);
+    free(by_id);
     return rc;
 }
 

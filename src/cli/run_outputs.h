@@ -1,6 +1,6 @@
 /* Where the image command's results go and how they are written: per-image OpenPose
  * JSON files (or one document), one COCO array, JSON lines, rendered pictures and maps.
- * Every file is written atomically. */
+ * Every file is written atomically (standard output, devices and FIFOs in place). */
 #ifndef OPC_CLI_RUN_OUTPUTS_H
 #define OPC_CLI_RUN_OUTPUTS_H
 
@@ -12,7 +12,7 @@
 #include "openpose-c/coco.h"
 #include "openpose-c/estimate.h"
 
-typedef enum { DEST_NONE, DEST_STDOUT, DEST_FILE, DEST_DIR } run_dest;
+typedef enum { DEST_NONE, DEST_FILE, DEST_DIR } run_dest;
 
 typedef struct run_outputs {
     const run_args *a;
@@ -22,22 +22,26 @@ typedef struct run_outputs {
     opc_coco_writer *coco;             /* --format coco */
     FILE *jsonl;                       /* --format jsonl: stdout or jsonl_file.f */
     opc_atomic_file jsonl_file;
+    int broken;  /* a write to a run-wide output (standard output, the COCO array, the JSON
+                    lines file) failed: nothing more can go there, the run stops */
 } run_outputs;
 
-/* Decides the destinations for n inputs and creates the output folders. Returns 0, or an
- * exit status with the message printed (2 for a contradiction in the options, 1 when a
- * folder or file cannot be created). */
-int outputs_open(run_outputs *o, const run_args *a, const opc_model *m, size_t n);
+/* Decides the destinations from the command line: an output is one file only when the
+ * inputs are one image named on the command line (in->single) and its name says so (a
+ * .json for -o, a .png/.jpg/.jpeg for --render, '-', or an existing device or FIFO);
+ * otherwise a folder. Creates the output folders (and a file's folder) and checks that
+ * files can be made in them. Returns 0, or an exit status with the message printed (2
+ * for a contradiction in the options, 1 when a folder or file cannot be made). */
+int outputs_open(run_outputs *o, const run_args *a, const opc_model *m,
+                 const run_inputs *in);
 
 /* Whether every per-image output of in already exists (--skip-existing). */
 int outputs_exist(const run_outputs *o, const run_input *in);
 
-/* Checks before the network runs that the image can be written (a COCO image_id). */
-int outputs_precheck(const run_outputs *o, const run_input *in, opc_error *err);
-
-/* Writes everything for one image: maps (the raw network outputs, n_outputs for each of
- * n_views views), the rendering (img is drawn on), then the keypoints, converted to
- * --keypoint-scale first. */
+/* Writes everything for one image: the keypoints first (converted to --keypoint-scale),
+ * then the rendering (img is drawn on) and the maps (the raw network outputs, n_outputs
+ * for each of n_views views). A failed render or maps file fails the image, not its
+ * keypoints; when a run-wide output fails, o->broken is set. */
 int outputs_write(run_outputs *o, const run_input *in, opc_image *img, opc_people *people,
                   const opc_tensor *maps, int n_views, int n_outputs, opc_error *err);
 

@@ -210,6 +210,8 @@ int opc_estimator_run(opc_estimator *e, const opc_prepared *in, opc_people *peop
     opc_decode_input d = {in->n_views, e->n_outputs, in->views, e->outs, in->img_w, in->img_h,
                           opc_net_pool(e->net)};
     rc = e->decoder->decode(e->decoder_state, &d, people, err);
+    if (rc == OPC_OK && (in->img_w < 2 || in->img_h < 2))
+        opc_people_forget(people); /* a side of one pixel: see opc_people_forget */
     if (rc == OPC_OK && e->o.keypoint_scale != OPC_KEYPOINTS_PIXELS)
         opc_people_rescale(people, in->img_w, in->img_h, e->o.keypoint_scale);
     return rc;

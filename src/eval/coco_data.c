@@ -40,7 +40,7 @@ static size_t count_values(const char *s, size_t n)
     return count;
 }
 
-static int parse_json(const char *path, cJSON **root, opc_error *err)
+int opc_coco_parse_json(const char *path, cJSON **root, opc_error *err)
 {
     unsigned char *data;
     size_t size;
@@ -236,7 +236,7 @@ static int check_unique_ids(const opc_coco_data *d, const char *path, opc_error 
 static int load_gt(const char *path, opc_coco_data *d, opc_error *err)
 {
     cJSON *root = NULL;
-    int rc = parse_json(path, &root, err);
+    int rc = opc_coco_parse_json(path, &root, err);
     if (rc != OPC_OK)
         return rc;
     const cJSON *images, *cats, *anns;
@@ -327,7 +327,7 @@ static int load_results(const char *path, const char *gt_path, opc_coco_data *d,
                         opc_error *err)
 {
     cJSON *root = NULL;
-    int rc = parse_json(path, &root, err);
+    int rc = opc_coco_parse_json(path, &root, err);
     if (rc != OPC_OK)
         return rc;
     if (!cJSON_IsArray(root)) {

@@ -18,6 +18,11 @@
 #define OPC_COCO_MAX_BYTES ((size_t)512 << 20) /* per input file; COCO's largest is 240 MB */
 #define OPC_COCO_MAX_VALUES ((size_t)1 << 26)  /* JSON values per file: 4 GiB parsed */
 
+/* Reads and parses a JSON file of at most OPC_COCO_MAX_BYTES and OPC_COCO_MAX_VALUES ("-" =
+ * stdin); errors name the file and, for bad JSON, the line and column. */
+struct cJSON;
+int opc_coco_parse_json(const char *path, struct cJSON **root, opc_error *err);
+
 /* numpy.linspace(start, stop, num) to the last bit: i * step + start, the last one stop. */
 void opc_coco_linspace(double start, double stop, int num, double *out);
 

@@ -150,6 +150,10 @@ static int decode_stb(const unsigned char *data, size_t size, const char *name, 
                       opc_image *img, opc_error *err)
 {
     int w, h, comp;
+    /* Netpbm's plain (ASCII) forms: stb reads only the binary P5 and P6. */
+    if (size >= 2 && data[0] == 'P' && data[1] >= '1' && data[1] <= '4')
+        return opc_fail(err, OPC_ERR_FORMAT, "%s: a plain (ASCII) or bitmap Netpbm image (P%c) "
+                        "is not supported: binary PGM/PPM (P5, P6) is", name, data[1]);
     if (!stbi_info_from_memory(data, (int)size, &w, &h, &comp))
         return opc_fail(err, OPC_ERR_FORMAT,
                         "%s: not a JPEG, PNG, BMP, PPM/PGM or TGA image (%s)", name,

@@ -10,6 +10,15 @@
 /* OpenPose's intRound: add one half, truncate. */
 static int int_round(double v) { return (int)(v + 0.5); }
 
+double opc_image_to_net_scale(int img_w, int img_h, int net_w, int net_h)
+{
+    /* (target - 1) / (image - 1): OpenPose maps the corner pixels onto each other. */
+    double rw = img_w > 1 ? (net_w - 1) / (double)(img_w - 1) : INFINITY;
+    double rh = img_h > 1 ? (net_h - 1) / (double)(img_h - 1) : INFINITY;
+    double s = rw < rh ? rw : rh;
+    return isinf(s) ? 1.0 : s;
+}
+
 int opc_scale_plan_make(int img_w, int img_h, int net_w, int net_h, int scale_number,
                         double scale_gap, int step, opc_scale_plan *plan, opc_error *err)
 {
@@ -32,34 +41,38 @@ int opc_scale_plan_make(int img_w, int img_h, int net_w, int net_h, int scale_nu
                         "scale gap %g: must be > 0 with 1 - (scale number - 1) * gap > 0",
                         scale_gap);
     /* The free side follows the aspect ratio in float as OpenPose computes it, capped at
-     * the 16:9 size (OpenPose's --net_resolution_dynamic 1, its default); OpenPose's step
-     * is 16, Lightweight OpenPose's 8. */
+     * the 16:9 size (OpenPose's --net_resolution_dynamic 1, its default) and at the largest
+     * side (-1x4096 asks for a 7280-wide net on a 16:9 image); OpenPose's step is 16,
+     * Lightweight OpenPose's 8. A side taken from a thin image's aspect ratio is at least
+     * 16 (rounded up to the step) at every scale; a side asked for is the caller's to fix. */
     const float fs = (float)step;
-    if (net_w <= 0) {
+    const int auto_w = net_w <= 0, auto_h = net_h <= 0;
+    const int min_side = (16 + step - 1) / step * step, max_side = OPC_MAX_NET_SIDE / step * step;
+    if (auto_w) {
         int cap = step * int_round(net_h * 16.f / 9.f / fs);
+        cap = cap > max_side ? max_side : cap;
         net_w = step * int_round(net_h * img_w / (float)img_h / fs);
-        net_w = net_w < step ? step : net_w > cap ? cap : net_w;
-    } else if (net_h <= 0) {
+        net_w = net_w < min_side ? min_side : net_w > cap ? cap : net_w;
+    } else if (auto_h) {
         int cap = step * int_round(net_w * 16.f / 9.f / fs);
+        cap = cap > max_side ? max_side : cap;
         net_h = step * int_round(net_w * img_h / (float)img_w / fs);
-        net_h = net_h < step ? step : net_h > cap ? cap : net_h;
+        net_h = net_h < min_side ? min_side : net_h > cap ? cap : net_h;
     }
     for (int i = 0; i < scale_number; i++) {
         double cur = 1.0 - i * scale_gap;
         int w = int_round(net_w * cur) / step * step, h = int_round(net_h * cur) / step * step;
+        w = w < min_side && auto_w ? min_side : w;
+        h = h < min_side && auto_h ? min_side : h;
         if (w < 16 || h < 16)
             return opc_fail(err, OPC_ERR_ARG,
                             "scale %d (%.2f of %dx%d) leaves a net input under 16 pixels", i,
                             cur, net_w, net_h);
         w = w > net_w ? net_w : w;
         h = h > net_h ? net_h : h;
-        /* (target - 1) / (image - 1): OpenPose maps the corner pixels onto each other. */
-        double rw = img_w > 1 ? (w - 1) / (double)(img_w - 1) : INFINITY;
-        double rh = img_h > 1 ? (h - 1) / (double)(img_h - 1) : INFINITY;
-        double s = rw < rh ? rw : rh;
         plan->net_w[i] = w;
         plan->net_h[i] = h;
-        plan->scale[i] = isinf(s) ? 1.0 : s;
+        plan->scale[i] = opc_image_to_net_scale(img_w, img_h, w, h);
     }
     plan->count = scale_number;
     return OPC_OK;

@@ -37,7 +37,7 @@ int64_t opc_coco_image_id(const char *path)
 }
 
 struct opc_coco_writer {
-    opc_atomic_file af; /* unused for standard output */
+    opc_atomic_file af;
     FILE *f;
     const char *name;   /* for messages: the path, or "standard output" */
     size_t count;
@@ -50,17 +50,12 @@ opc_coco_writer *opc_coco_writer_open(const char *path, opc_error *err)
         opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory", path);
         return NULL;
     }
-    if (strcmp(path, "-") == 0) {
-        w->f = stdout;
-        w->name = "standard output";
-    } else {
-        if (opc_atomic_open(&w->af, path, err) != OPC_OK) {
-            free(w);
-            return NULL;
-        }
-        w->f = w->af.f;
-        w->name = w->af.path;
+    if (opc_atomic_open(&w->af, path, err) != OPC_OK) {
+        free(w);
+        return NULL;
     }
+    w->f = w->af.f;
+    w->name = w->af.path;
     fputs("[", w->f);
     return w;
 }
@@ -127,14 +122,7 @@ size_t opc_coco_writer_count(const opc_coco_writer *w)
 int opc_coco_writer_commit(opc_coco_writer *w, opc_error *err)
 {
     fputs(w->count ? "\n]\n" : "]\n", w->f);
-    int rc = OPC_OK;
-    if (w->f == stdout) {
-        if (fflush(stdout) != 0 || ferror(stdout))
-            rc = opc_fail(err, OPC_ERR_IO, "standard output: write failed: %s",
-                          strerror(errno));
-    } else {
-        rc = opc_atomic_commit(&w->af, err);
-    }
+    int rc = opc_atomic_commit(&w->af, err);
     free(w);
     return rc;
 }
@@ -143,7 +131,6 @@ void opc_coco_writer_abort(opc_coco_writer *w)
 {
     if (!w)
         return;
-    if (w->f != stdout)
-        opc_atomic_abort(&w->af);
+    opc_atomic_abort(&w->af);
     free(w);
 }

@@ -7,12 +7,57 @@
 #include "core/strbuf.h"
 #include "openpose-c/output.h"
 
+/* The length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t n = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+               : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+    /* The second byte's range is narrower after E0, ED, F0 and F4. */
+    unsigned char lo = s[0] == 0xe0 ? 0xa0 : s[0] == 0xf0 ? 0x90 : 0x80;
+    unsigned char hi = s[0] == 0xed ? 0x9f : s[0] == 0xf4 ? 0x8f : 0xbf;
+    if (n && (s[1] < lo || s[1] > hi))
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    return n;
+}
+
+/* s with each byte that is not part of well-formed UTF-8 replaced by U+FFFD (file names
+ * are bytes; JSON text is UTF-8); caller frees, NULL when out of memory. */
+static char *valid_utf8(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = malloc(3 * n + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t k = utf8_len(p);
+        if (k) {
+            memcpy(o, p, k);
+            o += k;
+            p += k;
+        } else {
+            memcpy(o, "\xef\xbf\xbd", 3);
+            o += 3;
+            p++;
+        }
+    }
+    *o = 0;
+    return out;
+}
+
 /* s as a JSON string, quotes included (caller frees), or NULL. */
 static char *quoted(const char *s)
 {
-    cJSON *str = cJSON_CreateString(s);
+    char *v = valid_utf8(s);
+    cJSON *str = v ? cJSON_CreateString(v) : NULL;
     char *q = str ? cJSON_PrintUnformatted(str) : NULL;
     cJSON_Delete(str);
+    free(v);
     return q;
 }
 
@@ -43,11 +88,13 @@ char *opc_people_to_jsonl(const char *image, int width, int height, const opc_pe
 char *opc_jsonl_error_line(const char *image, const char *message, opc_error *err)
 {
     cJSON *o = cJSON_CreateObject();
-    char *s = NULL;
-    if (o && cJSON_AddStringToObject(o, "image", image) &&
-        cJSON_AddStringToObject(o, "error", message))
+    char *s = NULL, *img = valid_utf8(image), *msg = valid_utf8(message);
+    if (o && img && msg && cJSON_AddStringToObject(o, "image", img) &&
+        cJSON_AddStringToObject(o, "error", msg))
         s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
+    free(img);
+    free(msg);
     char *line = s ? malloc(strlen(s) + 2) : NULL;
     if (line) {
         strcpy(line, s);

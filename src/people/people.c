@@ -1,4 +1,4 @@
-/* The people of one image: freeing them, and OpenPose's keypoint scales. */
+/* The people of one image: freeing them, forgetting them, and OpenPose's keypoint scales. */
 #include "openpose-c/people.h"
 
 #include <stdlib.h>
@@ -25,6 +25,13 @@ static void rescale_points(float *kp, int n, float sx, float sy, float off)
             kp[3 * i] = kp[3 * i] * sx + off;
             kp[3 * i + 1] = kp[3 * i + 1] * sy + off;
         }
+}
+
+void opc_people_forget(opc_people *p)
+{
+    p->count = 0;
+    for (int j = 0; p->candidate_counts && j < p->num_parts; j++)
+        p->candidate_counts[j] = 0;
 }
 
 void opc_people_rescale(opc_people *p, int img_w, int img_h, opc_keypoint_scale to)

@@ -176,6 +176,27 @@ static int parse_scales(paf_state *s, const opc_tensor *const *maps, const opc_d
     return rc;
 }
 
+/* Net pixels to image pixels as OpenPose computes it: from the size the image takes inside
+ * the net input at scale s, round(s * W) x round(s * H). */
+static float to_image_scale(int img_w, int img_h, double s)
+{
+    return opc_net_to_image_scale(img_w, img_h, (int)(s * img_w + 0.5), (int)(s * img_h + 0.5));
+}
+
+int opc_parse_image(const opc_paf_topology *t, const opc_parse_params *p,
+                    const opc_tensor *output, int net_w, int net_h, double s, int img_w,
+                    int img_h, opc_people *out, opc_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (img_w < 1 || img_h < 1)
+        return opc_fail(err, OPC_ERR_ARG, "image size %dx%d: sides must be positive", img_w,
+                        img_h);
+    int rc = opc_parse(t, p, output, net_w, net_h, to_image_scale(img_w, img_h, s), out, err);
+    if (rc == OPC_OK && (img_w < 2 || img_h < 2))
+        opc_people_forget(out);
+    return rc;
+}
+
 static int paf_decode(void *state, const opc_decode_input *in, opc_people *people,
                       opc_error *err)
 {
@@ -193,15 +214,12 @@ static int paf_decode(void *state, const opc_decode_input *in, opc_people *peopl
         if (rc != OPC_OK)
             return rc;
     }
-    /* Net pixels to image pixels as OpenPose computes it: from the size the image takes
-     * inside the first scale's net input, round(s * W) x round(s * H). */
-    double sc = in->views[0].sx;
-    float to_image = opc_net_to_image_scale(in->img_w, in->img_h, (int)(sc * in->img_w + 0.5),
-                                            (int)(sc * in->img_h + 0.5));
+    /* Keypoints are mapped back from the first view (scale), as OpenPose does. */
+    const opc_view *v = &in->views[0];
     if (in->n_views == 1)
-        return opc_parse(&s->head.topology, &s->params, maps[0], in->views[0].net_w,
-                         in->views[0].net_h, to_image, people, err);
-    return parse_scales(s, maps, in, to_image, people, err);
+        return opc_parse_image(&s->head.topology, &s->params, maps[0], v->net_w, v->net_h,
+                               v->sx, in->img_w, in->img_h, people, err);
+    return parse_scales(s, maps, in, to_image_scale(in->img_w, in->img_h, v->sx), people, err);
 }
 
 const opc_decoder opc_paf_decoder = {"paf", paf_defaults, paf_create, paf_decode, paf_destroy};
