@@ -50,6 +50,7 @@ typedef struct opc_coco_cell {
 typedef struct opc_coco_data {
     int num_images, num_cats;
     double *image_ids;   /* sorted, unique */
+    double *image_sizes; /* width, height per image (0, 0 when GT does not say) */
     double *cat_ids;     /* sorted, unique */
     size_t num_gt, num_dt, num_cells;
     opc_coco_gt *gt;     /* sorted by (cat, img), then file order */
@@ -66,6 +67,16 @@ void opc_coco_data_free(opc_coco_data *d);
 
 /* pycocotools' computeOks for one pair. */
 double opc_coco_oks(const opc_coco_gt *g, const double dt_kp[3 * OPC_COCO_KPTS]);
+
+/* The same over the keypoints k with keep[k] != 0 only (keep NULL = all 17). */
+double opc_coco_oks_of(const opc_coco_gt *g, const double dt_kp[3 * OPC_COCO_KPTS],
+                       const unsigned char *keep);
+
+/* PCK and EPE per matched person (openpose-c/eval.h: opc_coco_eval_pck). */
+struct opc_coco_pck;
+struct opc_coco_pck_options;
+int opc_coco_pck_compute(const opc_coco_data *d, const struct opc_coco_pck_options *o,
+                         struct opc_coco_pck *r, opc_error *err);
 
 /* The OKS matrix of one cell: min(detections, max_dets) rows in the cell's score order,
  * GT columns in file order; oks is rows x num_gt, row-major. Returns the row count. */
