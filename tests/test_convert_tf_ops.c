@@ -450,6 +450,38 @@ static void test_scale_fold(run *r)
           "scale before a padded conv folded: %d layers", gr ? gr->n_layers : -1);
 }
 
+/* x -> c1 -> Relu6 -> Relu -> head (edvardHua's block ends): the Relu folds away, leaving
+ * c1 with Relu6 and its blob named r. When the Relu6's output is read twice (added to the
+ * Relu's), the Relu stays a layer. */
+static void test_relu_after_relu6(run *r)
+{
+    for (int twice = 0; twice < 2; twice++) {
+        pbw_buf g = {0}, a = {0};
+        placeholder(&g, "x", FLOAT, -1, -1, 3);
+        constant(&g, "w1", FLOAT, 4, (int64_t[]){1, 1, 3, 2}, (double[]){1, -2, 3, 4, 5, 6}, 6,
+                 CONTENT);
+        conv(&g, "c1", "Conv2D", "x,w1", 1, "SAME");
+        node(&g, "r6", "Relu6", "c1", NULL);
+        node(&g, "r", "Relu", "r6", NULL);
+        if (twice) {
+            attr_type(&a, "T", FLOAT);
+            node(&g, "sum", "Add", "r6,r", &a);
+        }
+        head(&g, twice ? "sum" : "r", 2);
+        CHECK(convert(r, &g) == OPC_OK, "%s", r->err.msg);
+        const opc_graph *gr = r->m ? opc_model_graph(r->m) : NULL;
+        const opc_layer *c1 = gr ? layer(r, "c1") : NULL;
+        if (!twice)
+            CHECK(gr && gr->n_layers == 2 && c1 && c1->act == OPC_ACT_RELU6 &&
+                      strcmp(gr->blob_names[c1->output], "r") == 0,
+                  "Relu after Relu6 not folded: %d layers", gr ? gr->n_layers : -1);
+        else
+            CHECK(gr && gr->n_layers == 4 && c1 && c1->act == OPC_ACT_RELU6 && layer(r, "r") &&
+                      layer(r, "r")->op == OPC_OP_ACT,
+                  "Relu of a blob read twice folded: %d layers", gr ? gr->n_layers : -1);
+    }
+}
+
 /* x -> c (filter given) -> head, for faults in one place. */
 static void simple_graph(pbw_buf *g, int input_dtype, int filter_dtype, int filter_values)
 {
@@ -593,6 +625,7 @@ int main(void)
     test_features(&r);
     test_scale_fold(&r);
     test_fixed_resize(&r);
+    test_relu_after_relu6(&r);
     test_errors(&r);
     opc_model_close(r.m);
     return opc_test_result();

@@ -349,6 +349,13 @@ static int map_act(tf_ctx *c, int node)
     if ((rc = check_float(c, node)) || (rc = tf_in_blob(c, node, 0, &x)))
         return rc;
     opc_act act = strcmp(node_of(c, node)->op, "Relu6") == 0 ? OPC_ACT_RELU6 : OPC_ACT_RELU;
+    /* A Relu of what a Relu or Relu6 wrote changes nothing (edvardHua's MobileNetV2 blocks
+     * have Relu6 then Relu): it only renames the blob. */
+    if (act == OPC_ACT_RELU && x > 0 && c->blob_readers[x] == 1) {
+        opc_act before = c->g->layers[c->blob_layer[x]].act;
+        if (before == OPC_ACT_RELU || before == OPC_ACT_RELU6)
+            return tf_fold_into(c, node, x);
+    }
     opc_layer *l = tf_foldable(c, x, 1u << OPC_OP_CONV | 1u << OPC_OP_ADD | 1u << OPC_OP_AFFINE |
                                          1u << OPC_OP_INSTANCE_NORM);
     if (l) {
