@@ -132,7 +132,7 @@ static void test_network_outputs(void)
                 CHECK(cJSON_GetArraySize(want) == maps.c && maps.c == 14, "%s: %d channels", rel,
                       maps.c);
                 opc_heatmap_peak peaks[14];
-                opc_heatmap_peaks(&maps, OPC_REFINE_MMPOSE, peaks);
+                opc_heatmap_decode(&maps, OPC_REFINE_MMPOSE, peaks);
                 size_t plane = (size_t)maps.w * maps.h;
                 for (int k = 0; k < maps.c && k < 14; k++) {
                     const cJSON *w = cJSON_GetArrayItem(want, k);

@@ -35,7 +35,7 @@ void opc_heatmap_peak_find(const float *h, int w, int hgt, opc_heatmap_refine ru
                            opc_heatmap_peak *p);
 
 /* The peak of every channel of maps (1 x K x H x W) into peaks[K]. */
-void opc_heatmap_peaks(const opc_tensor *maps, opc_heatmap_refine rule, opc_heatmap_peak *peaks);
+void opc_heatmap_decode(const opc_tensor *maps, opc_heatmap_refine rule, opc_heatmap_peak *peaks);
 
 /* MMPose's flip test (models/utils/tta.py flip_heatmaps, heatmap mode): flipped holds
  * the maps of the horizontally mirrored input; they are mirrored back, channel k taken

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval/json_file.h"
+#include "core/json_file.h"
 #include "openpose-c/error.h"
 
 /* ---- JSON access with errors naming the file and the entry ---- */
@@ -193,7 +193,7 @@ static int check_unique_ids(const opc_coco_data *d, const char *path, opc_error 
 static int load_gt(const char *path, opc_coco_data *d, opc_error *err)
 {
     cJSON *root = NULL;
-    int rc = opc_eval_json_read(path, OPC_COCO_MAX_BYTES, OPC_COCO_MAX_VALUES, &root, err);
+    int rc = opc_json_read_file(path, OPC_COCO_MAX_BYTES, OPC_COCO_MAX_VALUES, &root, err);
     if (rc != OPC_OK)
         return rc;
     const cJSON *images, *cats, *anns;
@@ -285,7 +285,7 @@ static int load_results(const char *path, const char *gt_path, opc_coco_data *d,
                         opc_error *err)
 {
     cJSON *root = NULL;
-    int rc = opc_eval_json_read(path, OPC_COCO_MAX_BYTES, OPC_COCO_MAX_VALUES, &root, err);
+    int rc = opc_json_read_file(path, OPC_COCO_MAX_BYTES, OPC_COCO_MAX_VALUES, &root, err);
     if (rc != OPC_OK)
         return rc;
     if (!cJSON_IsArray(root)) {

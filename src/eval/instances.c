@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval/json_file.h"
+#include "core/json_file.h"
 #include "openpose-c/metrics.h"
 
 #define FORMAT_NAME "openpose-c keypoint-eval v1"
@@ -141,7 +141,7 @@ int opc_keypoint_instances_load(const char *path, opc_keypoint_instances *d, opc
     memset(d, 0, sizeof *d);
     cJSON *root = NULL;
     const cJSON *instances = NULL;
-    int rc = opc_eval_json_read(path, MAX_BYTES, MAX_VALUES, &root, err);
+    int rc = opc_json_read_file(path, MAX_BYTES, MAX_VALUES, &root, err);
     if (rc == OPC_OK && !cJSON_IsObject(root))
         rc = bad(err, path, -1, "not a keypoint-eval file (expected an object)");
     if (rc == OPC_OK)

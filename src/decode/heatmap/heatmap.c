@@ -35,7 +35,7 @@ void opc_heatmap_peak_find(const float *h, int w, int hgt, opc_heatmap_refine ru
         p->y += 0.25 * sign(row[x + w] - row[x - w]);
 }
 
-void opc_heatmap_peaks(const opc_tensor *maps, opc_heatmap_refine rule, opc_heatmap_peak *peaks)
+void opc_heatmap_decode(const opc_tensor *maps, opc_heatmap_refine rule, opc_heatmap_peak *peaks)
 {
     size_t plane = (size_t)maps->w * maps->h;
     for (int k = 0; k < maps->c; k++)

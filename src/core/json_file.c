@@ -1,5 +1,5 @@
-/* JSON files read by evaluation (json_file.h). */
-#include "eval/json_file.h"
+/* JSON files from outside (json_file.h). */
+#include "core/json_file.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +27,7 @@ static size_t count_values(const char *s, size_t n)
     return count;
 }
 
-int opc_eval_json_read(const char *path, size_t max_bytes, size_t max_values, cJSON **root,
+int opc_json_read_file(const char *path, size_t max_bytes, size_t max_values, cJSON **root,
                        opc_error *err)
 {
     unsigned char *data;
