@@ -56,8 +56,8 @@ static void check_counts(const opc_graph *g, const cJSON *info)
           "%d instance norms, graph has %d", n[OPC_OP_INSTANCE_NORM], cJSON_GetArraySize(inst));
     CHECK(n[OPC_OP_ADD] == json_int(ops, "Add"), "%d adds", n[OPC_OP_ADD]);
     CHECK(n[OPC_OP_CONCAT] == json_int(ops, "ConcatV2"), "%d concats", n[OPC_OP_CONCAT]);
-    CHECK(n[OPC_OP_RESIZE_BILINEAR] == json_int(ops, "ResizeBilinear"), "%d resizes",
-          n[OPC_OP_RESIZE_BILINEAR]);
+    CHECK(n[OPC_OP_RESIZE] == json_int(ops, "ResizeBilinear"), "%d resizes",
+          n[OPC_OP_RESIZE]);
     /* The 60 stored-statistics BNs and every activation fold away. */
     CHECK(n[OPC_OP_AFFINE] == 0 && n[OPC_OP_ACT] == 0 && n[OPC_OP_MAXPOOL] == 0,
           "%d affine, %d act, %d maxpool layers", n[OPC_OP_AFFINE], n[OPC_OP_ACT],
@@ -113,7 +113,7 @@ static void check_wiring(const opc_graph *g, const cJSON *info)
     const opc_layer *l = opc_test_layer(g, cJSON_IsString(node) ? node->valuestring : "");
     char like[256] = "";
     sscanf(json_str(cJSON_GetObjectItemCaseSensitive(up, "size_from"), 0), "Shape(%255[^)])", like);
-    CHECK(l && l->op == OPC_OP_RESIZE_BILINEAR && l->size_ref >= 0 &&
+    CHECK(l && l->op == OPC_OP_RESIZE && l->size_ref >= 0 &&
               strcmp(g->blob_names[l->size_ref], like) == 0,
           "upsample does not take its size from %s", like);
     CHECK(l && strcmp(opc_test_in_name(g, l, 0),

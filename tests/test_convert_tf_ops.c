@@ -328,7 +328,7 @@ static void test_features(run *r)
     CHECK(l && l->op == OPC_OP_MAXPOOL && l->kernel[0] == 3 && l->stride[1] == 2 && l->pad_same,
           "maxpool");
     l = layer(r, "up");
-    CHECK(l && l->op == OPC_OP_RESIZE_BILINEAR && l->size_ref >= 0 &&
+    CHECK(l && l->op == OPC_OP_RESIZE && l->size_ref >= 0 &&
               strcmp(gr->blob_names[l->size_ref], "r6") == 0 &&
               strcmp(opc_test_in_name(gr, l, 0), "mp") == 0,
           "resize to Shape(r6)[1:3]");

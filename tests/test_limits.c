@@ -143,7 +143,7 @@ static void test_model_limits(const char *dir)
     snprintf(path, sizeof path, "%s/header.opc", dir);
     uint64_t json = OPC_MODEL_MAX_JSON_BYTES + 1, size = 64 + json;
     unsigned char h[64] = "OPCMODEL";
-    put_le(h + 8, 1, 4);
+    put_le(h + 8, OPC_MODEL_FORMAT_VERSION, 4);
     put_le(h + 16, 64, 8);
     put_le(h + 24, json, 8);
     put_le(h + 32, size, 8);

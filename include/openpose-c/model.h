@@ -34,6 +34,17 @@ const char *opc_model_source(const opc_model *m);
 const opc_topology *opc_model_topology(const opc_model *m);
 const opc_preprocess *opc_model_preprocess(const opc_model *m);
 
+/* Channels of the network input (C of 1 x C x H x W). */
+int opc_model_input_channels(const opc_model *m);
+
+/* Layer i (0 <= i < opc_model_stats' layers) as `info` lists it: names owned by the model. */
+typedef struct opc_layer_desc {
+    const char *name;
+    const char *op;   /* "conv", "maxpool", "concat", "add", "act", ... */
+    const char *act;  /* fused activation: "none", "relu", "elu", ... */
+} opc_layer_desc;
+int opc_model_layer(const opc_model *m, int i, opc_layer_desc *d, opc_error *err);
+
 /* Static figures for an input of net_w x net_h. */
 typedef struct opc_model_stats {
     int layers;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cubic.h"
 #include "openpose-c/error.h"
 
 #define TAB_BITS 5
@@ -37,11 +38,7 @@ static void coeffs_1d(int ksize, float x, float *c)
         c[1] = x;
         return;
     }
-    const float A = -0.75f;  /* OpenCV's bicubic (Keys, a = -0.75) */
-    c[0] = ((A * (x + 1) - 5 * A) * (x + 1) + 8 * A) * (x + 1) - 4 * A;
-    c[1] = ((A + 2) * x - (A + 3)) * x * x + 1;
-    c[2] = ((A + 2) * (1 - x) - (A + 3)) * (1 - x) * (1 - x) + 1;
-    c[3] = 1.f - c[0] - c[1] - c[2];
+    opc_cubic_coeffs(x, c);
 }
 
 /* The 32x32 tables of ksize x ksize weights, computed in OpenCV's order. When the rounded

@@ -1,17 +1,19 @@
 /* The .opc model file: a 64-byte binary header, a JSON description (cJSON) and the
  * weights, each tensor 64-byte aligned, so the file can be mapped and used in place.
  *
- *   0  magic "OPCMODEL"        8  u32 version (1)       12 u32 reserved (0)
+ *   0  magic "OPCMODEL"        8  u32 version (2)       12 u32 reserved (0)
  *  16  u64 json offset (64)   24  u64 json size        32  u64 data offset
  *  40  u64 data size          48  u64 file size        56  reserved
  *
  * All integers and floats are little-endian. Weight offsets in the JSON are relative to
  * the data offset. Nothing read from the file is trusted: every size, offset, index and
  * shape is checked before use. */
+#include <assert.h>
 #include <cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +27,7 @@
 #include "model/limits.h"
 
 #define MAGIC "OPCMODEL"
-#define VERSION 1
+#define VERSION OPC_MODEL_FORMAT_VERSION
 #define HEADER_SIZE 64
 #define ALIGN 64
 
@@ -130,6 +132,74 @@ static cJSON *topology_json(const opc_topology *t)
     return o;
 }
 
+/* ---- layer attributes: one row per attribute (the op table says which a layer has) ---- */
+
+typedef enum { A_INTS, A_BOOL, A_INT, A_FLOAT, A_BLOB, A_RESIZE_MODE } attr_type;
+
+static const struct {
+    unsigned bit;
+    const char *key;
+    attr_type type;
+    int n;          /* A_INTS: how many */
+    int lo, hi;     /* integer range */
+    int def;        /* A_INT: value when absent */
+    size_t offset;  /* of the field in opc_layer */
+} ATTRS[] = {
+    {OPC_ATTR_KERNEL, "kernel", A_INTS, 2, 1, 64, 0, offsetof(opc_layer, kernel)},
+    {OPC_ATTR_STRIDE, "stride", A_INTS, 2, 1, 64, 0, offsetof(opc_layer, stride)},
+    {OPC_ATTR_DILATION, "dilation", A_INTS, 2, 1, 64, 0, offsetof(opc_layer, dilation)},
+    {OPC_ATTR_PAD, "pad", A_INTS, 4, 0, 64, 0, offsetof(opc_layer, pad)},
+    {OPC_ATTR_PAD_SAME, "pad_same", A_BOOL, 0, 0, 1, 0, offsetof(opc_layer, pad_same)},
+    {OPC_ATTR_CEIL_MODE, "ceil_mode", A_BOOL, 0, 0, 1, 0, offsetof(opc_layer, ceil_mode)},
+    {OPC_ATTR_GROUP, "group", A_INT, 0, 1, 65536, 1, offsetof(opc_layer, group)},
+    {OPC_ATTR_OUT_CHANNELS, "out_channels", A_INT, 0, 0, 65536, 0,
+     offsetof(opc_layer, out_channels)},
+    {OPC_ATTR_EPS, "eps", A_FLOAT, 0, 0, 0, 0, offsetof(opc_layer, eps)},
+    {OPC_ATTR_SIZE_LIKE, "size_like", A_BLOB, 0, 0, 0, 0, offsetof(opc_layer, size_ref)},
+    {OPC_ATTR_FACTOR, "factor", A_INT, 0, 0, 64, 0, offsetof(opc_layer, resize_factor)},
+    {OPC_ATTR_RESIZE_MODE, "mode", A_RESIZE_MODE, 0, 0, 0, 0, offsetof(opc_layer, resize_mode)},
+};
+static_assert(sizeof ATTRS / sizeof ATTRS[0] == OPC_ATTR_COUNT, "one row per attribute");
+
+#define FIELD(l, a, type) ((type *)((char *)(l) + ATTRS[a].offset))
+
+static void write_attrs(cJSON *o, const opc_graph *g, const opc_layer *l)
+{
+    unsigned has = opc_op_info_of(l->op)->attrs;
+    for (int a = 0; a < OPC_ATTR_COUNT; a++) {
+        if (!(has & ATTRS[a].bit))
+            continue;
+        const char *key = ATTRS[a].key;
+        switch (ATTRS[a].type) {
+        case A_INTS:
+            cJSON_AddItemToObject(o, key, int_array(FIELD(l, a, const int), ATTRS[a].n));
+            break;
+        case A_BOOL:
+            cJSON_AddBoolToObject(o, key, *FIELD(l, a, const int));
+            break;
+        case A_INT:
+            cJSON_AddNumberToObject(o, key, *FIELD(l, a, const int));
+            break;
+        case A_FLOAT:
+            cJSON_AddNumberToObject(o, key, *FIELD(l, a, const float));
+            break;
+        case A_BLOB:
+            if (*FIELD(l, a, const int) >= 0)
+                cJSON_AddStringToObject(o, key, g->blob_names[*FIELD(l, a, const int)]);
+            break;
+        case A_RESIZE_MODE:
+            cJSON_AddStringToObject(o, key, opc_resize_mode_name(*FIELD(l, a, const opc_resize_mode)));
+            break;
+        }
+    }
+    if (l->act != OPC_ACT_NONE) {
+        cJSON_AddStringToObject(o, "act", opc_act_name(l->act));
+        int n = opc_act_info_of(l->act)->n_params;
+        if (n)
+            cJSON_AddItemToObject(o, "act_params", float_array(l->act_param, n));
+    }
+}
+
 static cJSON *graph_json(const opc_graph *g, uint64_t *data_size)
 {
     cJSON *root = cJSON_CreateObject();
@@ -165,29 +235,7 @@ static cJSON *graph_json(const opc_graph *g, uint64_t *data_size)
         for (int k = 0; k < l->n_inputs; k++)
             cJSON_AddItemToArray(ins, cJSON_CreateString(g->blob_names[l->inputs[k]]));
         cJSON_AddStringToObject(o, "output", g->blob_names[l->output]);
-        if (l->op == OPC_OP_CONV || l->op == OPC_OP_MAXPOOL) {
-            cJSON_AddItemToObject(o, "kernel", int_array(l->kernel, 2));
-            cJSON_AddItemToObject(o, "stride", int_array(l->stride, 2));
-            cJSON_AddItemToObject(o, "dilation", int_array(l->dilation, 2));
-            cJSON_AddItemToObject(o, "pad", int_array(l->pad, 4));
-            cJSON_AddBoolToObject(o, "pad_same", l->pad_same);
-        }
-        if (l->op == OPC_OP_MAXPOOL)
-            cJSON_AddBoolToObject(o, "ceil_mode", l->ceil_mode);
-        if (l->op == OPC_OP_CONV) {
-            cJSON_AddNumberToObject(o, "group", l->group);
-            cJSON_AddNumberToObject(o, "out_channels", l->out_channels);
-        }
-        if (l->act != OPC_ACT_NONE)
-            cJSON_AddStringToObject(o, "act", opc_act_name(l->act));
-        if (l->op == OPC_OP_INSTANCE_NORM)
-            cJSON_AddNumberToObject(o, "eps", l->eps);
-        if (l->op == OPC_OP_RESIZE_BILINEAR) {
-            if (l->size_ref >= 0)
-                cJSON_AddStringToObject(o, "size_like", g->blob_names[l->size_ref]);
-            else
-                cJSON_AddNumberToObject(o, "factor", l->resize_factor);
-        }
+        write_attrs(o, g, l);
         add_weight(o, "weight", &l->weight, &offset);
         add_weight(o, "bias", &l->bias, &offset);
         add_weight(o, "slope", &l->slope, &offset);
@@ -556,6 +604,71 @@ static int blob_id(reader *r, opc_graph *g, const cJSON *v, const char *layer)
     return id;
 }
 
+/* The attributes the op's row lists (absent ones keep opc_graph_add_layer's defaults), and
+ * the activation with its parameters. */
+static int read_attrs(reader *r, opc_graph *g, const cJSON *o, opc_layer *l)
+{
+    unsigned has = opc_op_info_of(l->op)->attrs;
+    int rc = OPC_OK;
+    for (int a = 0; a < OPC_ATTR_COUNT && rc == OPC_OK; a++) {
+        if (!(has & ATTRS[a].bit))
+            continue;
+        const char *key = ATTRS[a].key;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+        switch (ATTRS[a].type) {
+        case A_INTS:
+            rc = get_ints(r, o, key, ATTRS[a].n, ATTRS[a].lo, ATTRS[a].hi, FIELD(l, a, int), NULL);
+            break;
+        case A_BOOL:
+            rc = get_bool(r, o, key, FIELD(l, a, int));
+            break;
+        case A_INT:
+            rc = get_int(r, o, key, ATTRS[a].def, ATTRS[a].lo, ATTRS[a].hi, FIELD(l, a, int));
+            break;
+        case A_FLOAT:
+            rc = get_float(r, o, key, 0, FIELD(l, a, float));
+            break;
+        case A_BLOB:
+            if (v && (*FIELD(l, a, int) = blob_id(r, g, v, l->name)) < 0)
+                rc = OPC_ERR_FORMAT;
+            break;
+        case A_RESIZE_MODE: {
+            const char *m = get_string(r, o, key, 1);
+            int mode = m ? opc_resize_mode_by_name(m) : -1;
+            if (m && mode < 0)
+                return bad(r, "unknown resize mode \"%.100s\"", m);
+            if (!m)
+                return OPC_ERR_FORMAT;
+            *FIELD(l, a, opc_resize_mode) = (opc_resize_mode)mode;
+            break;
+        }
+        }
+    }
+    if (rc != OPC_OK)
+        return rc;
+    const char *act = get_string(r, o, "act", 0);
+    if (!act)
+        return OPC_ERR_FORMAT;
+    l->act = OPC_ACT_NONE;
+    if (*act) {
+        int k = opc_act_by_name(act);
+        if (k < 0)
+            return bad(r, "unknown activation \"%.100s\"", act);
+        l->act = (opc_act)k;
+        int n = opc_act_info_of(l->act)->n_params;
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "act_params");
+        if (n && (!cJSON_IsArray(p) || cJSON_GetArraySize(p) != n))
+            return bad(r, "activation %s needs its parameters in \"act_params\"", act);
+        for (int i = 0; i < n; i++) {
+            const cJSON *x = cJSON_GetArrayItem(p, i);
+            if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
+                return bad(r, "activation %s has a parameter that is not a number", act);
+            l->act_param[i] = (float)x->valuedouble;
+        }
+    }
+    return OPC_OK;
+}
+
 static int read_layer(reader *r, opc_graph *g, const cJSON *o)
 {
     if (!cJSON_IsObject(o))
@@ -565,10 +678,8 @@ static int read_layer(reader *r, opc_graph *g, const cJSON *o)
     const char *out = opname ? get_string(r, o, "output", 1) : NULL;
     if (!out)
         return OPC_ERR_FORMAT;
-    int op = 0;
-    while (op < OPC_OP_COUNT && strcmp(opc_op_name((opc_op)op), opname) != 0)
-        op++;
-    if (op == OPC_OP_COUNT) {
+    int op = opc_op_by_name(opname);
+    if (op < 0) {
         char buf[300];
         snprintf(buf, sizeof buf, "layer %.100s has unknown op \"%.100s\"", name, opname);
         return bad(r, "%s", buf);
@@ -589,36 +700,9 @@ static int read_layer(reader *r, opc_graph *g, const cJSON *o)
             return OPC_ERR_FORMAT;
         l->inputs[l->n_inputs++] = id;
     }
-    int rc;
-    if (op == OPC_OP_CONV || op == OPC_OP_MAXPOOL) {
-        if ((rc = get_ints(r, o, "kernel", 2, 1, 64, l->kernel, NULL)) ||
-            (rc = get_ints(r, o, "stride", 2, 1, 64, l->stride, NULL)) ||
-            (rc = get_ints(r, o, "dilation", 2, 1, 64, l->dilation, NULL)) ||
-            (rc = get_ints(r, o, "pad", 4, 0, 64, l->pad, NULL)) ||
-            (rc = get_bool(r, o, "pad_same", &l->pad_same)))
-            return rc;
-    }
-    if ((rc = get_bool(r, o, "ceil_mode", &l->ceil_mode)) ||
-        (rc = get_int(r, o, "group", 1, 1, 65536, &l->group)) ||
-        (rc = get_int(r, o, "out_channels", 0, 0, 65536, &l->out_channels)) ||
-        (rc = get_float(r, o, "eps", 0, &l->eps)) ||
-        (rc = get_int(r, o, "factor", 0, 0, 64, &l->resize_factor)))
+    int rc = read_attrs(r, g, o, l);
+    if (rc != OPC_OK)
         return rc;
-    const char *act = get_string(r, o, "act", 0);
-    if (!act)
-        return OPC_ERR_FORMAT;
-    l->act = OPC_ACT_NONE;
-    if (*act) {
-        int a = 0;
-        while (a <= OPC_ACT_PRELU && strcmp(opc_act_name((opc_act)a), act) != 0)
-            a++;
-        if (a > OPC_ACT_PRELU)
-            return bad(r, "unknown activation \"%s\"", act);
-        l->act = (opc_act)a;
-    }
-    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(o, "size_like");
-    if (ref && (l->size_ref = blob_id(r, g, ref, name)) < 0)
-        return OPC_ERR_FORMAT;
     if ((rc = read_weight(r, o, "weight", &l->weight)) ||
         (rc = read_weight(r, o, "bias", &l->bias)) ||
         (rc = read_weight(r, o, "slope", &l->slope)))
@@ -726,8 +810,10 @@ opc_model *opc_model_open(const char *path, opc_error *err)
     }
     uint32_t version = get_u32(h + 8);
     if (version != VERSION) {
-        opc_fail(err, OPC_ERR_FORMAT, "%s: model format version %u, this build reads %d", path,
-                 version, VERSION);
+        opc_fail(err, OPC_ERR_FORMAT,
+                 "%s: model format version %u, this build reads %d: convert the network again "
+                 "(openpose-c convert, or tools/get-models.sh --force NAME)",
+                 path, version, VERSION);
         goto fail;
     }
     uint64_t json_off = get_u64(h + 16), json_size = get_u64(h + 24);
@@ -820,4 +906,15 @@ int opc_model_stats_at(const opc_model *m, int net_w, int net_h, opc_model_stats
     }
     free(shapes);
     return rc;
+}
+
+int opc_model_input_channels(const opc_model *m) { return m->graph->input_channels; }
+
+int opc_model_layer(const opc_model *m, int i, opc_layer_desc *d, opc_error *err)
+{
+    if (i < 0 || i >= m->graph->n_layers)
+        return opc_fail(err, OPC_ERR_ARG, "%s: no layer %d", m->graph->name, i);
+    const opc_layer *l = &m->graph->layers[i];
+    *d = (opc_layer_desc){l->name, opc_op_name(l->op), opc_act_name(l->act)};
+    return OPC_OK;
 }

@@ -152,23 +152,6 @@ static int attach_weights(converter *cv, int li)
 
 /* ---- folding ---------------------------------------------------------------------- */
 
-/* out = out * s + t per channel, for a weight laid out channel-major ([C, ...]). */
-static int fold_affine(converter *cv, opc_layer *p, const opc_layer *a)
-{
-    int c = p->op == OPC_OP_CONV ? p->out_channels : (int)p->weight.count;
-    if (!p->bias.data && !opc_graph_new_weight(cv->g, &p->bias, 1, &c, cv->err))
-        return OPC_ERR_NOMEM;
-    float *w = (float *)p->weight.data, *b = (float *)p->bias.data;
-    size_t per = p->weight.count / (size_t)c;
-    for (int o = 0; o < c; o++) {
-        float s = a->weight.data[o], t = a->bias.data ? a->bias.data[o] : 0.0f;
-        for (size_t i = 0; i < per; i++)
-            w[(size_t)o * per + i] *= s;
-        b[o] = b[o] * s + t;
-    }
-    return OPC_OK;
-}
-
 /* The node n (an activation or affine with one input) joins the node writing its input,
  * when nothing else reads that input and the writer has no activation yet. */
 static int fuse(converter *cv, caffe_node *n)
@@ -191,7 +174,9 @@ static int fuse(converter *cv, caffe_node *n)
     } else {
         if (op != OPC_OP_CONV && op != OPC_OP_AFFINE)
             return OPC_OK;
-        int rc = fold_affine(cv, &p->l, &n->l);
+        int c = op == OPC_OP_CONV ? p->l.out_channels : (int)p->l.weight.count;
+        int rc = opc_convert_fold_affine(cv->g, &p->l, n->l.weight.data, n->l.bias.data, c,
+                                         cv->err);
         if (rc != OPC_OK)
             return rc;
     }

@@ -56,3 +56,19 @@ int opc_convert_set_names(opc_graph *g, const char *framework, const char *in_pa
     g->source = opc_graph_strdup(g, source);
     return g->name && g->source ? OPC_OK : opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory", in_path);
 }
+
+int opc_convert_fold_affine(opc_graph *g, opc_layer *l, const float *s, const float *t,
+                            int channels, opc_error *err)
+{
+    if (!l->bias.data && !opc_graph_new_weight(g, &l->bias, 1, &channels, err))
+        return OPC_ERR_NOMEM;
+    float *w = (float *)l->weight.data, *b = (float *)l->bias.data;
+    size_t per = l->weight.count / (size_t)channels; /* CONV: one filter; NORM/AFFINE: 1 */
+    for (int o = 0; o < channels; o++) {
+        float so = s ? s[o] : 1.0f, to = t ? t[o] : 0.0f;
+        for (size_t k = 0; k < per; k++)
+            w[(size_t)o * per + k] *= so;
+        b[o] = b[o] * so + to;
+    }
+    return OPC_OK;
+}

@@ -20,6 +20,12 @@ int opc_convert_pick_topology(opc_graph *g, const char *name, int channels, cons
 int opc_convert_set_names(opc_graph *g, const char *framework, const char *in_path,
                           const char *out_path, const char *given_name, opc_error *err);
 
+/* Folds y = s * x + t (per channel; s NULL = 1, t NULL = 0) into the layer l writing x:
+ * its weight (channel-major, [channels, ...]) scaled, its bias (made when absent) scaled and
+ * shifted, in one float arithmetic for every converter. */
+int opc_convert_fold_affine(opc_graph *g, opc_layer *l, const float *s, const float *t,
+                            int channels, opc_error *err);
+
 /* Folds every per-channel scale (AFFINE, or 1x1 depthwise CONV, without activation) whose
  * only reader is an unpadded, ungrouped 1x1 CONV into that CONV, and removes it
  * (fold_scales.c). */

@@ -22,17 +22,9 @@
 #include <immintrin.h>
 #endif
 
-#include "openpose-c/error.h"
+#include "core/cubic.h"
 #include "decode/paf/parser.h"
-
-static void cubic_weights(float t, float *w)
-{
-    const float A = -0.75f;
-    w[0] = ((A * (t + 1) - 5 * A) * (t + 1) + 8 * A) * (t + 1) - 4 * A;
-    w[1] = ((A + 2) * t - (A + 3)) * t * t + 1;
-    w[2] = ((A + 2) * (1 - t) - (A + 3)) * (1 - t) * (1 - t) + 1;
-    w[3] = 1.f - w[0] - w[1] - w[2];
-}
+#include "openpose-c/error.h"
 
 /* Lanes of the vectorised rows pass (row_simd); 1: none. */
 #if defined(__AVX512F__)
@@ -91,7 +83,7 @@ static int axis_init(opc_cubic_axis *a, int src, int dst, opc_error *err)
         float f = (float)((d + 0.5) * scale - 0.5);
         int s = (int)floorf(f);
         float w[4];
-        cubic_weights(f - (float)s, w);
+        opc_cubic_coeffs(f - (float)s, w);
         for (int k = 0; k < 4; k++) {
             int i = s - 1 + k;
             a->idx[k * dst + d] = i < 0 ? 0 : i >= src ? src - 1 : i;

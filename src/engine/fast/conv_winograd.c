@@ -351,7 +351,8 @@ static void output_unit(const wino_ctx *x, const wino_block *k, int co, int tx0,
     int nv = (cw * stack + OPC_LANES - 1) / OPC_LANES, w = nv * OPC_LANES;
     float mv[MAXN][MAXN * CHUNK], t[MAXN][MAXN * CHUNK], y[MAXN][CHUNK]; /* [.][b * w + e] */
     opc_vlanes tmp[MAXN * MAXN * CHUNK_V];
-    float bias = l->bias.data ? l->bias.data[co] : 0.0f, slope = opc_layer_slope(l, co);
+    float bias = l->bias.data ? l->bias.data[co] : 0.0f;
+    opc_act_fn act = opc_layer_act(l, co);
     const float *src = k->mm + (size_t)co * n * n * k->nt + tx0;
     int x0 = tx0 * m, len = ow - x0 < cw * m ? ow - x0 : cw * m;
     for (int r = 0; r < rows; r += stack) {
@@ -380,8 +381,7 @@ static void output_unit(const wino_ctx *x, const wino_block *k, int co, int tx0,
             opc_wino_apply(&x->at, in, OPC_LANES, y[0], CHUNK, OPC_LANES, nv, tmp);
             for (int j = 0; j < m; j++)
                 for (int e = 0; e < w; e += OPC_LANES)
-                    opc_store_lanes(y[j] + e, opc_act_lanes(opc_load_lanes(y[j] + e) + bias,
-                                                            l->act, slope));
+                    opc_store_lanes(y[j] + e, opc_act_lanes(opc_load_lanes(y[j] + e) + bias, act));
             for (int g = 0; g < stack && r + g < rows; g++) {
                 int oy = (k->ty0 + r + g) * m + i;
                 if (oy >= oh)
