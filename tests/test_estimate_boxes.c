@@ -81,7 +81,7 @@ static void test_from_people(void)
     opc_people p = {.num_parts = 3, .count = 3, .keypoints = kp, .scores = scores};
     opc_box b[3];
     int n = opc_boxes_from_people(&p, b);
-    CHECK(n == 2, "%d boxes, expected 2 (the single part gives none)", n);
+    CHECK(n == 2, "%d boxes, expected 2 (a single part gives none)", n);
     CHECK(b[0].x == 10 && b[0].y == 5 && b[0].w == 20 && b[0].h == 40 && b[0].score == 0.7f,
           "first box (%g, %g) %gx%g", b[0].x, b[0].y, b[0].w, b[0].h);
     CHECK(b[1].x == 4 && b[1].w == 0 && b[1].h == 8 && b[1].score == 0.5f, "parts on a line");

@@ -34,9 +34,9 @@ int opc_box_file_count(const opc_box_file *f);
 void opc_box_file_free(opc_box_file *f);
 
 /* The box of each person of p (its found parts' extent, score the person's) into out,
- * which holds p->count boxes; people with fewer than two found parts, or whose parts
- * all lie on one point, get none (one side may be 0: parts on a line). Returns how many
- * were written. */
+ * which holds p->count boxes; people whose found parts all lie on one point (or who
+ * have none) get none; one side may be 0 (parts on a line). Returns how many were
+ * written. */
 int opc_boxes_from_people(const opc_people *p, opc_box *out);
 
 #ifdef __cplusplus

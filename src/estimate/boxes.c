@@ -159,17 +159,15 @@ int opc_boxes_from_people(const opc_people *p, opc_box *out)
     for (int i = 0; i < p->count; i++) {
         const float *kp = p->keypoints + (size_t)i * p->num_parts * 3;
         double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-        int found = 0;
         for (int k = 0; k < p->num_parts; k++) {
             if (!(kp[3 * k + 2] > 0))
                 continue;
-            found++;
             x0 = fmin(x0, kp[3 * k]);
             x1 = fmax(x1, kp[3 * k]);
             y0 = fmin(y0, kp[3 * k + 1]);
             y1 = fmax(y1, kp[3 * k + 1]);
         }
-        if (found < 2 || (x1 - x0 <= 0 && y1 - y0 <= 0))
+        if (!(x1 - x0 > 0) && !(y1 - y0 > 0)) /* no part, or all on one point */
             continue;
         out[n++] = (opc_box){x0, y0, x1 - x0, y1 - y0, p->scores[i]};
     }
