@@ -125,11 +125,14 @@ static void pck_report(const opc_keypoint_instances *d, const inputs *in, opc_no
                        int json, opc_strbuf *b, cJSON *o)
 {
     double acc[OPC_MAX_PARTS], avg;
-    int cnt, counted[OPC_MAX_PARTS] = {0};
+    int cnt, counted[OPC_MAX_PARTS] = {0}, correct[OPC_MAX_PARTS] = {0};
     opc_keypoint_pck(&in->p, in->norm, in->thr, acc, &avg, &cnt);
     for (int j = 0; j < d->k; j++)
-        for (int i = 0; i < d->n; i++)
-            counted[j] += opc_keypoint_distance(&in->p, in->norm, i, j) != -1;
+        for (int i = 0; i < d->n; i++) {
+            double dist = opc_keypoint_distance(&in->p, in->norm, i, j);
+            counted[j] += dist != -1;
+            correct[j] += dist != -1 && dist < in->thr;
+        }
     if (json) {
         cJSON_AddNumberToObject(o, "thr", in->thr);
         cJSON_AddStringToObject(o, "norm", NORM_NAMES[norm]);
@@ -138,6 +141,7 @@ static void pck_report(const opc_keypoint_instances *d, const inputs *in, opc_no
             cJSON *e = cJSON_CreateObject();
             cJSON_AddStringToObject(e, "name", d->names[j]);
             cJSON_AddNumberToObject(e, "counted", counted[j]);
+            cJSON_AddNumberToObject(e, "correct", correct[j]);
             cJSON_AddNumberToObject(e, "pck", acc[j]);
             cJSON_AddItemToArray(per, e);
         }
@@ -147,12 +151,13 @@ static void pck_report(const opc_keypoint_instances *d, const inputs *in, opc_no
     }
     opc_strbuf_addf(b, "PCK@%g, distances normalised by %s (%d instances)\n", in->thr,
                     NORM_FIELDS[norm], d->n);
-    opc_strbuf_addf(b, "%-20s %8s %9s\n", "keypoint", "counted", "PCK");
+    opc_strbuf_addf(b, "%-20s %8s %8s %9s\n", "keypoint", "counted", "correct", "PCK");
     for (int j = 0; j < d->k; j++) {
         if (acc[j] < 0)
-            opc_strbuf_addf(b, "%-20s %8d %9s\n", d->names[j], counted[j], "-");
+            opc_strbuf_addf(b, "%-20s %8d %8d %9s\n", d->names[j], 0, 0, "-");
         else
-            opc_strbuf_addf(b, "%-20s %8d %9.6f\n", d->names[j], counted[j], acc[j]);
+            opc_strbuf_addf(b, "%-20s %8d %8d %9.6f\n", d->names[j], counted[j], correct[j],
+                            acc[j]);
     }
     opc_strbuf_addf(b, "PCK@%g: %.6f (mean over the %d keypoints counted at least once)\n",
                     in->thr, avg, cnt);
