@@ -15,7 +15,7 @@ extern "C" {
 #endif
 
 typedef struct opc_box {
-    double x, y, w, h;  /* top-left corner and size, image pixels */
+    float x, y, w, h;   /* top-left corner and size, image pixels */
     float score;        /* the detector's confidence (1 for the whole image) */
 } opc_box;
 

@@ -67,13 +67,13 @@ static int read_entry(const cJSON *r, int i, const char *path, double threshold,
     for (const cJSON *it = ok ? bb->child : NULL; it; it = it->next, k++)
         ok = ok && cJSON_IsNumber(it) && isfinite(it->valuedouble) &&
              fabs(it->valuedouble) < 1e9 && ((v[k] = it->valuedouble), 1);
-    if (!ok || !(v[2] > 0) || !(v[3] > 0))
+    if (!ok || !((float)v[2] > 0) || !((float)v[3] > 0))
         return opc_fail(err, OPC_ERR_FORMAT, "%s: [%d]: \"bbox\" must be [x, y, w, h] with w "
                         "and h > 0", path, i);
     if (cat != 1 || score < threshold)
         return 0;
     e->index = i;
-    e->box = (opc_box){v[0], v[1], v[2], v[3], (float)score};
+    e->box = (opc_box){(float)v[0], (float)v[1], (float)v[2], (float)v[3], (float)score};
     return 1;
 }
 
@@ -169,7 +169,8 @@ int opc_boxes_from_people(const opc_people *p, opc_box *out)
         }
         if (!(x1 - x0 > 0) && !(y1 - y0 > 0)) /* no part, or all on one point */
             continue;
-        out[n++] = (opc_box){x0, y0, x1 - x0, y1 - y0, p->scores[i]};
+        out[n++] = (opc_box){(float)x0, (float)y0, (float)(x1 - x0), (float)(y1 - y0),
+                             p->scores[i]};
     }
     return n;
 }
