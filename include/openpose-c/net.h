@@ -33,10 +33,11 @@ void opc_net_free(opc_net *net);
 /* Channels of the input tensor the network takes (C of 1 x C x H x W). */
 int opc_net_input_channels(const opc_net *net);
 
-/* Runs the network on input (1 x C x H x W, preprocessed, NCHW). On success *output
- * points at the output blob (1 x channels x H/stride x W/stride), owned by the net and
- * valid until the next forward or opc_net_free. */
-int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **output,
+/* Runs the network on input (1 x C x H x W, preprocessed, NCHW). On success outputs[k]
+ * points at the model's output k (1 x channels x H/stride x W/stride) for each of its
+ * opc_model_num_outputs outputs (a one-output model: pass the address of one pointer),
+ * owned by the net and valid until the next forward or opc_net_free. */
+int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **outputs,
                     opc_error *err);
 
 /* Like opc_net_forward, but copies the blob called blob_name (any intermediate blob,

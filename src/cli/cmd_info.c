@@ -41,23 +41,53 @@ static void resolve_square(int *w, int *h)
         *h = *w;
 }
 
-static void print_topology(const opc_topology *t)
+/* The head: its decoder and, for the families this command knows, what it reads. */
+static void print_head(const opc_model *m)
 {
-    printf("topology:     %s: %d parts, %d limbs; output = %d heatmaps", t->name, t->num_parts,
-           t->num_pairs, t->heatmap_channels);
-    if (t->background >= 0)
-        printf(" (background %d)", t->background);
-    printf(" + %d PAF channels from %d\n", 2 * t->num_pairs, t->paf_offset);
+    const opc_head *h = opc_model_head(m);
+    opc_paf_topology t;
+    if (strcmp(h->decoder, "paf") == 0 && opc_model_paf_topology(m, &t, NULL) == 0) {
+        printf("head:         paf (OpenPose's parser), topology %s: %d parts, %d limbs; %d "
+               "heatmaps",
+               t.name, t.num_parts, t.num_pairs, t.heatmap_channels);
+        if (t.background >= 0)
+            printf(" (background %d)", t.background);
+        printf(" + %d PAF channels from %d\n", 2 * t.num_pairs, t.paf_offset);
+    } else {
+        printf("head:         %s\n", h->decoder);
+    }
+}
+
+static void print_keypoints(const opc_keypoint_set *k)
+{
+    printf("keypoints:    %s, %d parts:", k->name, k->num_parts);
+    for (int i = 0; i < k->num_parts; i++)
+        printf(" %s", k->part_names[i]);
+    int coco = 0;
+    for (int c = 0; c < 17; c++)
+        coco += k->coco17[c] >= 0;
+    printf("\n              %d of COCO's 17 keypoints, %d limbs drawn\n", coco, k->num_skeleton);
+}
+
+static void print_outputs(const opc_model *m)
+{
+    printf("outputs:     ");
+    for (int i = 0; i < opc_model_num_outputs(m); i++)
+        printf(" %s", opc_model_output_name(m, i));
+    printf("\n");
 }
 
 static void print_preprocess(const opc_preprocess *p, int channels)
 {
-    printf("preprocess:   %.3s, input = pixel * %g + (%g, %g, %g), 1x%dxHxW", p->channel_order,
-           p->scale, p->offset[0], p->offset[1], p->offset[2], channels);
+    printf("preprocess:   %.3s, input = pixel * (%g, %g, %g) + (%g, %g, %g), 1x%dxHxW",
+           p->channel_order, p->scale[0], p->scale[1], p->scale[2], p->offset[0], p->offset[1],
+           p->offset[2], channels);
     if (p->nhwc)
         printf(" (forward reads NHWC .npy: 1xHxWx%d)", channels);
-    printf("\n              stride %d, default net resolution %dx%d\n", p->stride, p->net_width,
-           p->net_height);
+    printf("\n              placement %s, sides %s %d, stride %d, default net resolution "
+           "%dx%d\n",
+           p->placement, strcmp(p->size_rule, "plus_one") ? "multiples of" : "1 + multiples of",
+           p->size_step, p->stride, p->net_width, p->net_height);
 }
 
 /* Names and how often each occurs, in order of first appearance. */
@@ -171,7 +201,9 @@ int cmd_info(int argc, char **argv)
 
     printf("model:        %s\n", opc_model_name(m) ? opc_model_name(m) : "?");
     printf("source:       %s\n", opc_model_source(m) ? opc_model_source(m) : "?");
-    print_topology(opc_model_topology(m));
+    print_outputs(m);
+    print_head(m);
+    print_keypoints(opc_model_keypoints(m));
     print_preprocess(pp, opc_model_input_channels(m));
     if (print_layers(m, st.layers, &err) != 0)
         goto fail;

@@ -128,7 +128,8 @@ int opc_memplan_build(opc_memplan *mp, const opc_graph *g, const opc_shape *shap
         for (int k = 0; k < l->n_inputs; k++)
             last[l->inputs[k]] = i;
     }
-    last[g->output_blob] = g->n_layers;
+    for (int k = 0; k < g->n_outputs; k++) /* read after the last layer */
+        last[g->outputs[k].blob] = g->n_layers;
     make_views(g, shapes, last, mp->view_of, rel);
     make_in_place(g, last, mp->view_of, rel, holds);
 

@@ -3,10 +3,12 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "openpose-c/error.h"
+#include "image/placement.h"
 #include "model/limits.h"
 
 int opc_graph_own(opc_graph *g, void *p)
@@ -60,7 +62,6 @@ opc_graph *opc_graph_new(const char *input_name, int input_channels)
     if (!g)
         return NULL;
     g->input_channels = input_channels;
-    g->output_blob = -1;
     if (add_blob(g, input_name) != 0) {
         opc_graph_free(g);
         return NULL;
@@ -244,24 +245,81 @@ static int check_layer(const opc_graph *g, const opc_layer *l, const unsigned ch
     return op->check ? op->check(g, l, written, err) : OPC_OK;
 }
 
+int opc_graph_add_output(opc_graph *g, const char *name, int blob, opc_error *err)
+{
+    if (g->n_outputs == OPC_MAX_OUTPUTS)
+        return opc_fail(err, OPC_ERR_FORMAT, "output %s: more than %d outputs", name,
+                        OPC_MAX_OUTPUTS);
+    for (int k = 0; k < g->n_outputs; k++)
+        if (strcmp(g->outputs[k].name, name) == 0)
+            return opc_fail(err, OPC_ERR_FORMAT, "output %s is named twice", name);
+    char *s = opc_graph_strdup(g, name);
+    if (!s)
+        return opc_fail(err, OPC_ERR_NOMEM, "output %s: out of memory", name);
+    g->outputs[g->n_outputs++] = (opc_graph_output){s, blob};
+    return OPC_OK;
+}
+
+int opc_graph_set_head(opc_graph *g, const char *decoder, const char *params, opc_error *err)
+{
+    if (strlen(decoder) >= sizeof g->head.decoder)
+        return opc_fail(err, OPC_ERR_FORMAT, "head: decoder name \"%.40s\" too long", decoder);
+    const char *copy = opc_graph_strdup(g, params);
+    if (!copy)
+        return opc_fail(err, OPC_ERR_NOMEM, "head: out of memory");
+    snprintf(g->head.decoder, sizeof g->head.decoder, "%s", decoder);
+    g->head.params = copy;
+    return OPC_OK;
+}
+
 static int check_preprocess(const opc_preprocess *p, opc_error *err)
 {
     if (strcmp(p->channel_order, "BGR") != 0 && strcmp(p->channel_order, "RGB") != 0)
         return opc_fail(err, OPC_ERR_FORMAT, "channel order \"%.3s\" is not BGR or RGB",
                         p->channel_order);
-    if (!isfinite(p->scale) || !isfinite(p->offset[0]) || !isfinite(p->offset[1]) ||
-        !isfinite(p->offset[2]))
-        return opc_fail(err, OPC_ERR_FORMAT, "preprocessing scale/offset is not finite");
+    for (int c = 0; c < 3; c++)
+        if (!isfinite(p->scale[c]) || !isfinite(p->offset[c]))
+            return opc_fail(err, OPC_ERR_FORMAT, "preprocessing scale/offset is not finite");
     if (p->stride < 1 || p->stride > 64)
         return opc_fail(err, OPC_ERR_FORMAT, "output stride %d out of range", p->stride);
+    if (!opc_placement_find(p->placement))
+        return opc_fail(err, OPC_ERR_FORMAT, "placement \"%.32s\" is not one this build has",
+                        p->placement);
+    if (!opc_size_rule_known(p->size_rule) || p->size_step < 1 || p->size_step > 64)
+        return opc_fail(err, OPC_ERR_FORMAT, "size rule \"%.32s\" by %d is not multiple or plus_one by 1..64",
+                        p->size_rule, p->size_step);
     if (p->net_height < 16 || p->net_height > 16384 ||
         (p->net_width != -1 && (p->net_width < 16 || p->net_width > 16384)))
         return opc_fail(err, OPC_ERR_FORMAT, "default net resolution %dx%d out of range",
                         p->net_width, p->net_height);
+    if (!(p->crop_padding >= 0 && p->crop_padding <= 16))
+        return opc_fail(err, OPC_ERR_FORMAT, "crop padding %g out of range", p->crop_padding);
     return OPC_OK;
 }
 
-int opc_graph_validate(const opc_graph *g, int net_w, int net_h, opc_error *err)
+static int check_outputs(const opc_graph *g, const unsigned char *written, opc_error *err)
+{
+    if (g->n_outputs < 1 || g->n_outputs > OPC_MAX_OUTPUTS)
+        return opc_fail(err, OPC_ERR_FORMAT, "graph has %d outputs (1..%d)", g->n_outputs,
+                        OPC_MAX_OUTPUTS);
+    for (int k = 0; k < g->n_outputs; k++) {
+        const opc_graph_output *o = &g->outputs[k];
+        if (!o->name || !o->name[0])
+            return opc_fail(err, OPC_ERR_FORMAT, "output %d has no name", k);
+        if (o->blob < 1 || o->blob >= g->n_blobs || !written[o->blob])
+            return opc_fail(err, OPC_ERR_FORMAT, "output %s reads no blob a layer writes",
+                            o->name);
+        for (int j = 0; j < k; j++)
+            if (strcmp(g->outputs[j].name, o->name) == 0)
+                return opc_fail(err, OPC_ERR_FORMAT, "output %s is named twice", o->name);
+    }
+    if (!g->head.decoder[0] || !g->head.params)
+        return opc_fail(err, OPC_ERR_FORMAT, "the model has no head (decoder)");
+    return OPC_OK;
+}
+
+int opc_graph_validate(const opc_graph *g, int net_w, int net_h, opc_shape *shapes_out,
+                       opc_error *err)
 {
     int prc = check_preprocess(&g->preprocess, err);
     if (prc != OPC_OK)
@@ -270,10 +328,8 @@ int opc_graph_validate(const opc_graph *g, int net_w, int net_h, opc_error *err)
         return opc_fail(err, OPC_ERR_FORMAT, "graph has no layers");
     if (g->input_channels < 1 || g->input_channels > OPC_GRAPH_MAX_CHANNELS)
         return opc_fail(err, OPC_ERR_FORMAT, "graph input has %d channels", g->input_channels);
-    if (g->output_blob < 1 || g->output_blob >= g->n_blobs)
-        return opc_fail(err, OPC_ERR_FORMAT, "graph output blob is not set");
     unsigned char *written = calloc((size_t)g->n_blobs, 1);
-    opc_shape *shapes = calloc((size_t)g->n_blobs, sizeof *shapes);
+    opc_shape *shapes = shapes_out ? shapes_out : calloc((size_t)g->n_blobs, sizeof *shapes);
     int rc = OPC_OK;
     if (!written || !shapes) {
         rc = opc_fail(err, OPC_ERR_NOMEM, "graph: out of memory");
@@ -285,27 +341,16 @@ int opc_graph_validate(const opc_graph *g, int net_w, int net_h, opc_error *err)
         if (rc == OPC_OK)
             written[g->layers[i].output] = 1;
     }
-    if (rc != OPC_OK)
-        goto done;
-    if (!written[g->output_blob]) {
-        rc = opc_fail(err, OPC_ERR_FORMAT, "output blob %s is never written",
-                      g->blob_names[g->output_blob]);
-        goto done;
-    }
-    rc = opc_topology_validate(&g->topology, err);
-    if (rc != OPC_OK)
-        goto done;
-    rc = opc_graph_infer_shapes(g, net_h, net_w, shapes, err);
-    if (rc != OPC_OK)
-        goto done;
-    if (shapes[g->output_blob].c != g->topology.total_channels)
-        rc = opc_fail(err, OPC_ERR_FORMAT,
-                      "output %s has %d channels but topology %s needs %d",
-                      g->blob_names[g->output_blob], shapes[g->output_blob].c, g->topology.name,
-                      g->topology.total_channels);
+    if (rc == OPC_OK)
+        rc = check_outputs(g, written, err);
+    if (rc == OPC_OK)
+        rc = opc_keypoint_set_validate(&g->keypoints, err);
+    if (rc == OPC_OK)
+        rc = opc_graph_infer_shapes(g, net_h, net_w, shapes, err);
 done:
     free(written);
-    free(shapes);
+    if (shapes != shapes_out)
+        free(shapes);
     return rc;
 }
 

@@ -11,8 +11,8 @@
 #include <stddef.h>
 
 #include "openpose-c/error.h"
+#include "openpose-c/keypoints.h"
 #include "openpose-c/model.h"
-#include "openpose-c/topology.h"
 
 #define OPC_MAX_INPUTS 16
 
@@ -90,6 +90,13 @@ typedef struct opc_layer {
     opc_weight slope;            /* PReLU slopes [c] when act == OPC_ACT_PRELU */
 } opc_layer;
 
+#define OPC_MAX_OUTPUTS 8
+
+typedef struct opc_graph_output {
+    char *name;                  /* owned */
+    int blob;
+} opc_graph_output;
+
 typedef struct opc_graph {
     char *name;
     char *source;
@@ -98,8 +105,10 @@ typedef struct opc_graph {
     int n_layers;
     opc_layer *layers;
     int input_channels;          /* blob 0 */
-    int output_blob;
-    opc_topology topology;
+    int n_outputs;               /* the network's outputs, named */
+    opc_graph_output outputs[OPC_MAX_OUTPUTS];
+    opc_keypoint_set keypoints;  /* what the people found consist of */
+    opc_head head;               /* which decoder reads the outputs; params owned */
     opc_preprocess preprocess;
 
     /* Ownership: every string and weight the graph owns is in this list. */
@@ -122,6 +131,10 @@ int opc_graph_find_blob(const opc_graph *g, const char *name);
  * except stride/dilation/group = 1, size_ref = -1. */
 opc_layer *opc_graph_add_layer(opc_graph *g, opc_op op, const char *name,
                                const char *output_name, opc_error *err);
+/* Appends an output called name (unique) reading blob. */
+int opc_graph_add_output(opc_graph *g, const char *name, int blob, opc_error *err);
+/* Sets the head: decoder family and its parameters (JSON object text, copied). */
+int opc_graph_set_head(opc_graph *g, const char *decoder, const char *params, opc_error *err);
 /* Allocates graph-owned storage for a weight of the given shape and returns it. */
 float *opc_graph_new_weight(opc_graph *g, opc_weight *w, int ndim, const int *shape,
                             opc_error *err);
@@ -130,9 +143,12 @@ char *opc_graph_strdup(opc_graph *g, const char *s);
 /* Takes ownership of a malloc'd block. */
 int opc_graph_own(opc_graph *g, void *p);
 
-/* Checks structure (ids, order, parameters, weight shapes, topology vs output channels)
- * and runs shape inference at net_w x net_h. */
-int opc_graph_validate(const opc_graph *g, int net_w, int net_h, opc_error *err);
+/* Checks structure (ids, order, parameters, weight shapes, outputs, keypoint set,
+ * preprocessing) and runs shape inference at net_w x net_h. shapes (n_blobs entries, or
+ * NULL) receives the blob shapes. The head is the decoders' to check
+ * (decode/decoder.h, opc_decoder_check). */
+int opc_graph_validate(const opc_graph *g, int net_w, int net_h, opc_shape *shapes,
+                       opc_error *err);
 /* Shape of every blob for an input of c x h x w; shapes has n_blobs entries. Fails with a
  * message naming the first layer whose shapes do not fit. */
 int opc_graph_infer_shapes(const opc_graph *g, int h, int w, opc_shape *shapes, opc_error *err);

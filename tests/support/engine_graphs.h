@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert/common/convert_common.h"
 #include "model/graph.h"
 #include "openpose-c/net.h"
 #include "testutil.h"
@@ -36,8 +37,7 @@ static inline opc_graph *tg_new(int c)
     opc_graph *g = opc_graph_new("data", c);
     g->name = opc_graph_strdup(g, "test");
     g->source = opc_graph_strdup(g, "engine test");
-    g->topology = *opc_topology_builtin("coco");
-    g->preprocess = (opc_preprocess){"BGR", 1.0f / 256, {-0.5f, -0.5f, -0.5f}, 0, 8, 32, 32};
+    g->preprocess = opc_convert_openpose_preprocess(1.0f / 256, -0.5f, 0, 8, 32, 32);
     return g;
 }
 
@@ -198,11 +198,17 @@ static inline int tg_resize_mode(opc_graph *g, const char *name, int in, int siz
     return out;
 }
 
-/* Ends the graph with a 1x1 conv to the topology's 57 channels and makes it the output. */
+/* Ends the graph with a 1x1 conv to COCO's 57 channels and makes it the output "maps" of
+ * a "paf" head. */
 static inline void tg_head(opc_graph *g, int in, int in_c, unsigned *seed)
 {
-    tg_conv_spec s = {.cout = g->topology.total_channels, .kh = 1, .kw = 1};
-    g->output_blob = tg_conv(g, "head", in, in_c, s, seed);
+    const opc_paf_topology *t = opc_paf_topology_builtin("coco");
+    tg_conv_spec s = {.cout = t->total_channels, .kh = 1, .kw = 1};
+    opc_error err;
+    if (opc_convert_paf_output(g, t, tg_conv(g, "head", in, in_c, s, seed), &err) != OPC_OK) {
+        fprintf(stderr, "test graph: %s\n", err.msg);
+        exit(1);
+    }
 }
 
 /* Writes g to dir/name.opc and opens it; exits on failure (a broken test, not a result). */

@@ -14,10 +14,6 @@
 #include "model/graph.h"
 #include "openpose-c/convert.h"
 
-/* CMU OpenPose's input: BGR, pixel / 256 - 0.5, maps at 1/8, default -1x368. */
-static const opc_preprocess OPENPOSE_PREPROCESS = {"BGR", 1.0f / 256, {-0.5f, -0.5f, -0.5f}, 0, 8,
-                                                   -1,    368};
-
 static const char *const ROLE_NAMES[] = {
     "weights",
     "bias",
@@ -33,6 +29,7 @@ typedef struct {
     caffe_net net;
     caffe_model model;
     opc_graph *g;
+    const opc_paf_topology *topology;
     const char *caffemodel;
     opc_error *err;
 } converter;
@@ -227,7 +224,7 @@ static int emit(converter *cv)
         gid[n->l.output] = l->output;
     }
     if (rc == OPC_OK)
-        cv->g->output_blob = gid[net->output];
+        rc = opc_convert_paf_output(cv->g, cv->topology, gid[net->output], cv->err);
     free(gid);
     return rc;
 }
@@ -258,9 +255,8 @@ int opc_convert_caffe(const char *prototxt, const char *caffemodel, const char *
         rc = opc_fail(err, OPC_ERR_NOMEM, "out of memory");
         goto done;
     }
-    rc = opc_convert_pick_topology(cv.g, opt ? opt->topology : NULL,
-                                   net->blobs[net->output].channels, net->path,
-                                   net->blobs[net->output].name, err);
+    rc = opc_convert_pick_topology(opt ? opt->topology : NULL, net->blobs[net->output].channels,
+                                   net->path, net->blobs[net->output].name, &cv.topology, err);
     for (int i = 0; i < net->n_layers && rc == OPC_OK; i++)
         rc = attach_weights(&cv, i);
     for (int i = 0; i < net->n_nodes && rc == OPC_OK; i++)
@@ -271,7 +267,8 @@ int opc_convert_caffe(const char *prototxt, const char *caffemodel, const char *
         rc = opc_convert_set_names(cv.g, "caffe", net->path, out_path, opt ? opt->name : NULL, err);
     if (rc != OPC_OK)
         goto done;
-    cv.g->preprocess = OPENPOSE_PREPROCESS;
+    /* CMU OpenPose's input: BGR, pixel / 256 - 0.5, maps at 1/8, default -1x368. */
+    cv.g->preprocess = opc_convert_openpose_preprocess(1.0f / 256, -0.5f, 0, 8, -1, 368);
     if (opt && (opt->net_width || opt->net_height)) {
         cv.g->preprocess.net_width = opt->net_width;
         cv.g->preprocess.net_height = opt->net_height;
@@ -288,7 +285,7 @@ int opc_convert_caffe(const char *prototxt, const char *caffemodel, const char *
         goto done;
     }
     rc = opc_graph_validate(cv.g, p->net_width > 0 ? p->net_width : p->net_height, p->net_height,
-                            &verr);
+                            NULL, &verr);
     if (rc != OPC_OK) {
         rc = opc_fail(err, rc, "%s: %s", prototxt, verr.msg);
         goto done;

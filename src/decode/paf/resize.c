@@ -337,9 +337,9 @@ int opc_merge_init(opc_merge *m, const opc_tensor *const *maps, int n, int net_w
                    opc_error *err)
 {
     memset(m, 0, sizeof *m);
-    if (!maps || n < 1 || n > OPC_MAX_SCALES)
+    if (!maps || n < 1 || n > OPC_PAF_MAX_MAPS)
         return opc_fail(err, OPC_ERR_ARG, "resize: %d maps to merge (1 to %d)", n,
-                        OPC_MAX_SCALES);
+                        OPC_PAF_MAX_MAPS);
     for (int i = 0; i < n; i++) {
         const opc_tensor *t = maps[i];
         if (!t || !t->data || t->n != 1 || t->c < 1 || t->h < 1 || t->w < 1)
