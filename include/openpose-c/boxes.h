@@ -8,18 +8,14 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "pose.h"
+#include "image.h"
+#include "people.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef struct opc_box {
-    float x, y, w, h;   /* top-left corner and size, image pixels */
-    float score;        /* the detector's confidence (1 for the whole image) */
-} opc_box;
-
-/* A detector's results: a JSON array of {"image_id": N, "category_id": C, "bbox":
+/* (opc_box, a box in image pixels, is in image.h.) A detector's results: a JSON array of {"image_id": N, "category_id": C, "bbox":
  * [x, y, w, h], "score": S} (COCO's detection results format; other members are
  * ignored). Boxes of category 1 (person) with score >= threshold are kept, grouped by
  * image, each image's sorted by score (best first, ties in file order). A box that is

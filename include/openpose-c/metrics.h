@@ -10,7 +10,7 @@
 #define OPENPOSE_C_METRICS_H
 
 #include "error.h"
-#include "topology.h"
+#include "keypoints.h"
 
 #ifdef __cplusplus
 extern "C" {
