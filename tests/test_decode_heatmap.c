@@ -3,12 +3,16 @@
  * Newell's quarter-cell rules at every border, the image mapping), and every keypoint of
  * keypoints.json decoded from the stored network outputs (hourglass and CPM, 5 crops,
  * TensorFlow's and OpenCV's outputs): all exactly. The flip test against maps built by
- * hand. */
+ * hand. The "heatmap" decoder row: people through their views (mirrored ones averaged in
+ * for the flip test), in image pixels with centres at +0.5, best first, empty boxes
+ * dropped; a head whose output or keypoints do not fit is refused. */
 #include <cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode/decoder.h"
+#include "decode/heatmap/head.h"
 #include "openpose-c/files.h"
 #include "openpose-c/heatmap.h"
 #include "testutil.h"
@@ -184,11 +188,116 @@ static void test_flip(void)
     CHECK(opc_heatmap_flip_average(&maps, &other, flip, 1, &err) != OPC_OK, "shape mismatch accepted");
 }
 
+/* A decoder model of one output "maps" with `channels` maps of the aic14 keypoints. */
+static opc_decoder_model fake_model(opc_head *head, const char *params, int *channels,
+                                    const char *const *names)
+{
+    snprintf(head->decoder, sizeof head->decoder, "heatmap");
+    head->params = params;
+    return (opc_decoder_model){head, opc_keypoint_set_builtin("aic14"), 1, names, channels, 4,
+                               "fake"};
+}
+
+static void test_decoder_row(void)
+{
+    opc_head head;
+    const char *names[1] = {"maps"};
+    int channels[1] = {14};
+    opc_heatmap_head hh = {"maps", {OPC_REFINE_MMPOSE, 1}};
+    char *params = opc_heatmap_head_json(&hh);
+    opc_decoder_model m = fake_model(&head, params, channels, names);
+    opc_error err = {{0}};
+    const opc_decoder *d = opc_decoder_find(&m, &err);
+    CHECK(d && strcmp(d->family, "heatmap") == 0, "no heatmap row: %s", err.msg);
+    if (!d) {
+        free(params);
+        return;
+    }
+    opc_decode_options o;
+    memset(&o, 0, sizeof o);
+    d->defaults(&m, &o);
+    CHECK(o.heatmap.refine == OPC_REFINE_MMPOSE && o.heatmap.flip_shift == 1, "defaults");
+    void *state = NULL;
+    CHECK(d->create(&m, &o, &state, &err) == OPC_OK, "%s", err.msg);
+    /* Views: box 0 (scale 2, offset (-10, -20)), box 0 mirrored, box 1 (scale 1). Maps
+     * 8x6 for a 32x24 input: box 0's channel k peaks at (k % 6 + 1, 2); its mirrored
+     * maps are zero but for channel 2 (box 0's right shoulder, mirrored: the left one);
+     * box 1's are all zero (nobody). */
+    enum { K = 14, H = 6, W = 8 };
+    opc_tensor outs[3];
+    for (int v = 0; v < 3; v++) {
+        opc_tensor_alloc(&outs[v], 1, K, H, W, &err);
+        memset(outs[v].data, 0, sizeof(float) * K * H * W);
+    }
+    for (int k = 0; k < K; k++)
+        outs[0].data[(k * H + 2) * W + k % 6 + 1] = 0.25f + k / 64.0f;
+    outs[1].data[(2 * H + 3) * W + 4] = 1; /* mirrored channel 2 at (4, 3) */
+    opc_view views[3] = {{32, 24, 2, 2, -10, -20, 0}, {32, 24, -2, 2, 31 + 10, -20, 0},
+                         {32, 24, 1, 1, 0, 0, 1}};
+    opc_decode_input in = {3, 1, views, outs, 100, 100, NULL};
+    opc_people p;
+    int rc = d->decode(state, &in, &p, &err);
+    CHECK(rc == OPC_OK, "%s", err.msg);
+    CHECK(rc != OPC_OK || (p.count == 1 && p.num_parts == K), "%d people", p.count);
+    /* Expected: box 0's maps averaged with the mirrored ones flipped back, channels swapped
+     * and shifted right, then decoded and mapped (cell * 4 - t) / s + 0.5. */
+    opc_tensor avg;
+    opc_tensor_alloc(&avg, 1, K, H, W, &err);
+    memcpy(avg.data, outs[0].data, sizeof(float) * K * H * W);
+    opc_heatmap_flip_average(&avg, &outs[1], opc_keypoint_set_builtin("aic14")->flip, 1, &err);
+    opc_heatmap_peak pk[K];
+    opc_heatmap_decode(&avg, OPC_REFINE_MMPOSE, pk);
+    double sum = 0;
+    for (int k = 0; rc == OPC_OK && p.count == 1 && k < K; k++) {
+        float x = (float)((pk[k].x * 4 + 10) / 2 + 0.5), y = (float)((pk[k].y * 4 + 20) / 2 + 0.5);
+        CHECK(p.keypoints[3 * k] == x && p.keypoints[3 * k + 1] == y &&
+                  p.keypoints[3 * k + 2] == pk[k].maxval,
+              "keypoint %d: (%g, %g, %g), expected (%g, %g, %g)", k, p.keypoints[3 * k],
+              p.keypoints[3 * k + 1], p.keypoints[3 * k + 2], x, y, pk[k].maxval);
+        sum += pk[k].maxval;
+    }
+    /* Channel 5 (left shoulder) took the mirrored right shoulder: (7 - 4) + 1 = cell 4. */
+    CHECK(pk[5].ax == 4 && pk[5].ay == 3 && pk[5].maxval == 0.5f, "flip: (%d, %d) %g", pk[5].ax,
+          pk[5].ay, pk[5].maxval);
+    CHECK(p.count != 1 || fabs(p.scores[0] - sum / K) < 1e-6, "score %g, mean %g",
+          p.count ? p.scores[0] : 0, sum / K);
+    opc_people_free(&p);
+    opc_tensor_free(&avg);
+    for (int v = 0; v < 3; v++)
+        opc_tensor_free(&outs[v]);
+    d->destroy(state);
+    free(params);
+
+    /* Heads that do not fit. */
+    static const struct {
+        const char *params;
+        int channels;
+        const char *reason;
+    } BAD[] = {
+        {"{\"heatmaps\": \"other\", \"refine\": \"mmpose\"}", 14, "no output other"},
+        {"{\"heatmaps\": \"maps\", \"refine\": \"mmpose\"}", 17, "17 channels"},
+        {"{\"heatmaps\": \"maps\", \"refine\": \"round\"}", 14, "refine"},
+        {"{\"heatmaps\": \"maps\"}", 14, "refine"},
+        {"[]", 14, "not a JSON object"},
+    };
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        channels[0] = BAD[i].channels;
+        m = fake_model(&head, BAD[i].params, channels, names);
+        state = NULL;
+        rc = d->create(&m, &o, &state, &err);
+        CHECK(rc != OPC_OK && strstr(err.msg, "fake") && strstr(err.msg, BAD[i].reason),
+              "head %s: '%s'", BAD[i].params, err.msg);
+        if (rc == OPC_OK)
+            d->destroy(state);
+    }
+}
+
 int main(void)
 {
     opc_test_shared();
     test_cases();
     test_network_outputs();
     test_flip();
+    test_decoder_row();
     return opc_test_result();
 }

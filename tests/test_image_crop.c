@@ -2,7 +2,10 @@
  * testdata/topdown crops: the crop's centre and side as crops.json states them, and the
  * sampled pixels against crop_exact_* (exact float64 bilinear sampling of the same points,
  * B,G,R, NHWC) within 1e-3 grey levels; and against input_* (OpenCV's uint8 warpAffine)
- * within the few grey levels its fixed point costs. */
+ * within the few grey levels its fixed point costs. The "crop" placement: one view per
+ * box (two with the flip test, the second the exact mirror image of the first), the
+ * whole image without a box list, none for an empty one, and its bytes within half a grey
+ * level of the exact crop. */
 #include <cJSON.h>
 #include <math.h>
 #include <stdlib.h>
@@ -46,6 +49,60 @@ static double max_diff(const float *rgb, const char *rel)
     return worst;
 }
 
+/* The placement on one photo and box: views, their inputs, the mirror image. */
+static void test_placement(const opc_image *img, const opc_box *box, const float *exact)
+{
+    opc_preprocess pp = {.channel_order = "RGB", .scale = {1, 1, 1}, .placement = "crop",
+                         .size_rule = "multiple", .size_step = 16, .net_width = NET,
+                         .net_height = NET, .crop_padding = 1.25f};
+    opc_input_options o = {.net_width = NET, .net_height = NET, .boxes = box, .n_boxes = 1,
+                           .flip = 1};
+    opc_error err = {{0}};
+    opc_view *v = NULL;
+    int n = 0;
+    CHECK(opc_input_check(&pp, &o, &err) == OPC_OK, "%s", err.msg);
+    if (opc_input_views(&pp, &o, img->width, img->height, &v, &n, &err) != OPC_OK || n != 2) {
+        CHECK(0, "flip test: %d views (%s)", n, err.msg);
+        free(v);
+        return;
+    }
+    CHECK(v[0].box == 0 && v[1].box == 0 && v[0].sx > 0 && v[1].sx < 0, "views of the box");
+    opc_tensor a = {0}, b = {0};
+    if (opc_input_make(img, &v[0], &pp, &a, &err) == OPC_OK &&
+        opc_input_make(img, &v[1], &pp, &b, &err) == OPC_OK) {
+        double to_exact = 0;
+        size_t mirror_off = 0;
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < NET; y++)
+                for (int x = 0; x < NET; x++) {
+                    float p = a.data[(c * NET + y) * NET + x];
+                    to_exact = fmax(to_exact, fabs(p - exact[(y * NET + x) * 3 + c]));
+                    mirror_off += p != b.data[(c * NET + y) * NET + NET - 1 - x];
+                }
+        CHECK(to_exact <= 0.5 + 1e-3, "placement bytes %g from the exact crop", to_exact);
+        CHECK(mirror_off == 0, "mirrored view: %zu values are not the mirror image", mirror_off);
+    } else {
+        CHECK(0, "%s", err.msg);
+    }
+    opc_tensor_free(&a);
+    opc_tensor_free(&b);
+    free(v);
+    o.flip = 0;
+    o.n_boxes = 0;
+    CHECK(opc_input_views(&pp, &o, img->width, img->height, &v, &n, &err) == OPC_OK && n == 0,
+          "an empty box list: %d views", n);
+    free(v);
+    o.boxes = NULL;
+    CHECK(opc_input_views(&pp, &o, img->width, img->height, &v, &n, &err) == OPC_OK && n == 1 &&
+              fabs(v[0].sx - NET / (1.25 * (img->width > img->height ? img->width : img->height))) <
+                  1e-12,
+          "no box list: %d views, not the whole image", n);
+    free(v);
+    o.net_width = -1;
+    CHECK(opc_input_check(&pp, &o, &err) != OPC_OK && strstr(err.msg, "both sides"),
+          "a free side accepted: %s", err.msg);
+}
+
 int main(void)
 {
     cJSON *crops = read_json(opc_test_shared_path("testdata/topdown/crops.json"));
@@ -75,12 +132,16 @@ int main(void)
             CHECK(0, "%s", err.msg);
             continue;
         }
-        opc_crop_sample(&img, &crop, NET, NET, rgb);
+        CHECK(opc_crop_sample(&img, &crop, NET, NET, rgb, &err) == OPC_OK, "%s", err.msg);
         char rel[128];
         snprintf(rel, sizeof rel, "testdata/topdown/crop_exact_%s.npy", id);
         double exact = max_diff(rgb, rel);
         snprintf(rel, sizeof rel, "testdata/topdown/input_%s.npy", id);
         double cv = max_diff(rgb, rel);
+        if (n == 0) {
+            opc_box box = {(float)x1, (float)y1, (float)(x2 - x1), (float)(y2 - y1), 1};
+            test_placement(&img, &box, rgb);
+        }
         printf("%-13s crop vs exact bilinear: max |diff| %.2g grey levels; vs OpenCV's uint8 "
                "warp %.2f\n", id, exact, cv);
         CHECK(exact <= 1e-3, "%s: %g grey levels from crop_exact (limit 1e-3)", id, exact);

@@ -20,6 +20,10 @@ typedef struct opc_convert_options {
                                  Placeholder that feeds the output */
     const char *output_node;  /* TensorFlow: the node whose output is the network output
                                  (heatmaps then PAFs); NULL = the one node nothing reads */
+    const char *keypoints;    /* TensorFlow: a top-down network of one heatmap per keypoint
+                                 of this built-in set (e.g. "aic14"); NULL = such a network
+                                 when no topology fits the output and one set has as many
+                                 parts as it has channels */
 } opc_convert_options;
 
 /* Caffe: prototxt (text format) + caffemodel (binary) -> .opc */

@@ -30,6 +30,14 @@ typedef struct opc_heatmap_peak {
     double x, y;      /* the refined position in cells; (-1, -1) when not valid */
 } opc_heatmap_peak;
 
+/* The "heatmap" decoder's options (opc_decode_options.heatmap); the defaults are the
+ * model head's. */
+typedef struct opc_heatmap_options {
+    opc_heatmap_refine refine;  /* the quarter-cell rule */
+    int flip_shift;             /* the flip test shifts the mirrored maps back one cell
+                                   (MMPose's shift_heatmap) */
+} opc_heatmap_options;
+
 /* The peak of one map h (hgt rows of w floats), refined by rule. w, hgt >= 1. */
 void opc_heatmap_peak_find(const float *h, int w, int hgt, opc_heatmap_refine rule,
                            opc_heatmap_peak *p);

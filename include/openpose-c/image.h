@@ -75,8 +75,11 @@ typedef struct opc_input_options {
                                   allows it (from the image's aspect ratio) */
     int scale_number;          /* "top_left": scales 1, 1 - gap, ... (OpenPose) */
     double scale_gap;
-    const opc_box *boxes;      /* "crop": the person boxes */
+    const opc_box *boxes;      /* "crop": the person boxes (NULL: the whole image is one,
+                                  as MMPose's inference_topdown takes it; n_boxes 0 with
+                                  boxes set: none, so no view) */
     int n_boxes;
+    int flip;                  /* "crop": each box also mirrored, for the flip test */
 } opc_input_options;
 
 /* Checks a net resolution against the model's placement and size rule before any image
@@ -140,8 +143,10 @@ void opc_crop_from_box(double x, double y, double bw, double bh, double padding,
 /* Samples the crop into dst (net_h x net_w x 3 floats, RGB, 0..255) by exact bilinear
  * interpolation in double coordinates; neighbours outside the image count as 0. (OpenCV's
  * warpAffine, which MMPose uses, rounds positions to 1/32 pixel and values to uint8: up to
- * a few grey levels apart at edges.) c->w and c->h must be > 0. */
-void opc_crop_sample(const opc_image *img, const opc_crop *c, int net_w, int net_h, float *dst);
+ * a few grey levels apart at edges.) c->w and c->h must be > 0. The "crop" placement samples
+ * the same way and rounds to bytes, as the networks were fed. */
+int opc_crop_sample(const opc_image *img, const opc_crop *c, int net_w, int net_h, float *dst,
+                    opc_error *err);
 
 #ifdef __cplusplus
 }

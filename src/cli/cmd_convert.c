@@ -67,6 +67,15 @@ static const char TF_HELP[] =
     "                          that feeds the output)\n"
     "  --output-node NODE      the node giving the heatmaps and PAFs (default: the one node\n"
     "                          that nothing reads)\n"
+    "  --keypoints SET         a top-down network whose output is one heatmap per keypoint\n"
+    "                          of SET (aic14, coco17, ...). Default: such a network when no\n"
+    "                          topology fits the output and one set has as many parts as it\n"
+    "                          has channels. Its model crops each person box (side 1.25 x\n"
+    "                          the box's longer side) to the graph's input size and decodes\n"
+    "                          each map's maximum (MMPose's quarter-pixel refinement).\n"
+    "\n"
+    "edvardHua's single-person networks (PoseEstimationForMobile: hourglass, CPM; 192x192\n"
+    "BGR input, 14 AI Challenger keypoints) convert as they are: keypoint set aic14.\n"
     "\n";
 
 static const char TF_EXAMPLES[] =
@@ -74,7 +83,8 @@ static const char TF_EXAMPLES[] =
     "examples:\n"
     "  openpose-c convert tf models/graph/mobilenet_v2_small/graph_opt.pb -o mnv2-small.opc\n"
     "  openpose-c convert tf graph_opt.pb -o mnv2.opc --output-node Openpose/concat_stage7 \\\n"
-    "      --topology coco --net-resolution 432x368\n";
+    "      --topology coco --net-resolution 432x368\n"
+    "  openpose-c convert tf hourglass/model.pb -o hourglass.opc    # keypoints aic14\n";
 
 typedef struct {
     const char *name;
@@ -190,6 +200,13 @@ int convert_args_parse(int argc, char **argv, convert_args *c)
             if (!has_value || !cli_size(argv[i + 1], 1, &opt->net_width, &opt->net_height))
                 return cli_usage_error("convert", "--net-resolution needs WxH, e.g. 656x368 or -1x368");
             i++;
+        } else if (strcmp(a, "--keypoints") == 0) {
+            if (!fw->node_options)
+                return cli_usage_error("convert", "%s is for TensorFlow graphs (convert tf)", a);
+            if (!has_value || !opc_keypoint_set_builtin(argv[i + 1]))
+                return cli_usage_error("convert", "--keypoints needs a built-in keypoint set: "
+                                       "coco18, body25, mpi15, coco17 or aic14%s", "");
+            opt->keypoints = argv[++i];
         } else if (strcmp(a, "--input-node") == 0 || strcmp(a, "--output-node") == 0) {
             if (!fw->node_options)
                 return cli_usage_error("convert", "%s is for TensorFlow graphs (convert tf)", a);

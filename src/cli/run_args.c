@@ -75,6 +75,15 @@ static const char HELP[] =
     "  --assembly global|sequential  OpenPose's GPU-build (default) or CPU-build grouping\n"
     "  --keypoint-scale S     pixels (default), 0..1 or -1..1 (also OpenPose's 0, 3, 4)\n"
     "\n"
+    "Top-down models (one person per box: each box is cropped, run and decoded alone):\n"
+    "  --boxes FILE           a person detector's COCO results ([{\"image_id\", \"bbox\":\n"
+    "                         [x,y,w,h], \"score\", \"category_id\": 1}]; image_id = the last\n"
+    "                         number in the image's file name)\n"
+    "  --boxes whole          the whole image is one person (the default)\n"
+    "  --box-threshold X      use boxes scoring at least X (default 0)\n"
+    "  --boxes-from MODEL     the boxes around the people a bottom-up MODEL finds\n"
+    "  --flip-test            also run each box mirrored and average the maps (MMPose)\n"
+    "\n"
     "Other commands: convert, info, forward, parse, eval ('openpose-c help').\n"
     "Progress is shown on stderr when it is a terminal. Exit status: 0 all images done,\n"
     "1 some failed (each is reported as 'PATH: reason'), 2 usage error. SIGINT or SIGTERM\n"
@@ -85,7 +94,7 @@ enum {
     OPT_PART_CANDIDATES, OPT_SKIP_EXISTING, OPT_SHARD, OPT_NET_RES, OPT_SCALE_NUMBER,
     OPT_SCALE_GAP, OPT_THREADS, OPT_ENGINE, OPT_KEYPOINT_SCALE, OPT_MAXPOS, OPT_NMS, OPT_PAF,
     OPT_PAF_MIN_ABOVE, OPT_MIN_SCORE, OPT_MIN_PARTS, OPT_PEOPLE_MAX, OPT_ASSEMBLY, OPT_VERSION,
-    OPT_TIMING
+    OPT_TIMING, OPT_BOXES, OPT_BOX_THRESHOLD, OPT_BOXES_FROM, OPT_FLIP_TEST
 };
 
 static const struct option LONG_OPTS[] = {
@@ -117,6 +126,10 @@ static const struct option LONG_OPTS[] = {
     {"min-parts", required_argument, NULL, OPT_MIN_PARTS},
     {"number-people-max", required_argument, NULL, OPT_PEOPLE_MAX},
     {"assembly", required_argument, NULL, OPT_ASSEMBLY},
+    {"boxes", required_argument, NULL, OPT_BOXES},
+    {"box-threshold", required_argument, NULL, OPT_BOX_THRESHOLD},
+    {"boxes-from", required_argument, NULL, OPT_BOXES_FROM},
+    {"flip-test", no_argument, NULL, OPT_FLIP_TEST},
     {NULL, 0, NULL, 0},
 };
 
@@ -187,6 +200,13 @@ static int one_option(int c, const char *arg, run_args *a)
     case OPT_SKIP_EXISTING: a->skip_existing = 1; return 0;
     case OPT_TIMING: a->timing = 1; return 0;
     case OPT_MAXPOS: a->maximize_positives = 1; return 0;
+    case OPT_BOXES: a->boxes = arg; return 0;
+    case OPT_BOXES_FROM: a->boxes_from = arg; return 0;
+    case OPT_FLIP_TEST: a->flip_test = 1; return 0;
+    case OPT_BOX_THRESHOLD:
+        if (!cli_double(arg, -1e9, 1e9, &a->box_threshold))
+            return cli_usage_error(NULL, "--box-threshold: expected a number, got '%s'", arg);
+        return 0;
     case OPT_FORMAT:
         if ((i = pick(arg, formats)) < 0)
             return cli_usage_error(NULL, "--format: expected openpose, coco or jsonl, got '%s'", arg);
@@ -295,6 +315,11 @@ int run_args_parse(int argc, char **argv, run_args *a, int *done)
             *done = 1;
             return rc;
         }
+    }
+    if (a->boxes && a->boxes_from) {
+        *done = 1;
+        return cli_usage_error(NULL, "--boxes and --boxes-from both say where the boxes come "
+                               "from: give one");
     }
     a->paths = argv + optind;
     a->npaths = argc - optind;

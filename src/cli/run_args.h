@@ -31,6 +31,12 @@ typedef struct run_args {
     opc_engine engine;
     opc_keypoint_scale keypoint_scale;
 
+    /* Top-down models: where the person boxes come from. */
+    const char *boxes;         /* --boxes FILE (a detector's COCO results) or "whole" */
+    double box_threshold;      /* --box-threshold: a box's score must reach it */
+    const char *boxes_from;    /* --boxes-from MODEL: around the people it finds */
+    int flip_test;             /* --flip-test */
+
     /* Parser overrides; NAN / -1 = the topology's default. */
     int maximize_positives;
     float nms_threshold, paf_threshold, paf_min_above, min_score;
