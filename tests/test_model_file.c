@@ -102,7 +102,7 @@ static void test_two_outputs(const char *dir)
         for (size_t i = 0; i < opc_tensor_count(&in); i++)
             in.data[i] = (float)(i % 7) - 3;
         const opc_tensor *outs[2] = {0};
-        CHECK(net && opc_net_forward(net, &in, outs, &err) == OPC_OK, "%s", err.msg);
+        CHECK(net && opc_net_forward_all(net, &in, outs, &err) == OPC_OK, "%s", err.msg);
         CHECK(outs[0] && outs[1] && outs[0]->c == 19 && outs[1]->c == 38 && outs[0]->h == 4 &&
                   outs[1]->w == 5 && outs[0]->data != outs[1]->data,
               "two outputs from one forward");

@@ -193,8 +193,8 @@ static int prepare(opc_net *net, const opc_tensor *input, opc_error *err)
     return rc;
 }
 
-int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **outputs,
-                    opc_error *err)
+int opc_net_forward_all(opc_net *net, const opc_tensor *input, const opc_tensor **outputs,
+                        opc_error *err)
 {
     int rc = prepare(net, input, err);
     if (rc != OPC_OK)
@@ -207,6 +207,16 @@ int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **ou
         outputs[k] = &net->outputs[k];
     }
     return OPC_OK;
+}
+
+int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **output,
+                    opc_error *err)
+{
+    const opc_tensor *all[OPC_MAX_OUTPUTS];
+    int rc = opc_net_forward_all(net, input, all, err);
+    if (rc == OPC_OK)
+        *output = all[0];
+    return rc;
 }
 
 int opc_net_forward_blobs(opc_net *net, const opc_tensor *input, int n,

@@ -217,7 +217,7 @@ int opc_estimator_run(opc_estimator *e, const opc_prepared *in, opc_people *peop
     int rc = reserve_outs(e, in->n_views * e->n_outputs, err);
     for (int v = 0; v < in->n_views && rc == OPC_OK; v++) {
         const opc_tensor *outs[OPC_MAX_OUTPUTS];
-        rc = opc_net_forward(e->net, &in->inputs[v], outs, err);
+        rc = opc_net_forward_all(e->net, &in->inputs[v], outs, err);
         for (int k = 0; k < e->n_outputs && rc == OPC_OK; k++)
             rc = copy_output(&e->outs[v * e->n_outputs + k], outs[k], err);
     }
