@@ -7,11 +7,14 @@
 #          body25   CMU OpenPose BODY_25      (100 MB, adds feet)
 #          mpi      CMU OpenPose MPI-15       (200 MB)
 #          mpi4     CMU OpenPose MPI-15, 4-stage network (same weights as mpi)
+#          hourglass, cpm  edvardHua's top-down single-person networks (2-3 MB, 14 AI
+#                   Challenger keypoints; they need person boxes: see --boxes)
 #          all      all of the above
 #   Without MODEL: mobilenet_v2_small.
 #
 # Sources: when OPENPOSE_C_MIRROR is set, files are taken only from that folder (laid out
-# as openpose/{coco,body_25,mpi}/..., tf-pose/mobilenet_v2_small/graph_opt.pb); otherwise
+# as openpose/{coco,body_25,mpi}/..., tf-pose/mobilenet_v2_small/graph_opt.pb,
+# edvardhua/{hourglass,cpm}/model.pb); otherwise
 # they are downloaded (the CMU server first, then public mirrors) into models/cache/.
 # Files with a known checksum are verified; the converter checks every weight against the
 # network definition, so a damaged download is refused either way.
@@ -29,6 +32,7 @@ FORCE=0
 OPENPOSE_RAW=https://raw.githubusercontent.com/CMU-Perceptual-Computing-Lab/openpose/5c5d96523ef917bd30301245fdc8343937cae48d
 CMU_MODELS=http://posefs1.perception.cs.cmu.edu/OpenPose/models
 TFPOSE_RAW=https://raw.githubusercontent.com/gsethi2409/tf-pose-estimation/992350a1bccec2718bd96c9ed717df5ad94ad72f
+EDVARDHUA_RAW=https://raw.githubusercontent.com/edvardHua/PoseEstimationForMobile/e31fb850c92ba7e220f861e9484b9cd1bdd5696f
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -92,6 +96,18 @@ get_mobilenet_v2_small() {
         --net-resolution -1x368
 }
 
+# get_edvardhua NAME MD5: a top-down network; its output (14 maps) makes it an aic14
+# heatmap model with crops of the graph's 192x192.
+get_edvardhua() {
+    local pb=edvardhua/$1/model.pb out=$MODELS/$1.opc
+    fetch "$pb" "$2" "$EDVARDHUA_RAW/release/$1_model/model.pb" || return 1
+    fresh "$out" "$CACHE/$pb" "$BIN" && return 0
+    "$BIN" convert tf "$CACHE/$pb" -o "$out" --keypoints aic14 --name "$1"
+}
+
+get_hourglass() { get_edvardhua hourglass a6c5af6fa54e3f8e9f368cd8723c494e; }
+get_cpm() { get_edvardhua cpm 09994cb9763fb59ea1dabb19e481591c; }
+
 # get_caffe NAME TOPOLOGY DIR PROTOTXT PROTO_MD5 CAFFEMODEL URL...
 get_caffe() {
     local name=$1 topology=$2 dir=$3 proto=$4 proto_md5=$5 weights=$6
@@ -138,8 +154,8 @@ main() {
         case $m in
         --force) FORCE=1 ;;
         -h | --help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; return 0 ;;
-        all) wanted+=(mobilenet_v2_small coco body25 mpi mpi4) ;;
-        mobilenet_v2_small | coco | body25 | mpi | mpi4) wanted+=("$m") ;;
+        all) wanted+=(mobilenet_v2_small coco body25 mpi mpi4 hourglass cpm) ;;
+        mobilenet_v2_small | coco | body25 | mpi | mpi4 | hourglass | cpm) wanted+=("$m") ;;
         *) say "get-models.sh: unknown model '$m' (see --help)"; return 2 ;;
         esac
     done
