@@ -47,6 +47,10 @@ run 0 --model "$HG" --boxes "$TMP/boxes.json" "$TMP/000002.jpg" "$TMP/000003.jpg
 [ "$(people "$TMP/out/000003_keypoints.json")" = 0 ] || fail "an image without boxes has people"
 run 0 --model "$HG" --boxes "$TMP/boxes.json" --box-threshold 0.5 "$TMP/000002.jpg" -o "$TMP/t.json"
 [ "$(people "$TMP/t.json")" = 1 ] || fail "--box-threshold 0.5: $(people "$TMP/t.json") people"
+run 0 --model "$HG" --boxes "$TMP/boxes.json" --number-people-max 1 "$TMP/000002.jpg" -o "$TMP/m.json"
+[ "$(people "$TMP/m.json")" = 1 ] || fail "--number-people-max 1: $(people "$TMP/m.json") people"
+run 0 --model "$HG" --boxes "$TMP/boxes.json" "$TMP/000002.jpg" -o "$TMP/m2.json" --write-maps "$TMP/maps"
+[ -s "$TMP/maps/000002_maps.npy" ] && [ -s "$TMP/maps/000002_maps_1.npy" ] || fail "--write-maps: $(ls "$TMP/maps")"
 # An image whose name holds no number has no boxes: it fails, the others go on.
 cp "$IMG/p1.jpg" "$TMP/noid.jpg"
 run 1 --model "$HG" --boxes "$TMP/boxes.json" "$TMP/noid.jpg" "$TMP/000002.jpg" -o "$TMP/out2"
@@ -78,6 +82,8 @@ expect 2 "$BIN" --model "$HG" --boxes whole --boxes-from "$MN" "$IMG/p1.jpg" -o 
 expect 2 "$BIN" --model "$HG" --boxes-from "$HG" "$IMG/p1.jpg" -o "$TMP/x.json"
 grep -q "a top-down model needs boxes itself" "$TMP/stderr" || fail "--boxes-from a top-down model"
 expect 2 "$BIN" --model "$HG" --box-threshold x "$IMG/p1.jpg" -o "$TMP/x.json"
+expect 2 "$BIN" --model "$HG" --paf-threshold 0.1 "$IMG/p1.jpg" -o "$TMP/x.json"
+grep -q "OpenPose's parser options do not apply" "$TMP/stderr" || fail "a PAF option on a top-down model: $(cat "$TMP/stderr")"
 printf '[{"image_id": 2, "category_id": 1, "bbox": [1, 2, 0, 4], "score": 1}]' >"$TMP/bad.json"
 expect 1 "$BIN" --model "$HG" --boxes "$TMP/bad.json" "$TMP/000002.jpg" -o "$TMP/x.json"
 grep -qF "$TMP/bad.json: [0]: \"bbox\" must be [x, y, w, h] with w and h > 0" "$TMP/stderr" ||

@@ -203,7 +203,7 @@ static void test_decoder_row(void)
     opc_head head;
     const char *names[1] = {"maps"};
     int channels[1] = {14};
-    opc_heatmap_head hh = {"maps", {OPC_REFINE_MMPOSE, 1}};
+    opc_heatmap_head hh = {"maps", {OPC_REFINE_MMPOSE, 1, 0}};
     char *params = opc_heatmap_head_json(&hh);
     opc_decoder_model m = fake_model(&head, params, channels, names);
     opc_error err = {{0}};

@@ -36,6 +36,7 @@ typedef struct opc_heatmap_options {
     opc_heatmap_refine refine;  /* the quarter-cell rule */
     int flip_shift;             /* the flip test shifts the mirrored maps back one cell
                                    (MMPose's shift_heatmap) */
+    int number_people_max;      /* keep the best N people of an image; <= 0 = all */
 } opc_heatmap_options;
 
 /* The peak of one map h (hgt rows of w floats), refined by rule. w, hgt >= 1. */

@@ -352,6 +352,16 @@ static void apply_paf(const run_args *a, opc_parse_params *p)
 int run_args_apply_decode(const run_args *a, const opc_model *m, opc_decode_options *d,
                           opc_error *err)
 {
+    if (strcmp(opc_model_head(m)->decoder, "heatmap") == 0) {
+        /* One person per box: OpenPose's parser settings mean nothing here. */
+        if (a->maximize_positives || !isnan(a->nms_threshold) || !isnan(a->paf_threshold) ||
+            !isnan(a->paf_min_above) || !isnan(a->min_score) || a->min_parts >= 0 ||
+            a->assembly >= 0 || a->part_candidates)
+            return opc_fail(err, OPC_ERR_ARG, "%s is a top-down model (one person per box): "
+                            "OpenPose's parser options do not apply", opc_model_name(m));
+        if (a->number_people_max >= 0)
+            d->heatmap.number_people_max = a->number_people_max;
+    }
     if (strcmp(opc_model_head(m)->decoder, "paf") == 0) {
         if (a->maximize_positives) {
             opc_paf_topology t;

@@ -115,7 +115,7 @@ int opc_convert_pick_keypoints(const char *name, int channels, const char *in_pa
 int opc_convert_set_heatmap_head(opc_graph *g, const opc_keypoint_set *k, const char *maps,
                                  opc_error *err)
 {
-    opc_heatmap_head h = {.defaults = {OPC_REFINE_MMPOSE, 1}};
+    opc_heatmap_head h = {.defaults = {.refine = OPC_REFINE_MMPOSE, .flip_shift = 1}};
     if (strlen(maps) >= sizeof h.heatmaps)
         return opc_fail(err, OPC_ERR_ARG, "output name %.40s too long", maps);
     strcpy(h.heatmaps, maps);

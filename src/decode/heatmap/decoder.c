@@ -170,6 +170,8 @@ static int heatmap_decode(void *state, const opc_decode_input *in, opc_people *o
     }
     if (rc == OPC_OK && found) {
         qsort(order, (size_t)found, sizeof *order, by_score);
+        if (s->o.number_people_max > 0 && found > s->o.number_people_max)
+            found = s->o.number_people_max;
         out->keypoints = malloc(sizeof(float) * per * found);
         out->scores = malloc(sizeof(float) * found);
         if (!out->keypoints || !out->scores)
