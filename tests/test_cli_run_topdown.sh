@@ -83,7 +83,9 @@ expect 2 "$BIN" --model "$HG" --boxes-from "$HG" "$IMG/p1.jpg" -o "$TMP/x.json"
 grep -q "a top-down model needs boxes itself" "$TMP/stderr" || fail "--boxes-from a top-down model"
 expect 2 "$BIN" --model "$HG" --box-threshold x "$IMG/p1.jpg" -o "$TMP/x.json"
 expect 2 "$BIN" --model "$HG" --paf-threshold 0.1 "$IMG/p1.jpg" -o "$TMP/x.json"
-grep -q "OpenPose's parser options do not apply" "$TMP/stderr" || fail "a PAF option on a top-down model: $(cat "$TMP/stderr")"
+grep -q "paf-threshold does not apply to a model with a heatmap head" "$TMP/stderr" ||
+    fail "a PAF option on a top-down model: $(cat "$TMP/stderr")"
+expect 2 "$BIN" --model "$HG" --nms-radius 20 "$IMG/p1.jpg" -o "$TMP/x.json"
 printf '[{"image_id": 2, "category_id": 1, "bbox": [1, 2, 0, 4], "score": 1}]' >"$TMP/bad.json"
 expect 1 "$BIN" --model "$HG" --boxes "$TMP/bad.json" "$TMP/000002.jpg" -o "$TMP/x.json"
 grep -qF "$TMP/bad.json: [0]: \"bbox\" must be [x, y, w, h] with w and h > 0" "$TMP/stderr" ||

@@ -2,12 +2,13 @@
  * CPM on the photos and person boxes of testdata/topdown. Each box gives one person whose
  * keypoints are keypoints.json's (image_quarter_mmpose, decoded by MMPose's rules from the
  * networks' outputs on OpenCV's crops) plus half a pixel (people put pixel centres at +0.5,
- * MMPose at integers). Our crop is exact bilinear sampling rounded to bytes, OpenCV's a
- * 1/32-pixel fixed point: up to 4 grey levels apart, so on the three clear single-person
- * crops 13 of 14 keypoints must land where the reference's do (1e-3 pixels: float32
- * coordinates) and all within half a map cell (a quarter-cell shift may flip where a
- * neighbour difference is small), scores within 0.01; on the two crowded dancer crops 12
- * of 14 within a map cell (measured: a second maximum of similar height can win). Several boxes in one image give the same
+ * MMPose at integers). Our crop is exact bilinear sampling in float, OpenCV's a 1/32-pixel
+ * fixed point rounded to bytes: up to 4 grey levels apart, so on the three clear
+ * single-person crops 13 of 14 keypoints must land where the reference's do (1e-3 pixels:
+ * float32 coordinates) and all within half a map cell (a quarter-cell shift may flip where
+ * a neighbour difference is small), scores within 0.02 (measured: 0.0095); on the two
+ * crowded dancer crops 12 of 14 within a map cell (measured 13 and 14: a second maximum of
+ * similar height can win). Several boxes in one image give the same
  * people as each box alone; no box gives nobody; no box list takes the whole image. */
 #include <cJSON.h>
 #include <math.h>
@@ -103,7 +104,7 @@ static void test_net(const char *net, const cJSON *crops, const cJSON *keypoints
                "cells), scores within %.4f\n", net, id, exact, close, worst, worst / cell,
                score_diff);
         if (!crowded)
-            CHECK(exact >= 13 && worst <= 0.5 * cell + 1e-3 && score_diff <= 0.01,
+            CHECK(exact >= 13 && worst <= 0.5 * cell + 1e-3 && score_diff <= 0.02,
                   "%s %s: %d keypoints exact, one %g px from the reference's, a score %g off",
                   net, id, exact, worst, score_diff);
         else

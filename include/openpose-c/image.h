@@ -143,8 +143,8 @@ void opc_crop_from_box(double x, double y, double bw, double bh, double padding,
 /* Samples the crop into dst (net_h x net_w x 3 floats, RGB, 0..255) by exact bilinear
  * interpolation in double coordinates; neighbours outside the image count as 0. (OpenCV's
  * warpAffine, which MMPose uses, rounds positions to 1/32 pixel and values to uint8: up to
- * a few grey levels apart at edges.) c->w and c->h must be > 0. The "crop" placement samples
- * the same way and rounds to bytes, as the networks were fed. */
+ * a few grey levels apart at edges.) c->w and c->h must be > 0. The "crop" placement's
+ * network inputs are these samples. */
 int opc_crop_sample(const opc_image *img, const opc_crop *c, int net_w, int net_h, float *dst,
                     opc_error *err);
 

@@ -127,30 +127,23 @@ static int crop_views(const opc_preprocess *pp, const opc_input_options *o, int 
     return OPC_OK;
 }
 
-static int crop_pixels(const opc_image *img, const opc_view *v, const opc_preprocess *pp,
-                       unsigned char *px, opc_error *err)
+/* The exact bilinear samples as floats (the networks' crops were bytes from OpenCV's
+ * warp: a few grey levels away at edges, see opc_crop_sample). */
+static int crop_values(const opc_image *img, const opc_view *v, const opc_preprocess *pp,
+                       float *rgb, opc_error *err)
 {
-    size_t n = (size_t)v->net_w * v->net_h;
     double *xs = malloc(sizeof(double) * ((size_t)v->net_w + v->net_h));
-    float *rgb = malloc(sizeof(float) * n * 3);
-    if (!xs || !rgb) {
-        free(xs);
-        free(rgb);
+    if (!xs)
         return opc_fail(err, OPC_ERR_NOMEM, "crop: out of memory");
-    }
     double *ys = xs + v->net_w;
     for (int u = 0; u < v->net_w; u++)
         xs[u] = (u - v->tx) / v->sx;
     for (int r = 0; r < v->net_h; r++)
         ys[r] = (r - v->ty) / v->sy;
     sample(img, xs, ys, v->net_w, v->net_h, rgb);
-    /* Bytes, as MMPose's uint8 warp feeds its networks: within half a grey level of the
-     * exact sample. */
-    for (size_t i = 0; i < n * 3; i++)
-        px[i] = (unsigned char)lrintf(rgb[i] < 0 ? 0 : rgb[i] > 255 ? 255 : rgb[i]);
     free(xs);
-    free(rgb);
     return OPC_OK;
 }
 
-const opc_placement opc_placement_crop = {"crop", crop_check, crop_views, crop_max, crop_pixels};
+const opc_placement opc_placement_crop = {"crop", crop_check, crop_views, crop_max, NULL,
+                                          crop_values};
