@@ -65,6 +65,8 @@ n=$(grep -c '"image_id"' "$TMP/coco.json")
 grep -q '"keypoints":\[-1,-1,0,-1,-1,0,-1,-1,0,-1,-1,0,-1,-1,0,[0-9]' "$TMP/coco.json" ||
     fail "COCO results do not start with the five face keypoints missing: $(head -c 300 "$TMP/coco.json")"
 [ "$(ls "$TMP/r" | wc -l)" = 4 ] || fail "renders: $(ls "$TMP/r")"
+run 0 --model "$HG" --boxes-from "$MN" --box-threshold 1e9 "$EVAL/images" --format coco -o "$TMP/none.json"
+[ "$(grep -c '"image_id"' "$TMP/none.json")" = 0 ] || fail "--box-threshold did not filter the box model's people"
 run 0 eval "$EVAL/test_coco.json" "$TMP/coco.json" --metric pck --keypoints 5-16 --json
 pck=$(grep -o '"PCK":[0-9.e-]*' "$TMP/stdout" | tail -1 | cut -d: -f2)
 echo "hourglass on the default model's boxes: $(grep -o '"AP": [0-9.]*' "$TMP/stdout"), PCK@0.2 of the 12 body keypoints $pck"

@@ -44,6 +44,7 @@ typedef struct box_source {
     opc_box_file *file;     /* --boxes FILE */
     opc_model *model;       /* --boxes-from MODEL */
     opc_estimator *est;
+    double threshold;       /* --box-threshold, for the box model's people too */
 } box_source;
 
 typedef struct loader {
@@ -178,11 +179,15 @@ static int boxes_from_people(const opc_estimator *est, const box_source *b, job 
     if (rc != OPC_OK)
         return rc;
     opc_box *boxes = malloc(sizeof *boxes * (found.count ? (size_t)found.count : 1));
-    if (!boxes)
+    if (!boxes) {
         rc = opc_fail(err, OPC_ERR_NOMEM, "out of memory");
-    else
-        rc = opc_estimator_prepare_boxes(est, &j->img, boxes, opc_boxes_from_people(&found, boxes),
-                                         &j->prep, err);
+    } else {
+        int n = 0, all = opc_boxes_from_people(&found, boxes);
+        for (int i = 0; i < all; i++)
+            if (boxes[i].score >= b->threshold)
+                boxes[n++] = boxes[i];
+        rc = opc_estimator_prepare_boxes(est, &j->img, boxes, n, &j->prep, err);
+    }
     free(boxes);
     opc_people_free(&found);
     return rc;
@@ -295,6 +300,7 @@ static int open_boxes(const run_args *a, const opc_model *m, box_source *b)
                                        "--flip-test are for top-down models; %s finds everyone "
                                        "at once", opc_model_name(m))
                      : EXIT_OK;
+    b->threshold = a->box_threshold;
     if (a->boxes_from)
         return open_box_model(a, b);
     if (!a->boxes || strcmp(a->boxes, "whole") == 0)
