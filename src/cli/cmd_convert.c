@@ -149,7 +149,7 @@ static const char TFJS_HELP[] =
     "  openpose-c convert tfjs posenet/mobilenet_v1_075/model.json -o posenet.opc\n";
 
 /* Options only some frameworks take. */
-enum { OPT_INPUT_NODE = 1, OPT_OUTPUT_NODE = 2, OPT_KEEP_FQ = 4, OPT_TOPOLOGY = 8 };
+enum { OPT_INPUT_NODE = 1, OPT_OUTPUT_NODE = 2, OPT_KEEP_FQ = 4, OPT_TOPOLOGY = 8, OPT_KEYPOINTS = 16 };
 
 typedef struct {
     const char *name;
@@ -197,7 +197,8 @@ static int tfjs_convert(char **inputs, const char *out, const opc_convert_option
 /* One entry per source framework: its help and a call into the library. */
 static const framework FRAMEWORKS[] = {
     {"caffe", 2, 2, OPT_TOPOLOGY, caffe_help, caffe_convert},
-    {"tf", 1, 1, OPT_INPUT_NODE | OPT_OUTPUT_NODE | OPT_TOPOLOGY, tf_help, tf_convert},
+    {"tf", 1, 1, OPT_INPUT_NODE | OPT_OUTPUT_NODE | OPT_TOPOLOGY | OPT_KEYPOINTS, tf_help,
+     tf_convert},
     {"tfjs", 1, 1, 0, tfjs_help, tfjs_convert},
     {"openvino", 1, 2, OPT_OUTPUT_NODE | OPT_KEEP_FQ | OPT_TOPOLOGY, openvino_help,
      openvino_convert},
@@ -291,7 +292,7 @@ int convert_args_parse(int argc, char **argv, convert_args *c)
                 return cli_usage_error("convert", "--net-resolution needs WxH, e.g. 656x368 or -1x368");
             i++;
         } else if (strcmp(a, "--keypoints") == 0) {
-            if (!fw->node_options)
+            if (!(fw->options & OPT_KEYPOINTS))
                 return cli_usage_error("convert", "%s is for TensorFlow graphs (convert tf)", a);
             if (!has_value || !opc_keypoint_set_builtin(argv[i + 1]))
                 return cli_usage_error("convert", "--keypoints needs a built-in keypoint set: "
