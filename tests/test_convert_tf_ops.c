@@ -1,6 +1,7 @@
 /* The TensorFlow converter on small GraphDefs written here, one feature or one fault at a
  * time: folding (expected numbers worked out by hand, also of a scale into the 1x1 conv
- * after it), depthwise filter layout, Identity,
+ * after it), a top-down network's heatmap head and keypoint set, depthwise filter layout,
+ * Identity,
  * MaxPool, dynamic and fixed-size resize, the encodings of constants, and the errors for
  * unknown ops, missing inputs, wrong types, short tensors and unsupported attributes. */
 #include <stdint.h>
@@ -450,6 +451,78 @@ static void test_scale_fold(run *r)
           "scale before a padded conv folded: %d layers", gr ? gr->n_layers : -1);
 }
 
+/* x -> c1 -> Relu6 -> Relu -> head (edvardHua's block ends): the Relu folds away, leaving
+ * c1 with Relu6 and its blob named r. When the Relu6's output is read twice (added to the
+ * Relu's), the Relu stays a layer. */
+static void test_relu_after_relu6(run *r)
+{
+    for (int twice = 0; twice < 2; twice++) {
+        pbw_buf g = {0}, a = {0};
+        placeholder(&g, "x", FLOAT, -1, -1, 3);
+        constant(&g, "w1", FLOAT, 4, (int64_t[]){1, 1, 3, 2}, (double[]){1, -2, 3, 4, 5, 6}, 6,
+                 CONTENT);
+        conv(&g, "c1", "Conv2D", "x,w1", 1, "SAME");
+        node(&g, "r6", "Relu6", "c1", NULL);
+        node(&g, "r", "Relu", "r6", NULL);
+        if (twice) {
+            attr_type(&a, "T", FLOAT);
+            node(&g, "sum", "Add", "r6,r", &a);
+        }
+        head(&g, twice ? "sum" : "r", 2);
+        CHECK(convert(r, &g) == OPC_OK, "%s", r->err.msg);
+        const opc_graph *gr = r->m ? opc_model_graph(r->m) : NULL;
+        const opc_layer *c1 = gr ? layer(r, "c1") : NULL;
+        if (!twice)
+            CHECK(gr && gr->n_layers == 2 && c1 && c1->act == OPC_ACT_RELU6 &&
+                      strcmp(gr->blob_names[c1->output], "r") == 0,
+                  "Relu after Relu6 not folded: %d layers", gr ? gr->n_layers : -1);
+        else
+            CHECK(gr && gr->n_layers == 4 && c1 && c1->act == OPC_ACT_RELU6 && layer(r, "r") &&
+                      layer(r, "r")->op == OPC_OP_ACT,
+                  "Relu of a blob read twice folded: %d layers", gr ? gr->n_layers : -1);
+    }
+}
+
+/* x (fixed 64x48) -> a 3x3 stride-2 conv to `maps` channels: a top-down network's output
+ * when no PAF topology has that many channels. */
+static void maps_graph(pbw_buf *g, int maps)
+{
+    placeholder(g, "x", FLOAT, 64, 48, 3);
+    constant(g, "w", FLOAT, 4, (int64_t[]){3, 3, 3, maps}, (double[]){0.25}, 1, VALS);
+    conv(g, "hm", "Conv2D", "x,w", 2, "SAME");
+}
+
+/* 14 maps make an aic14 heatmap model: crops of the graph's 48x64, stride 2, MMPose's
+ * refinement; --keypoints must agree with the channels; 16 fit no topology or set. */
+static void test_heatmap_model(run *r)
+{
+    pbw_buf g = {0};
+    maps_graph(&g, 14);
+    CHECK(convert(r, &g) == OPC_OK, "%s", r->err.msg);
+    if (r->m) {
+        const opc_preprocess *pp = opc_model_preprocess(r->m);
+        CHECK(strcmp(opc_model_head(r->m)->decoder, "heatmap") == 0 &&
+                  strstr(opc_model_head(r->m)->params, "\"refine\":\"mmpose\"") &&
+                  strcmp(opc_model_keypoints(r->m)->name, "aic14") == 0,
+              "head %s, keypoints %s", opc_model_head(r->m)->decoder,
+              opc_model_keypoints(r->m)->name);
+        CHECK(strcmp(pp->placement, "crop") == 0 && pp->net_width == 48 && pp->net_height == 64 &&
+                  pp->stride == 2 && pp->crop_padding == 1.25f,
+              "preprocessing %s %dx%d stride %d", pp->placement, pp->net_width, pp->net_height,
+              pp->stride);
+    }
+    r->opt.keypoints = "coco17";
+    maps_graph(&g, 14);
+    expect_error(r, &g, "14 maps as coco17", "has 14 channels", "coco17 has 17 parts");
+    maps_graph(&g, 17);
+    CHECK(convert(r, &g) == OPC_OK && r->m &&
+              strcmp(opc_model_keypoints(r->m)->name, "coco17") == 0,
+          "17 maps with --keypoints coco17: %s", r->err.msg);
+    r->opt.keypoints = NULL;
+    maps_graph(&g, 16);
+    expect_error(r, &g, "16 maps", "cannot tell what the 16 channels", "--keypoints");
+}
+
 /* x -> c (filter given) -> head, for faults in one place. */
 static void simple_graph(pbw_buf *g, int input_dtype, int filter_dtype, int filter_values)
 {
@@ -593,6 +666,8 @@ int main(void)
     test_features(&r);
     test_scale_fold(&r);
     test_fixed_resize(&r);
+    test_relu_after_relu6(&r);
+    test_heatmap_model(&r);
     test_errors(&r);
     opc_model_close(r.m);
     return opc_test_result();

@@ -3,13 +3,15 @@
 # OpenPose, the mirror's FP16-INT8 IR) is fetched, checksummed (SHA-256) and converted,
 # found by openpose-c without --model; mobilenet_v2_small by name; not redone when fresh
 # (redone when the converter is newer); PoseNet's model.json and its shard likewise; a
-# model the mirror lacks, a precision it lacks, an unknown name and a damaged file are
-# refused; models/README.md names every checksum the script checks.
+# top-down network (the hourglass) by name too; a model the mirror lacks, a precision it
+# lacks, an unknown name and a damaged file are refused; models/README.md names every
+# checksum the script checks.
 . "$(dirname "$0")/support/lib.sh"
 make_tmp
 LW=lwopenpose/human-pose-estimation-0001
 need_shared models/tf-pose/mobilenet_v2_small/graph_opt.pb images/tf-pose/p2.jpg \
-    models/posenet/mobilenet_v1_075/model.json models/$LW/FP16-INT8/human-pose-estimation-0001.xml
+    models/posenet/mobilenet_v1_075/model.json models/$LW/FP16-INT8/human-pose-estimation-0001.xml \
+    models/edvardhua/hourglass/model.pb
 SCRIPT=${OPC_SOURCE_DIR:?}/tools/get-models.sh
 export OPENPOSE_C_BIN=$BIN OPENPOSE_C_MIRROR=$SHARED/models OPENPOSE_C_MODELS_DIR=$TMP/models
 unset OPENPOSE_C_MODEL
@@ -59,6 +61,10 @@ run 0 "$SHARED/images/tf-pose/p2.jpg" -o - --model posenet
 [ "$(people "$TMP/stdout")" -ge 1 ] || fail "posenet: nobody on p2"
 grep -q '"pose_keypoints_2d":\[\([^,]*,\)\{50\}[^,]*\]' "$TMP/stdout" || fail "posenet: not 17 keypoints"
 
+# A top-down network: converted with its keypoint set, found by name.
+bash "$SCRIPT" hourglass >"$TMP/log" 2>&1 || fail "hourglass: $(cat "$TMP/log")"
+run 0 "$SHARED/images/tf-pose/p2.jpg" -o - --model hourglass
+[ "$(people "$TMP/stdout")" = 1 ] || fail "hourglass: $(people "$TMP/stdout") people on p2, expected 1 (the whole image)"
 bash "$SCRIPT" nonsense >"$TMP/log" 2>&1
 [ $? = 2 ] || fail "an unknown model name should be a usage error"
 

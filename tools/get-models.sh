@@ -10,17 +10,19 @@
 #          mpi      CMU OpenPose MPI-15       (200 MB)
 #          mpi4     CMU OpenPose MPI-15, 4-stage network (same weights as mpi)
 #          posenet  PoseNet MobileNetV1 0.75, stride 16 (TensorFlow.js, 5 MB, COCO-17)
+#          hourglass, cpm  edvardHua's top-down single-person networks (2-3 MB, 14 AI
+#                   Challenger keypoints; they need person boxes: see --boxes)
 #          all      all of the above
 #   Without MODEL: lwopenpose.
 #
 # Sources: when OPENPOSE_C_MIRROR is set, files are taken only from that folder (laid out
 # as openpose/{coco,body_25,mpi}/..., tf-pose/mobilenet_v2_small/graph_opt.pb,
 # posenet/mobilenet_v1_075/model.json and the shards its manifest names,
-# lwopenpose/human-pose-estimation-0001/{FP32,FP16,FP16-INT8}/*.{xml,bin}); otherwise they
-# are downloaded (the CMU server first, then public mirrors; PoseNet from where the posenet
-# package loads it; Open Model Zoo's storage) into models/cache/. lwopenpose takes the first
-# of FP32, FP16 and FP16-INT8 found (OPENPOSE_C_LWOPENPOSE_PRECISION=FP16-INT8 asks for
-# one); downloads are FP32.
+# lwopenpose/human-pose-estimation-0001/{FP32,FP16,FP16-INT8}/*.{xml,bin},
+# edvardhua/{hourglass,cpm}/model.pb); otherwise they are downloaded (the CMU server first,
+# then public mirrors; PoseNet from where the posenet package loads it; Open Model Zoo's
+# storage) into models/cache/. lwopenpose takes the first of FP32, FP16 and FP16-INT8 found
+# (OPENPOSE_C_LWOPENPOSE_PRECISION=FP16-INT8 asks for one); downloads are FP32.
 # Files with a known checksum are verified; the converter checks every weight against the
 # network definition, so a damaged download is refused either way.
 # The converter is $OPENPOSE_C_BIN, else build/openpose-c (build it first). Models go to
@@ -38,6 +40,7 @@ OMZ_MODELS=https://storage.openvinotoolkit.org/repositories/open_model_zoo/2021.
 OPENPOSE_RAW=https://raw.githubusercontent.com/CMU-Perceptual-Computing-Lab/openpose/5c5d96523ef917bd30301245fdc8343937cae48d
 CMU_MODELS=http://posefs1.perception.cs.cmu.edu/OpenPose/models
 TFPOSE_RAW=https://raw.githubusercontent.com/gsethi2409/tf-pose-estimation/992350a1bccec2718bd96c9ed717df5ad94ad72f
+EDVARDHUA_RAW=https://raw.githubusercontent.com/edvardHua/PoseEstimationForMobile/e31fb850c92ba7e220f861e9484b9cd1bdd5696f
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -147,6 +150,18 @@ get_lwopenpose() {
         --net-resolution -1x368
 }
 
+# get_edvardhua NAME MD5: a top-down network; its output (14 maps) makes it an aic14
+# heatmap model with crops of the graph's 192x192.
+get_edvardhua() {
+    local pb=edvardhua/$1/model.pb out=$MODELS/$1.opc
+    fetch "$pb" "$2" "$EDVARDHUA_RAW/release/$1_model/model.pb" || return 1
+    fresh "$out" "$CACHE/$pb" "$BIN" && return 0
+    "$BIN" convert tf "$CACHE/$pb" -o "$out" --keypoints aic14 --name "$1"
+}
+
+get_hourglass() { get_edvardhua hourglass a6c5af6fa54e3f8e9f368cd8723c494e; }
+get_cpm() { get_edvardhua cpm 09994cb9763fb59ea1dabb19e481591c; }
+
 # get_caffe NAME TOPOLOGY DIR PROTOTXT PROTO_MD5 CAFFEMODEL URL...
 get_caffe() {
     local name=$1 topology=$2 dir=$3 proto=$4 proto_md5=$5 weights=$6
@@ -215,8 +230,9 @@ main() {
         case $m in
         --force) FORCE=1 ;;
         -h | --help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; return 0 ;;
-        all) wanted+=(lwopenpose mobilenet_v2_small coco body25 mpi mpi4 posenet) ;;
-        lwopenpose | mobilenet_v2_small | coco | body25 | mpi | mpi4 | posenet) wanted+=("$m") ;;
+        all) wanted+=(lwopenpose mobilenet_v2_small coco body25 mpi mpi4 posenet hourglass cpm) ;;
+        lwopenpose | mobilenet_v2_small | coco | body25 | mpi | mpi4 | posenet | hourglass | cpm)
+            wanted+=("$m") ;;
         *) say "get-models.sh: unknown model '$m' (see --help)"; return 2 ;;
         esac
     done

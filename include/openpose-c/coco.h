@@ -48,8 +48,8 @@ typedef struct opc_coco_writer opc_coco_writer;
 opc_coco_writer *opc_coco_writer_open(const char *path, opc_error *err);
 
 /* Appends one entry per person of one image, in the people's order: keypoints in COCO-17
- * order through k->coco17, a found part (score > 0) as x, y, 1, a missing one (or one the
- * keypoint set lacks) as -1, -1, 0; score = the person's score. A person with none of the
+ * order through k->coco17, a found part (score > 0) as x, y, 1, a missing one as -1, -1, 0
+ * (OpenPose's), one the keypoint set lacks as 0, 0, 0 (COCO's unlabelled); score = the person's score. A person with none of the
  * 17 keypoints found is skipped, as OpenPose does. people->num_parts must be
  * k->num_parts; image_id must be >= 0. */
 int opc_coco_writer_add(opc_coco_writer *w, int64_t image_id, const opc_keypoint_set *k,

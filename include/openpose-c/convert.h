@@ -24,6 +24,10 @@ typedef struct opc_convert_options {
                                  NULL = the Results */
     int keep_fake_quantize;   /* OpenVINO: run activation FakeQuantize layers (int8
                                  emulation) instead of dropping them */
+    const char *keypoints;    /* TensorFlow: a top-down network of one heatmap per keypoint
+                                 of this built-in set (e.g. "aic14"); NULL = such a network
+                                 when no topology fits the output and one set has as many
+                                 parts as it has channels */
 } opc_convert_options;
 
 /* Caffe: prototxt (text format) + caffemodel (binary) -> .opc */

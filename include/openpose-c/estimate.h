@@ -18,6 +18,7 @@
 #define OPENPOSE_C_ESTIMATE_H
 
 #include "error.h"
+#include "heatmap.h"
 #include "image.h"
 #include "model.h"
 #include "net.h"
@@ -35,6 +36,7 @@ extern "C" {
 typedef struct opc_decode_options {
     opc_parse_params paf;       /* "paf": OpenPose's parser */
     opc_posenet_options posenet;/* "posenet": the posenet package's decoders */
+    opc_heatmap_options heatmap; /* "heatmap": top-down single-person maps */
 } opc_decode_options;
 
 typedef struct opc_estimator_options {
@@ -66,6 +68,15 @@ int opc_estimator_prepare(const opc_estimator *e, const opc_image *img, opc_prep
 int opc_estimator_run(opc_estimator *e, const opc_prepared *in, opc_people *people,
                       opc_error *err);
 void opc_prepared_free(opc_prepared *p);
+
+/* Top-down models (the "crop" placement: one network input per person box):
+ * opc_estimate and opc_estimator_prepare with this image's boxes in place of the options'
+ * (none, or boxes NULL: nobody). People come one per box at most, best first. */
+int opc_estimate_boxes(opc_estimator *e, const opc_image *img, const opc_box *boxes,
+                       int n_boxes, opc_people *people, opc_error *err);
+int opc_estimator_prepare_boxes(const opc_estimator *e, const opc_image *img,
+                                const opc_box *boxes, int n_boxes, opc_prepared **out,
+                                opc_error *err);
 
 /* The raw network outputs of the last run: *outputs points at views x outputs tensors,
  * the model's outputs of each view in turn (view v, output k at v * n_outputs + k);

@@ -40,6 +40,50 @@ const char *opc_coco_stat_name(int i);
  * " Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets= 20 ] = 0.861". */
 void opc_coco_summary_line(int i, double value, char *buf, size_t size);
 
+/* ---- PCK and EPE per matched person, beside the AP ---- */
+
+/* COCO-17 keypoint k's name ("nose", "left_eye", ..., "right_ankle"), NULL out of range. */
+const char *opc_coco_keypoint_name(int k);
+
+typedef struct opc_coco_pck_options {
+    double thr;                    /* PCK threshold (<= 0: 0.2) */
+    double match_oks;              /* OKS a detection needs to match a person (<= 0: 0.5) */
+    unsigned char keypoints[17];   /* the COCO-17 keypoints scored (nonzero); all 0 = all */
+} opc_coco_pck_options;
+
+/* Each person of GT (not crowd, with labelled keypoints) is matched to at most one
+ * detection as COCOeval matches at one OKS threshold: detections in score order (the 20
+ * best of an image), each taking the unmatched person of highest OKS >= match_oks, here
+ * computed over the scored keypoints only (so a model that lacks some keypoints is not
+ * held back by them). On matched pairs, keypoint k counts where GT labels it (v > 0); it
+ * is correct when |pred - gt| / size < thr, size = the longer side of the GT box clipped
+ * to the image as MMPose's COCO loader does (x1 = clip(x, 0, W-1), x2 = clip(x+w, 0, W-1)).
+ * A keypoint the detection does not have (v <= 0, as our writer marks parts it did not
+ * find or its model lacks) is counted and wrong, and left out of the EPE. */
+typedef struct opc_coco_pck {
+    double thr;
+    int gt_persons, matched;
+    int counted[17], correct[17];
+    double acc[17];                /* correct / counted, -1 when nothing counted */
+    double pck;                    /* the plain mean of the acc[k] >= 0 (MMPose's PCK) */
+    int keypoints_counted;         /* how many keypoints that mean covers */
+    double epe;                    /* mean pixel distance over counted keypoints the
+                                      detections have (0 if none) */
+    long epe_keypoints, missing;   /* keypoints in the EPE; counted keypoints without a
+                                      prediction */
+} opc_coco_pck;
+
+/* opc_coco_eval (stats as there), and PCK / EPE per matched person into *pck. */
+int opc_coco_eval_pck(const char *gt_path, const char *results_path,
+                      double stats[OPC_COCO_NUM_STATS], const opc_coco_pck_options *o,
+                      opc_coco_pck *pck, opc_error *err);
+
+/* The per-keypoint table of p and its PCK and EPE lines (text), or (json) one JSON object
+ * {"thr", "gt_persons", "matched", "keypoints": [{"name", "counted", "correct", "pck"}],
+ * "PCK", "keypoints_counted", "EPE", "EPE_keypoints", "missing_keypoints"}. Allocated
+ * (the caller frees it); NULL when out of memory. */
+char *opc_coco_pck_report(const opc_coco_pck *p, int json);
+
 #ifdef __cplusplus
 }
 #endif

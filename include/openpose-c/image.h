@@ -75,8 +75,11 @@ typedef struct opc_input_options {
                                   allows it (from the image's aspect ratio) */
     int scale_number;          /* "top_left": scales 1, 1 - gap, ... (OpenPose) */
     double scale_gap;
-    const opc_box *boxes;      /* "crop": the person boxes */
+    const opc_box *boxes;      /* "crop": the person boxes (NULL: the whole image is one,
+                                  as MMPose's inference_topdown takes it; n_boxes 0 with
+                                  boxes set: none, so no view) */
     int n_boxes;
+    int flip;                  /* "crop": each box also mirrored, for the flip test */
 } opc_input_options;
 
 /* Checks a net resolution against the model's placement and size rule before any image
@@ -126,6 +129,30 @@ int opc_warp_scale(const opc_image *src, double s, unsigned char *dst, int dst_w
  * the model's preprocessing says. */
 int opc_pixels_to_input(const unsigned char *px, int w, int h, const opc_preprocess *pp,
                         opc_tensor *out, opc_error *err);
+
+/* ---- Top-down crops: one person box -> the network input ---- */
+
+/* The part of the image a top-down network sees: a window centred at (cx, cy) of w x h
+ * image pixels; net-input pixel (u, v) of a net_w x net_h input samples image point
+ * (u * w / net_w + cx - w / 2, v * h / net_h + cy - h / 2). */
+typedef struct opc_crop {
+    double cx, cy, w, h;
+} opc_crop;
+
+/* MMPose's crop of a person box (x, y, bw, bh) for a net_w x net_h input
+ * (GetBBoxCenterScale + TopdownAffine, no rotation): centred on the box, its sides times
+ * padding (1.25), then the shorter one grown to the input's aspect ratio; for a square
+ * input a square of padding x the box's longer side. */
+void opc_crop_from_box(double x, double y, double bw, double bh, double padding, int net_w,
+                       int net_h, opc_crop *c);
+
+/* Samples the crop into dst (net_h x net_w x 3 floats, RGB, 0..255) by exact bilinear
+ * interpolation in double coordinates; neighbours outside the image count as 0. (OpenCV's
+ * warpAffine, which MMPose uses, rounds positions to 1/32 pixel and values to uint8: up to
+ * a few grey levels apart at edges.) c->w and c->h must be > 0. The "crop" placement's
+ * network inputs are these samples. */
+int opc_crop_sample(const opc_image *img, const opc_crop *c, int net_w, int net_h, float *dst,
+                    opc_error *err);
 
 #ifdef __cplusplus
 }

@@ -32,7 +32,9 @@ typedef struct opc_keypoint_set {
 
 /* Built-in sets by name: "coco18" (OpenPose's COCO: 17 COCO parts + neck), "body25"
  * (OpenPose's BODY_25: adds mid-hip and feet), "mpi15" (MPII's 14 + chest), "coco17"
- * (COCO's own order, as PoseNet and MMPose's COCO models output). NULL for another name. */
+ * (COCO's own order, as PoseNet and MMPose's COCO models output), "aic14" (AI Challenger's
+ * 14 in edvardHua's networks' order: head_top, neck, right and left shoulder, elbow, wrist,
+ * hip, knee, ankle). NULL for another name. */
 const opc_keypoint_set *opc_keypoint_set_builtin(const char *name);
 /* The names accepted above, NULL-terminated. */
 const char *const *opc_keypoint_set_names(void);

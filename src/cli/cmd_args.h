@@ -7,6 +7,8 @@
 #define OPC_CLI_CMD_ARGS_H
 
 #include "openpose-c/convert.h"
+#include "openpose-c/eval.h"
+#include "openpose-c/metrics.h"
 #include "openpose-c/net.h"
 #include "openpose-c/paf.h"
 
@@ -17,8 +19,11 @@ typedef struct {
 int info_args_parse(int argc, char **argv, info_args *a);
 
 typedef struct {
-    const char *gt, *results;
+    const char *gt, *results;  /* results NULL: gt is a keypoint-eval instance file */
     int json;
+    unsigned metrics;          /* a bit per opc_metric asked for with --metric */
+    opc_metric_options metric; /* --thr, --norm, --auc-*, --raw-coordinates */
+    opc_coco_pck_options coco; /* --thr, --keypoints (COCO ground truth) */
 } eval_args;
 int eval_args_parse(int argc, char **argv, eval_args *a);
 

@@ -68,6 +68,15 @@ static const char TF_HELP[] =
     "                          that feeds the output)\n"
     "  --output-node NODE      the node giving the heatmaps and PAFs (default: the one node\n"
     "                          that nothing reads)\n"
+    "  --keypoints SET         a top-down network whose output is one heatmap per keypoint\n"
+    "                          of SET (aic14, coco17, ...). Default: such a network when no\n"
+    "                          topology fits the output and one set has as many parts as it\n"
+    "                          has channels. Its model crops each person box (side 1.25 x\n"
+    "                          the box's longer side) to the graph's input size and decodes\n"
+    "                          each map's maximum (MMPose's quarter-pixel refinement).\n"
+    "\n"
+    "edvardHua's single-person networks (PoseEstimationForMobile: hourglass, CPM; 192x192\n"
+    "BGR input, 14 AI Challenger keypoints) convert as they are: keypoint set aic14.\n"
     "\n";
 
 static const char OPENVINO_HELP[] =
@@ -109,7 +118,8 @@ static const char TF_EXAMPLES[] =
     "examples:\n"
     "  openpose-c convert tf models/graph/mobilenet_v2_small/graph_opt.pb -o mnv2-small.opc\n"
     "  openpose-c convert tf graph_opt.pb -o mnv2.opc --output-node Openpose/concat_stage7 \\\n"
-    "      --topology coco --net-resolution 432x368\n";
+    "      --topology coco --net-resolution 432x368\n"
+    "  openpose-c convert tf hourglass/model.pb -o hourglass.opc    # keypoints aic14\n";
 
 static const char TFJS_HELP[] =
     "usage: openpose-c convert tfjs MODEL.json -o MODEL [--name NAME] [--net-resolution WxH]\n"
@@ -139,7 +149,7 @@ static const char TFJS_HELP[] =
     "  openpose-c convert tfjs posenet/mobilenet_v1_075/model.json -o posenet.opc\n";
 
 /* Options only some frameworks take. */
-enum { OPT_INPUT_NODE = 1, OPT_OUTPUT_NODE = 2, OPT_KEEP_FQ = 4, OPT_TOPOLOGY = 8 };
+enum { OPT_INPUT_NODE = 1, OPT_OUTPUT_NODE = 2, OPT_KEEP_FQ = 4, OPT_TOPOLOGY = 8, OPT_KEYPOINTS = 16 };
 
 typedef struct {
     const char *name;
@@ -187,7 +197,8 @@ static int tfjs_convert(char **inputs, const char *out, const opc_convert_option
 /* One entry per source framework: its help and a call into the library. */
 static const framework FRAMEWORKS[] = {
     {"caffe", 2, 2, OPT_TOPOLOGY, caffe_help, caffe_convert},
-    {"tf", 1, 1, OPT_INPUT_NODE | OPT_OUTPUT_NODE | OPT_TOPOLOGY, tf_help, tf_convert},
+    {"tf", 1, 1, OPT_INPUT_NODE | OPT_OUTPUT_NODE | OPT_TOPOLOGY | OPT_KEYPOINTS, tf_help,
+     tf_convert},
     {"tfjs", 1, 1, 0, tfjs_help, tfjs_convert},
     {"openvino", 1, 2, OPT_OUTPUT_NODE | OPT_KEEP_FQ | OPT_TOPOLOGY, openvino_help,
      openvino_convert},
@@ -280,6 +291,13 @@ int convert_args_parse(int argc, char **argv, convert_args *c)
             if (!has_value || !cli_size(argv[i + 1], 1, &opt->net_width, &opt->net_height))
                 return cli_usage_error("convert", "--net-resolution needs WxH, e.g. 656x368 or -1x368");
             i++;
+        } else if (strcmp(a, "--keypoints") == 0) {
+            if (!(fw->options & OPT_KEYPOINTS))
+                return cli_usage_error("convert", "%s is for TensorFlow graphs (convert tf)", a);
+            if (!has_value || !opc_keypoint_set_builtin(argv[i + 1]))
+                return cli_usage_error("convert", "--keypoints needs a built-in keypoint set: "
+                                       "coco18, body25, mpi15, coco17 or aic14%s", "");
+            opt->keypoints = argv[++i];
         } else if (strcmp(a, "--input-node") == 0 || strcmp(a, "--output-node") == 0) {
             if (!(fw->options & (a[2] == 'i' ? OPT_INPUT_NODE : OPT_OUTPUT_NODE)))
                 return cli_usage_error("convert", "%s is not an option of convert %s", a,

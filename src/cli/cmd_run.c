@@ -21,6 +21,8 @@
 #include "cli/run_outputs.h"
 #include "cli/run_progress.h"
 #include "cli/run_signals.h"
+#include "openpose-c/boxes.h"
+#include "openpose-c/coco.h"
 #include "openpose-c/estimate.h"
 
 #define QUEUE_LEN 2  /* images decoded ahead of the network */
@@ -38,8 +40,17 @@ typedef struct job {
     int failed;
     opc_error err;
     opc_image img;
-    opc_prepared *prep;
+    opc_prepared *prep;     /* the model's inputs; with --boxes-from, made once its boxes are */
+    opc_prepared *box_prep; /* --boxes-from: the box model's inputs */
 } job;
+
+/* Where a top-down model's person boxes come from (NULL / 0 everywhere: the whole image). */
+typedef struct box_source {
+    opc_box_file *file;     /* --boxes FILE */
+    opc_model *model;       /* --boxes-from MODEL */
+    opc_estimator *est;
+    double threshold;       /* --box-threshold, for the box model's people too */
+} box_source;
 
 typedef struct loader {
     pthread_t thread;
@@ -52,9 +63,24 @@ typedef struct loader {
     const run_inputs *in;
     const run_outputs *out;
     const opc_estimator *est;
+    const box_source *boxes;
     int skip_existing;
     double decode, prepare; /* seconds, the loader's own (read after it has ended) */
 } loader;
+
+/* The network inputs of a loaded image: for its boxes in the file, those of the box model
+ * (the model's own follow once it has run), or as the options say. */
+static int prepare(const opc_estimator *est, const box_source *b, const run_input *in, job *j,
+                   opc_error *err)
+{
+    if (b->est)
+        return opc_estimator_prepare(b->est, &j->img, &j->box_prep, err);
+    if (!b->file)
+        return opc_estimator_prepare(est, &j->img, &j->prep, err);
+    int n; /* the input's image_id was checked before the run (inputs_assign_ids) */
+    const opc_box *boxes = opc_box_file_boxes(b->file, in->image_id, &n);
+    return opc_estimator_prepare_boxes(est, &j->img, boxes, n, &j->prep, err);
+}
 
 static job *load_one(loader *l, size_t i)
 {
@@ -71,7 +97,7 @@ static job *load_one(loader *l, size_t i)
     j->failed = opc_image_load(in->path, &j->img, &j->err) != OPC_OK;
     double t1 = progress_now();
     opc_error err;
-    if (!j->failed && opc_estimator_prepare(l->est, &j->img, &j->prep, &err) != OPC_OK) {
+    if (!j->failed && prepare(l->est, l->boxes, in, j, &err) != OPC_OK) {
         /* Preparation errors name the network input, not the image: add it. */
         snprintf(j->err.msg, sizeof j->err.msg, "%.250s: %.250s", in->path, err.msg);
         j->failed = 1;
@@ -86,6 +112,7 @@ static void job_free(job *j)
     if (!j)
         return;
     opc_prepared_free(j->prep);
+    opc_prepared_free(j->box_prep);
     opc_image_free(&j->img);
     free(j);
 }
@@ -166,14 +193,39 @@ static int loader_end(loader *l)
     return 0;
 }
 
+/* --boxes-from: the box model's people, the boxes around them, the model's inputs. */
+static int boxes_from_people(const opc_estimator *est, const box_source *b, job *j,
+                             opc_error *err)
+{
+    opc_people found;
+    int rc = opc_estimator_run(b->est, j->box_prep, &found, err);
+    if (rc != OPC_OK)
+        return rc;
+    opc_box *boxes = malloc(sizeof *boxes * (found.count ? (size_t)found.count : 1));
+    if (!boxes) {
+        rc = opc_fail(err, OPC_ERR_NOMEM, "out of memory");
+    } else {
+        int n = 0, all = opc_boxes_from_people(&found, boxes);
+        for (int i = 0; i < all; i++)
+            if (boxes[i].score >= b->threshold)
+                boxes[n++] = boxes[i];
+        rc = opc_estimator_prepare_boxes(est, &j->img, boxes, n, &j->prep, err);
+    }
+    free(boxes);
+    opc_people_free(&found);
+    return rc;
+}
+
 /* Runs the network and writes the outputs of one loaded job. */
-static int process(opc_estimator *est, run_outputs *out, const run_input *in, job *j,
-                   run_timing *tm)
+static int process(opc_estimator *est, const box_source *b, run_outputs *out,
+                   const run_input *in, job *j, run_timing *tm)
 {
     opc_people people;
     opc_error err;
     double t0 = progress_now();
-    int rc = opc_estimator_run(est, j->prep, &people, &err);
+    int rc = b->est ? boxes_from_people(est, b, j, &err) : OPC_OK;
+    if (rc == OPC_OK)
+        rc = opc_estimator_run(est, j->prep, &people, &err);
     double t1 = progress_now();
     tm->network += t1 - t0;
     if (rc != OPC_OK) {
@@ -191,8 +243,9 @@ static int process(opc_estimator *est, run_outputs *out, const run_input *in, jo
 
 /* Runs every input until done, interrupted or an output breaks; the counts are in prog.
  * *left is set when the loader was left running (loader_end). */
-static int run_all(opc_estimator *est, run_outputs *out, const run_inputs *in,
-                   const run_args *a, run_progress *prog, run_timing *tm, int *left)
+static int run_all(opc_estimator *est, const box_source *b, run_outputs *out,
+                   const run_inputs *in, const run_args *a, run_progress *prog,
+                   run_timing *tm, int *left)
 {
     *left = 0;
     loader *l = calloc(1, sizeof *l);
@@ -203,6 +256,7 @@ static int run_all(opc_estimator *est, run_outputs *out, const run_inputs *in,
     l->in = in;
     l->out = out;
     l->est = est;
+    l->boxes = b;
     l->skip_existing = a->skip_existing;
     pthread_mutex_init(&l->mu, NULL);
     pthread_cond_init(&l->changed, NULL);
@@ -223,7 +277,7 @@ static int run_all(opc_estimator *est, run_outputs *out, const run_inputs *in,
             break;
         int failed = !j || j->failed;
         if (j && !failed && !j->skipped)
-            failed = process(est, out, &in->v[i], j, tm) != 0;
+            failed = process(est, b, out, &in->v[i], j, tm) != 0;
         if (failed) {
             opc_error oom;
             if (!j)
@@ -243,7 +297,66 @@ static int run_all(opc_estimator *est, run_outputs *out, const run_inputs *in,
     return prog->failed ? EXIT_FAIL : EXIT_OK;
 }
 
-static int open_estimator(const run_args *a, opc_model **model, opc_estimator **est)
+static int top_down(const opc_model *m)
+{
+    return strcmp(opc_model_preprocess(m)->placement, "crop") == 0;
+}
+
+/* The box model of --boxes-from: its own defaults, the command's threads and engine. */
+static int open_box_model(const run_args *a, box_source *b)
+{
+    char path[4096];
+    opc_error err;
+    if (model_find(a->boxes_from, path, sizeof path, &err) != OPC_OK ||
+        !(b->model = opc_model_open(path, &err))) {
+        fprintf(stderr, "openpose-c: --boxes-from: %s\n", err.msg);
+        return EXIT_FAIL;
+    }
+    if (top_down(b->model))
+        return cli_usage_error(NULL, "--boxes-from %s: a top-down model needs boxes itself; "
+                               "give a bottom-up model (OpenPose's, PoseNet's)", a->boxes_from);
+    opc_estimator_options o;
+    opc_estimator_options_default(&o, b->model);
+    o.net.threads = a->threads;
+    o.net.engine = a->engine;
+    if (!(b->est = opc_estimator_create(b->model, &o, &err))) {
+        fprintf(stderr, "openpose-c: --boxes-from: %s\n", err.msg);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+/* The person boxes of a top-down model; the box options are refused for any other. */
+static int open_boxes(const run_args *a, const opc_model *m, box_source *b)
+{
+    int given = a->boxes || a->boxes_from || a->flip_test || a->box_threshold != 0;
+    if (!top_down(m))
+        return given ? cli_usage_error(NULL, "--boxes, --boxes-from, --box-threshold and "
+                                       "--flip-test are for top-down models; %s finds everyone "
+                                       "at once", opc_model_name(m))
+                     : EXIT_OK;
+    b->threshold = a->box_threshold;
+    if (a->boxes_from)
+        return open_box_model(a, b);
+    if (!a->boxes || strcmp(a->boxes, "whole") == 0)
+        return EXIT_OK;
+    opc_error err;
+    if (opc_box_file_load(a->boxes, a->box_threshold, &b->file, &err) != OPC_OK) {
+        fprintf(stderr, "openpose-c: %s\n", err.msg);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+static void close_boxes(box_source *b)
+{
+    opc_box_file_free(b->file);
+    opc_estimator_free(b->est);
+    opc_model_close(b->model);
+}
+
+static int open_estimator(const run_args *a, opc_model **model, opc_estimator **est,
+                          box_source *boxes)
 {
     char path[4096];
     opc_error err;
@@ -252,6 +365,9 @@ static int open_estimator(const run_args *a, opc_model **model, opc_estimator **
         fprintf(stderr, "openpose-c: %s\n", err.msg);
         return EXIT_FAIL;
     }
+    int rc = open_boxes(a, *model, boxes);
+    if (rc != EXIT_OK)
+        return rc;
     opc_estimator_options o;
     opc_estimator_options_default(&o, *model);
     o.net.threads = a->threads;
@@ -262,6 +378,7 @@ static int open_estimator(const run_args *a, opc_model **model, opc_estimator **
     }
     o.input.scale_number = a->scale_number;
     o.input.scale_gap = a->scale_gap;
+    o.input.flip = a->flip_test;
     /* The model's placement and size rule decide what a net resolution may be: a wrong
      * one is a usage error, found before any image. */
     if (opc_input_check(opc_model_preprocess(*model), &o.input, &err) != OPC_OK)
@@ -323,9 +440,11 @@ int cmd_run(int argc, char **argv)
         inputs_free(&in);
         return EXIT_USAGE;
     }
-    /* COCO ids are checked over all inputs, before sharding: every shard of a run takes
-     * the same verdict, and shards' arrays merge without clashes. */
-    if (a.format == FORMAT_COCO && (rc = inputs_assign_ids(&a, &in, &err)) != OPC_OK) {
+    /* COCO ids (of the results, and of the boxes in a --boxes file) are checked over all
+     * inputs, before sharding: every shard of a run takes the same verdict, and shards'
+     * arrays merge without clashes. */
+    if ((a.format == FORMAT_COCO || run_args_box_file(&a)) &&
+        (rc = inputs_assign_ids(&a, &in, &err)) != OPC_OK) {
         fprintf(stderr, "openpose-c: %s\n", err.msg);
         inputs_free(&in);
         return rc == OPC_ERR_ARG ? EXIT_USAGE : EXIT_FAIL;
@@ -335,10 +454,11 @@ int cmd_run(int argc, char **argv)
 
     opc_model *model = NULL;
     opc_estimator *est = NULL;
+    box_source boxes = {0};
     run_outputs out;
     int interrupted = 0, left = 0;
     signals_install();
-    if ((rc = open_estimator(&a, &model, &est)) == EXIT_OK &&
+    if ((rc = open_estimator(&a, &model, &est, &boxes)) == EXIT_OK &&
         (rc = outputs_open(&out, &a, model, &in)) == EXIT_OK) {
         run_progress prog;
         run_timing tm = {0};
@@ -346,7 +466,7 @@ int cmd_run(int argc, char **argv)
         /* Results on the terminal would share their lines with the progress line. */
         if (results_on_stdout(&a) && isatty(STDOUT_FILENO))
             prog.enabled = 0;
-        rc = run_all(est, &out, &in, &a, &prog, &tm, &left);
+        rc = run_all(est, &boxes, &out, &in, &a, &prog, &tm, &left);
         interrupted = signals_caught();
         progress_finish(&prog, interrupted ? signals_name(interrupted) : NULL);
         if (a.timing)
@@ -360,6 +480,7 @@ int cmd_run(int argc, char **argv)
     if (left) /* the loader still reads the inputs and the estimator: end now, by the signal */
         return signals_reraise(interrupted);
     signals_restore();
+    close_boxes(&boxes);
     opc_estimator_free(est);
     opc_model_close(model);
     inputs_free(&in);

@@ -102,6 +102,16 @@ static const char HELP[] =
     "                         keypoint of a better person do not start or count (20)\n"
     "  --keypoint-scale S     pixels (default), 0..1 or -1..1 (also OpenPose's 0, 3, 4)\n"
     "\n"
+    "Top-down models (one person per box: each box is cropped, run and decoded alone):\n"
+    "  --boxes FILE           a person detector's COCO results ([{\"image_id\", \"bbox\":\n"
+    "                         [x,y,w,h], \"score\", \"category_id\": 1}]; an image's id as\n"
+    "                         for --format coco, --image-ids and --image-id apply)\n"
+    "  --boxes whole          the whole image is one person (the default)\n"
+    "  --box-threshold X      use boxes (or --boxes-from people) scoring at least X\n"
+    "                         (default 0)\n"
+    "  --boxes-from MODEL     the boxes around the people a bottom-up MODEL finds\n"
+    "  --flip-test            also run each box mirrored and average the maps (MMPose)\n"
+    "\n"
     "Environment:\n"
     "  OPENPOSE_C_MODEL       the model used without --model\n"
     "  OPENPOSE_C_MODELS_DIR  the first models folder searched\n"
@@ -120,7 +130,7 @@ enum {
     OPT_SCALE_GAP, OPT_THREADS, OPT_ENGINE, OPT_KEYPOINT_SCALE, OPT_MAXPOS, OPT_NMS, OPT_PAF,
     OPT_PAF_MIN_ABOVE, OPT_MIN_SCORE, OPT_MIN_PARTS, OPT_PEOPLE_MAX, OPT_ASSEMBLY, OPT_VERSION,
     OPT_TIMING, OPT_IMAGE_IDS, OPT_IMAGE_ID, OPT_POSE_DECODER, OPT_SCORE_THRESHOLD,
-    OPT_NMS_RADIUS
+    OPT_NMS_RADIUS, OPT_BOXES, OPT_BOX_THRESHOLD, OPT_BOXES_FROM, OPT_FLIP_TEST
 };
 
 static const struct option LONG_OPTS[] = {
@@ -158,6 +168,10 @@ static const struct option LONG_OPTS[] = {
     {"pose-decoder", required_argument, NULL, OPT_POSE_DECODER},
     {"score-threshold", required_argument, NULL, OPT_SCORE_THRESHOLD},
     {"nms-radius", required_argument, NULL, OPT_NMS_RADIUS},
+    {"boxes", required_argument, NULL, OPT_BOXES},
+    {"box-threshold", required_argument, NULL, OPT_BOX_THRESHOLD},
+    {"boxes-from", required_argument, NULL, OPT_BOXES_FROM},
+    {"flip-test", no_argument, NULL, OPT_FLIP_TEST},
     {NULL, 0, NULL, 0},
 };
 
@@ -233,6 +247,13 @@ static int one_option(int c, const char *arg, run_args *a)
     case OPT_SKIP_EXISTING: a->skip_existing = 1; return 0;
     case OPT_TIMING: a->timing = 1; return 0;
     case OPT_MAXPOS: a->maximize_positives = 1; return 0;
+    case OPT_BOXES: a->boxes = arg; return 0;
+    case OPT_BOXES_FROM: a->boxes_from = arg; return 0;
+    case OPT_FLIP_TEST: a->flip_test = 1; return 0;
+    case OPT_BOX_THRESHOLD:
+        if (!cli_double(arg, -1e9, 1e9, &a->box_threshold))
+            return cli_usage_error(NULL, "--box-threshold: expected a number, got '%s'", arg);
+        return 0;
     case OPT_FORMAT:
         if ((i = pick(arg, formats)) < 0)
             return cli_usage_error(NULL, "--format: expected openpose, coco or jsonl, got '%s'", arg);
@@ -372,6 +393,11 @@ int run_args_parse(int argc, char **argv, run_args *a, int *done)
             return rc;
         }
     }
+    if (a->boxes && a->boxes_from) {
+        *done = 1;
+        return cli_usage_error(NULL, "--boxes and --boxes-from both say where the boxes come "
+                               "from: give one");
+    }
     a->paths = argv + optind;
     a->npaths = argc - optind;
     if (a->npaths == 0 && !a->list) {
@@ -387,9 +413,10 @@ int run_args_parse(int argc, char **argv, run_args *a, int *done)
         *done = 1;
         return cli_usage_error(NULL, "give --image-ids GT.json or --image-id N, not both");
     }
-    if ((a->image_ids || a->image_id >= 0) && a->format != FORMAT_COCO) {
+    if ((a->image_ids || a->image_id >= 0) && a->format != FORMAT_COCO && !run_args_box_file(a)) {
         *done = 1;
-        return cli_usage_error(NULL, "--image-ids and --image-id are for --format coco");
+        return cli_usage_error(NULL, "--image-ids and --image-id are for --format coco and "
+                               "--boxes FILE");
     }
     return 0;
 }
@@ -447,17 +474,26 @@ static void apply_posenet(const run_args *a, opc_posenet_options *o)
         o->multi.max_detections = a->number_people_max;
 }
 
+int run_args_box_file(const run_args *a)
+{
+    return a->boxes && strcmp(a->boxes, "whole") != 0;
+}
+
 int run_args_apply_decode(const run_args *a, const opc_model *m, opc_decode_options *d,
                           opc_error *err)
 {
     const char *family = opc_model_head(m)->decoder;
-    int posenet = strcmp(family, "posenet") == 0;
+    int posenet = strcmp(family, "posenet") == 0, heatmap = strcmp(family, "heatmap") == 0;
     const char *other = posenet ? paf_option_given(a) : posenet_option_given(a);
+    if (!other && heatmap) /* one person per box: no parser's settings apply */
+        other = paf_option_given(a);
     if (other)
         return opc_fail(err, OPC_ERR_ARG, "%s does not apply to a model with a %s head",
                         other, family);
     if (posenet)
         apply_posenet(a, &d->posenet);
+    if (heatmap && a->number_people_max >= 0)
+        d->heatmap.number_people_max = a->number_people_max;
     if (strcmp(opc_model_head(m)->decoder, "paf") == 0) {
         if (a->maximize_positives) {
             opc_paf_topology t;

@@ -34,6 +34,12 @@ typedef struct run_args {
     opc_engine engine;
     opc_keypoint_scale keypoint_scale;
 
+    /* Top-down models: where the person boxes come from. */
+    const char *boxes;         /* --boxes FILE (a detector's COCO results) or "whole" */
+    double box_threshold;      /* --box-threshold: a box's score must reach it */
+    const char *boxes_from;    /* --boxes-from MODEL: around the people it finds */
+    int flip_test;             /* --flip-test */
+
     /* Parser overrides; NAN / -1 = the topology's default. */
     int maximize_positives;
     float nms_threshold, paf_threshold, paf_min_above, min_score;
@@ -50,7 +56,9 @@ typedef struct run_args {
  * with the message printed) with *done set. */
 int run_args_parse(int argc, char **argv, run_args *a, int *done);
 
-/* Applies the parser overrides to p (already holding the topology's defaults). */
+/* Whether the boxes come from a file (--boxes FILE): its image_ids are the inputs'. */
+int run_args_box_file(const run_args *a);
+
 /* The decoder options of the command line onto the model's defaults in d (its head's
  * family's: OpenPose's parser settings for a "paf" model, the posenet package's decoder
  * for a "posenet" one; --number-people-max is both's). Another family's options are

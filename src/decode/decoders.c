@@ -7,6 +7,7 @@
 static const opc_decoder *const DECODERS[] = {
     &opc_paf_decoder,
     &opc_posenet_decoder,
+    &opc_heatmap_decoder,
 };
 #define NUM_DECODERS (int)(sizeof DECODERS / sizeof DECODERS[0])
 

@@ -140,8 +140,9 @@ void opc_prepared_free(opc_prepared *p)
     free(p);
 }
 
-int opc_estimator_prepare(const opc_estimator *e, const opc_image *img, opc_prepared **out,
-                          opc_error *err)
+/* The views of img under the input options io, and their network inputs. */
+static int prepare(const opc_estimator *e, const opc_image *img, const opc_input_options *io,
+                   opc_prepared **out, opc_error *err)
 {
     *out = NULL;
     opc_prepared *p = calloc(1, sizeof *p);
@@ -150,8 +151,7 @@ int opc_estimator_prepare(const opc_estimator *e, const opc_image *img, opc_prep
     p->img_w = img->width;
     p->img_h = img->height;
     const opc_preprocess *pp = opc_model_preprocess(e->model);
-    int rc = opc_input_views(pp, &e->o.input, img->width, img->height, &p->views, &p->n_views,
-                             err);
+    int rc = opc_input_views(pp, io, img->width, img->height, &p->views, &p->n_views, err);
     if (rc == OPC_OK && !(p->inputs = calloc((size_t)p->n_views + 1, sizeof *p->inputs)))
         rc = opc_fail(err, OPC_ERR_NOMEM, "estimator: out of memory");
     for (int i = 0; rc == OPC_OK && i < p->n_views; i++)
@@ -162,6 +162,23 @@ int opc_estimator_prepare(const opc_estimator *e, const opc_image *img, opc_prep
     }
     *out = p;
     return OPC_OK;
+}
+
+int opc_estimator_prepare(const opc_estimator *e, const opc_image *img, opc_prepared **out,
+                          opc_error *err)
+{
+    return prepare(e, img, &e->o.input, out, err);
+}
+
+int opc_estimator_prepare_boxes(const opc_estimator *e, const opc_image *img,
+                                const opc_box *boxes, int n_boxes, opc_prepared **out,
+                                opc_error *err)
+{
+    static const opc_box none[1]; /* boxes set, none of them: no view, nobody */
+    opc_input_options io = e->o.input;
+    io.boxes = boxes ? boxes : none;
+    io.n_boxes = boxes ? n_boxes : 0;
+    return prepare(e, img, &io, out, err);
 }
 
 static int copy_output(opc_tensor *dst, const opc_tensor *src, opc_error *err)
@@ -222,6 +239,19 @@ int opc_estimate(opc_estimator *e, const opc_image *img, opc_people *people, opc
     opc_prepared *p;
     memset(people, 0, sizeof *people);
     int rc = opc_estimator_prepare(e, img, &p, err);
+    if (rc != OPC_OK)
+        return rc;
+    rc = opc_estimator_run(e, p, people, err);
+    opc_prepared_free(p);
+    return rc;
+}
+
+int opc_estimate_boxes(opc_estimator *e, const opc_image *img, const opc_box *boxes,
+                       int n_boxes, opc_people *people, opc_error *err)
+{
+    opc_prepared *p;
+    memset(people, 0, sizeof *people);
+    int rc = opc_estimator_prepare_boxes(e, img, boxes, n_boxes, &p, err);
     if (rc != OPC_OK)
         return rc;
     rc = opc_estimator_run(e, p, people, err);

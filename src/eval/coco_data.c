@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_file.h"
 #include "openpose-c/error.h"
-#include "openpose-c/files.h"
 
 /* ---- JSON access with errors naming the file and the entry ---- */
 
@@ -19,70 +19,6 @@ typedef struct {
     const char *array; /* "annotations", "results", ... */
     size_t index;
 } where;
-
-/* An upper bound on the values in a JSON text: one, plus one per comma and opening
- * outside strings. */
-static size_t count_values(const char *s, size_t n)
-{
-    size_t count = 1;
-    int in_string = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (in_string) {
-            if (s[i] == '\\')
-                i++;
-            else if (s[i] == '"')
-                in_string = 0;
-        } else {
-            in_string = s[i] == '"';
-            count += s[i] == ',' || s[i] == '[' || s[i] == '{';
-        }
-    }
-    return count;
-}
-
-int opc_coco_parse_json(const char *path, cJSON **root, opc_error *err)
-{
-    unsigned char *data;
-    size_t size;
-    int rc = opc_read_file(path, OPC_COCO_MAX_BYTES, &data, &size, err);
-    if (rc != OPC_OK)
-        return rc;
-    const char *text = (const char *)data, *end = NULL;
-    size_t i = 0;
-    while (i < size && strchr(" \t\r\n", text[i]))
-        i++;
-    if (i == size) {
-        free(data);
-        return opc_fail(err, OPC_ERR_FORMAT, "%s: empty file, expected JSON", path);
-    }
-    /* cJSON spends 64 bytes on every value: a file of "[0,0,0,..." would take 32 times
-     * its size in memory. COCO's largest file has tens of millions of values. */
-    if (count_values(text, size) > OPC_COCO_MAX_VALUES) {
-        free(data);
-        return opc_fail(err, OPC_ERR_FORMAT, "%s: more than the limit of %zu JSON values", path,
-                        OPC_COCO_MAX_VALUES);
-    }
-    *root = cJSON_ParseWithLengthOpts(text, size, &end, 0);
-    size_t pos = end ? (size_t)(end - text) : 0;
-    if (*root) { /* only whitespace may follow the value */
-        while (pos < size && strchr(" \t\r\n", text[pos]))
-            pos++;
-        if (pos < size) {
-            cJSON_Delete(*root);
-            *root = NULL;
-        }
-    }
-    if (!*root) {
-        size_t line = 1, col = 1;
-        for (size_t k = 0; k < pos && k < size; k++, col++)
-            if (text[k] == '\n')
-                line++, col = 0;
-        rc = opc_fail(err, OPC_ERR_FORMAT, "%s: invalid JSON at line %zu, column %zu", path, line,
-                      col);
-    }
-    free(data);
-    return rc;
-}
 
 /* "<file>: <array>[<index>]: <what>" */
 __attribute__((format(printf, 3, 4))) static int bad(opc_error *err, where w, const char *fmt,
@@ -184,6 +120,27 @@ static int find_id(const double *ids, int n, double id)
     return lo < n && ids[lo] == id ? lo : -1;
 }
 
+/* Each image's optional "width" and "height" (0 when absent), by sorted id. */
+static int image_sizes(const cJSON *images, const char *path, opc_coco_data *d, opc_error *err)
+{
+    d->image_sizes = calloc(2 * (size_t)(d->num_images ? d->num_images : 1), sizeof(double));
+    if (!d->image_sizes)
+        return opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory", path);
+    int i = 0;
+    for (const cJSON *it = images->child; it; it = it->next, i++) {
+        double id = cJSON_GetObjectItemCaseSensitive(it, "id")->valuedouble, wh[2] = {0, 0};
+        static const char *const keys[2] = {"width", "height"};
+        for (int k = 0; k < 2; k++)
+            if (cJSON_GetObjectItemCaseSensitive(it, keys[k]) &&
+                get_number(it, keys[k], &wh[k], (where){path, "images", (size_t)i}, err))
+                return OPC_ERR_FORMAT;
+        int at = find_id(d->image_ids, d->num_images, id);
+        d->image_sizes[2 * at] = wh[0];
+        d->image_sizes[2 * at + 1] = wh[1];
+    }
+    return OPC_OK;
+}
+
 /* ---- ground truth ---- */
 
 static int load_gt_ann(const cJSON *a, where w, opc_coco_gt *g, opc_error *err)
@@ -236,7 +193,7 @@ static int check_unique_ids(const opc_coco_data *d, const char *path, opc_error 
 static int load_gt(const char *path, opc_coco_data *d, opc_error *err)
 {
     cJSON *root = NULL;
-    int rc = opc_coco_parse_json(path, &root, err);
+    int rc = opc_json_read_file(path, OPC_COCO_MAX_BYTES, OPC_COCO_MAX_VALUES, &root, err);
     if (rc != OPC_OK)
         return rc;
     const cJSON *images, *cats, *anns;
@@ -253,7 +210,8 @@ static int load_gt(const char *path, opc_coco_data *d, opc_error *err)
         goto done;
     }
     if ((rc = id_table(images, "images", path, &d->image_ids, &d->num_images, err)) != OPC_OK ||
-        (rc = id_table(cats, "categories", path, &d->cat_ids, &d->num_cats, err)) != OPC_OK)
+        (rc = id_table(cats, "categories", path, &d->cat_ids, &d->num_cats, err)) != OPC_OK ||
+        (rc = image_sizes(images, path, d, err)) != OPC_OK)
         goto done;
 
     int count = cJSON_GetArraySize(anns);
@@ -327,7 +285,7 @@ static int load_results(const char *path, const char *gt_path, opc_coco_data *d,
                         opc_error *err)
 {
     cJSON *root = NULL;
-    int rc = opc_coco_parse_json(path, &root, err);
+    int rc = opc_json_read_file(path, OPC_COCO_MAX_BYTES, OPC_COCO_MAX_VALUES, &root, err);
     if (rc != OPC_OK)
         return rc;
     if (!cJSON_IsArray(root)) {
@@ -443,6 +401,7 @@ int opc_coco_load(const char *gt_path, const char *results_path, opc_coco_data *
 void opc_coco_data_free(opc_coco_data *d)
 {
     free(d->image_ids);
+    free(d->image_sizes);
     free(d->cat_ids);
     free(d->gt);
     free(d->dt);

@@ -18,11 +18,6 @@
 #define OPC_COCO_MAX_BYTES ((size_t)512 << 20) /* per input file; COCO's largest is 240 MB */
 #define OPC_COCO_MAX_VALUES ((size_t)1 << 26)  /* JSON values per file: 4 GiB parsed */
 
-/* Reads and parses a JSON file of at most OPC_COCO_MAX_BYTES and OPC_COCO_MAX_VALUES ("-" =
- * stdin); errors name the file and, for bad JSON, the line and column. */
-struct cJSON;
-int opc_coco_parse_json(const char *path, struct cJSON **root, opc_error *err);
-
 /* numpy.linspace(start, stop, num) to the last bit: i * step + start, the last one stop. */
 void opc_coco_linspace(double start, double stop, int num, double *out);
 
@@ -55,6 +50,7 @@ typedef struct opc_coco_cell {
 typedef struct opc_coco_data {
     int num_images, num_cats;
     double *image_ids;   /* sorted, unique */
+    double *image_sizes; /* width, height per image (0, 0 when GT does not say) */
     double *cat_ids;     /* sorted, unique */
     size_t num_gt, num_dt, num_cells;
     opc_coco_gt *gt;     /* sorted by (cat, img), then file order */
@@ -71,6 +67,16 @@ void opc_coco_data_free(opc_coco_data *d);
 
 /* pycocotools' computeOks for one pair. */
 double opc_coco_oks(const opc_coco_gt *g, const double dt_kp[3 * OPC_COCO_KPTS]);
+
+/* The same over the keypoints k with keep[k] != 0 only (keep NULL = all 17). */
+double opc_coco_oks_of(const opc_coco_gt *g, const double dt_kp[3 * OPC_COCO_KPTS],
+                       const unsigned char *keep);
+
+/* PCK and EPE per matched person (openpose-c/eval.h: opc_coco_eval_pck). */
+struct opc_coco_pck;
+struct opc_coco_pck_options;
+int opc_coco_pck_compute(const opc_coco_data *d, const struct opc_coco_pck_options *o,
+                         struct opc_coco_pck *r, opc_error *err);
 
 /* The OKS matrix of one cell: min(detections, max_dets) rows in the cell's score order,
  * GT columns in file order; oks is rows x num_gt, row-major. Returns the row count. */

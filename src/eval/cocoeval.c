@@ -317,6 +317,21 @@ int opc_coco_eval(const char *gt_path, const char *results_path,
     return rc;
 }
 
+int opc_coco_eval_pck(const char *gt_path, const char *results_path,
+                      double stats[OPC_COCO_NUM_STATS], const opc_coco_pck_options *o,
+                      opc_coco_pck *pck, opc_error *err)
+{
+    opc_coco_data d;
+    int rc = opc_coco_load(gt_path, results_path, &d, err);
+    if (rc != OPC_OK)
+        return rc;
+    rc = evaluate(&d, stats, err);
+    if (rc == OPC_OK)
+        rc = opc_coco_pck_compute(&d, o, pck, err);
+    opc_coco_data_free(&d);
+    return rc;
+}
+
 const char *opc_coco_stat_name(int i)
 {
     return i >= 0 && i < OPC_COCO_NUM_STATS ? STATS[i].name : "?";

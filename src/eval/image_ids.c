@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_file.h"
 #include "eval/coco_data.h"
 #include "openpose-c/coco.h"
 
@@ -77,7 +78,8 @@ opc_coco_image_ids *opc_coco_image_ids_read(const char *gt_path, opc_error *err)
         opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory", gt_path);
         return NULL;
     }
-    if (opc_coco_parse_json(gt_path, &ids->root, err) != OPC_OK ||
+    if (opc_json_read_file(gt_path, OPC_COCO_MAX_BYTES, OPC_COCO_MAX_VALUES, &ids->root,
+                           err) != OPC_OK ||
         read_entries(ids, strcmp(gt_path, "-") ? gt_path : "(stdin)", err) != OPC_OK) {
         opc_coco_image_ids_free(ids);
         return NULL;

@@ -12,9 +12,15 @@ static const double SIGMA_X10[OPC_COCO_KPTS] = {.26, .25, .25, .35, .35, .79, .7
 
 double opc_coco_oks(const opc_coco_gt *g, const double dt_kp[3 * OPC_COCO_KPTS])
 {
+    return opc_coco_oks_of(g, dt_kp, NULL);
+}
+
+double opc_coco_oks_of(const opc_coco_gt *g, const double dt_kp[3 * OPC_COCO_KPTS],
+                       const unsigned char *keep)
+{
     int labelled = 0;
     for (int k = 0; k < OPC_COCO_KPTS; k++)
-        labelled += g->kp[3 * k + 2] > 0;
+        labelled += g->kp[3 * k + 2] > 0 && (!keep || keep[k]);
     /* A GT without labelled keypoints measures how far each predicted keypoint lies
      * outside its box grown by one box size on every side. */
     double x0 = g->bbox[0] - g->bbox[2], x1 = g->bbox[0] + g->bbox[2] * 2;
@@ -22,6 +28,8 @@ double opc_coco_oks(const opc_coco_gt *g, const double dt_kp[3 * OPC_COCO_KPTS])
     double sum = 0;
     for (int k = 0; k < OPC_COCO_KPTS; k++) {
         double xd = dt_kp[3 * k], yd = dt_kp[3 * k + 1], dx, dy;
+        if (keep && !keep[k])
+            continue;
         if (labelled) {
             if (!(g->kp[3 * k + 2] > 0))
                 continue;
@@ -37,7 +45,10 @@ double opc_coco_oks(const opc_coco_gt *g, const double dt_kp[3 * OPC_COCO_KPTS])
         double e = (dx * dx + dy * dy) / var / (g->area + AREA_EPS) / 2;
         sum += exp(-e);
     }
-    return sum / (labelled ? labelled : OPC_COCO_KPTS);
+    int kept = OPC_COCO_KPTS;
+    for (int k = 0; keep && k < OPC_COCO_KPTS; k++)
+        kept -= !keep[k];
+    return sum / (labelled ? labelled : kept);
 }
 
 size_t opc_coco_cell_oks(const opc_coco_data *d, const opc_coco_cell *c, size_t max_dets,

@@ -8,6 +8,7 @@
 static const opc_placement *const PLACEMENTS[] = {
     &opc_placement_top_left,
     &opc_placement_letterbox,
+    &opc_placement_crop,
 };
 #define NUM_PLACEMENTS (int)(sizeof PLACEMENTS / sizeof PLACEMENTS[0])
 

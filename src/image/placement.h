@@ -35,5 +35,6 @@ int opc_size_fits(const char *rule, int step, int side);
 /* The rows, from each placement's file. */
 extern const opc_placement opc_placement_top_left;
 extern const opc_placement opc_placement_letterbox;
+extern const opc_placement opc_placement_crop;
 
 #endif

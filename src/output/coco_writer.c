@@ -101,7 +101,9 @@ int opc_coco_writer_add(opc_coco_writer *w, int64_t image_id, const opc_keypoint
                 put_float(w->f, part[1]);
                 fputs(",1", w->f);
             } else {
-                fputs("-1,-1,0", w->f);
+                /* OpenPose writes a part it did not find as -1,-1,0; a COCO keypoint the
+                 * model's set has no counterpart for is 0,0,0, as COCO's unlabelled ones. */
+                fputs(part ? "-1,-1,0" : "0,0,0", w->f);
             }
         }
         fputs("],\"score\":", w->f);

@@ -80,9 +80,26 @@ static const set_spec SPECS[] = {
                    255, 85, 0, 85, 255, 0, 255, 170, 0, 0, 255, 0, 255, 255, 0, 0, 170, 255,
                    0, 255, 85, 0, 85, 255, 0, 255, 170, 0, 0, 255, 0, 255, 255},
     },
+    {
+        /* AI Challenger's 14 keypoints in the order of edvardHua's single-person networks
+         * (head top and neck first; AIC's own annotation order puts them last), MMPose's
+         * AIC skeleton and colours (right orange, left green, middle blue). Head top and
+         * neck have no COCO keypoint. */
+        .name = "aic14",
+        .parts = "head_top neck right_shoulder right_elbow right_wrist left_shoulder "
+                 "left_elbow left_wrist right_hip right_knee right_ankle left_hip left_knee "
+                 "left_ankle",
+        .num_skeleton = 14,
+        .skeleton = {4, 3, 3, 2, 2, 1, 1, 5, 5, 6, 6, 7, 10, 9, 9, 8, 8, 11, 11, 12, 12, 13,
+                     0, 1, 2, 8, 5, 11},
+        .coco17 = {-1, -1, -1, -1, -1, 5, 2, 6, 3, 7, 4, 11, 8, 12, 9, 13, 10},
+        .colors = {51, 153, 255, 51, 153, 255, 255, 128, 0, 255, 128, 0, 255, 128, 0, 0, 255,
+                   0, 0, 255, 0, 0, 255, 0, 255, 128, 0, 255, 128, 0, 255, 128, 0, 0, 255, 0,
+                   0, 255, 0, 0, 255, 0},
+    },
 };
 #define NUM_SPECS (int)(sizeof SPECS / sizeof SPECS[0])
-static const char *const NAMES[] = {"coco18", "body25", "mpi15", "coco17", NULL};
+static const char *const NAMES[] = {"coco18", "body25", "mpi15", "coco17", "aic14", NULL};
 _Static_assert(sizeof NAMES / sizeof NAMES[0] == NUM_SPECS + 1, "one name per set");
 
 /* The index of the part called name, or -1. */

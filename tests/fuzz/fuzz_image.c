@@ -1,6 +1,6 @@
 /* Fuzz target: image decoding (libjpeg-turbo and stb_image behind our header checks, EXIF
- * orientation) and the network input the image command makes from it (scale plan, warp,
- * normalisation). */
+ * orientation) and the network inputs the image command makes from it (scale plan, warp,
+ * normalisation; top-down crops of a box and of the whole image, mirrored too). */
 #include "fuzz_target.h"
 #include "image/image_decode.h"
 #include "openpose-c/image.h"
@@ -35,6 +35,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int k = 0; k < n; k++) {
             opc_tensor t; /* empty on failure */
             opc_input_make(&img, &views[k], &pp, &t, &err);
+            opc_tensor_free(&t);
+        }
+        free(views);
+    }
+    /* Top-down crops: the whole image and a box half outside it, each also mirrored. */
+    static const opc_preprocess crop = {.channel_order = "BGR", .scale = {1, 1, 1},
+                                        .stride = 4, .placement = "crop", .size_rule = "multiple",
+                                        .size_step = 16, .net_width = 32, .net_height = 48,
+                                        .crop_padding = 1.25f};
+    for (int b = 0; b < 2; b++) {
+        opc_box box = {-0.5f * img.width, 0.25f * img.height, (float)img.width, 0.5f * img.height, 1};
+        opc_input_options c = {.net_width = 32, .net_height = 48, .boxes = b ? &box : NULL,
+                               .n_boxes = b, .flip = 1};
+        if (opc_input_views(&crop, &c, img.width, img.height, &views, &n, &err) != OPC_OK)
+            continue;
+        for (int k = 0; k < n; k++) {
+            opc_tensor t;
+            opc_input_make(&img, &views[k], &crop, &t, &err);
             opc_tensor_free(&t);
         }
         free(views);

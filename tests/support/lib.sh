@@ -56,6 +56,21 @@ tfpose_model() {
     echo "$out"
 }
 
+# edvardHua's top-down network NAME (hourglass or cpm) converted into the build tree
+# (once); prints the model path.
+edvardhua_model() {
+    need_shared "models/edvardhua/$1/model.pb"
+    local dir=${OPC_BUILD_DIR:-/tmp}/test-models
+    local out=$dir/$1.opc pb=$SHARED/models/edvardhua/$1/model.pb
+    if [ ! -s "$out" ] || [ "$BIN" -nt "$out" ]; then
+        mkdir -p "$dir"
+        "$BIN" convert tf "$pb" -o "$out.$$" --name "$1" >&2 ||
+            { echo "FAIL: cannot convert $pb" >&2; exit 1; }
+        mv -f "$out.$$" "$out"
+    fi
+    echo "$out"
+}
+
 # run STATUS ARGS...: runs openpose-c ARGS with stdout/stderr in $TMP/stdout, $TMP/stderr,
 # and checks its exit status (returns 1 when it differs).
 run() {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode/heatmap/head.h"
 #include "decode/paf/head.h"
 #include "openpose-c/error.h"
 
@@ -75,6 +76,72 @@ opc_preprocess opc_convert_openpose_preprocess(float scale, float offset, int nh
                             .size_step = 16,
                             .net_width = net_w,
                             .net_height = net_h};
+}
+
+int opc_convert_pick_keypoints(const char *name, int channels, const char *in_path,
+                               const char *out_blob, const opc_keypoint_set **out,
+                               opc_error *err)
+{
+    const opc_keypoint_set *k = NULL;
+    char sets[256] = "";
+    for (const char *const *n = opc_keypoint_set_names(); *n; n++) {
+        const opc_keypoint_set *s = opc_keypoint_set_builtin(*n);
+        snprintf(sets + strlen(sets), sizeof sets - strlen(sets), "%s%s %d", sets[0] ? ", " : "",
+                 *n, s->num_parts);
+        if (name ? strcmp(*n, name) == 0 : s->num_parts == channels) {
+            if (k && !name)
+                return opc_fail(err, OPC_ERR_FORMAT,
+                                "%s: output '%.80s' has %d channels, as many as keypoint sets "
+                                "%s and %s have parts: give one with --keypoints", in_path,
+                                out_blob, channels, k->name, s->name);
+            k = s;
+        }
+    }
+    if (!k && name)
+        return opc_fail(err, OPC_ERR_ARG, "unknown keypoint set '%.40s' (%s)", name, sets);
+    if (!k)
+        return opc_fail(err, OPC_ERR_FORMAT,
+                        "%s: cannot tell what the %d channels of output '%.80s' are: no PAF "
+                        "topology (COCO 57, BODY_25 78, MPI 44) nor keypoint set (%s) fits; "
+                        "give --topology or --keypoints", in_path, channels, out_blob, sets);
+    if (k->num_parts != channels)
+        return opc_fail(err, OPC_ERR_FORMAT,
+                        "%s: output '%.80s' has %d channels but keypoint set %s has %d parts",
+                        in_path, out_blob, channels, k->name, k->num_parts);
+    *out = k;
+    return OPC_OK;
+}
+
+int opc_convert_set_heatmap_head(opc_graph *g, const opc_keypoint_set *k, const char *maps,
+                                 opc_error *err)
+{
+    opc_heatmap_head h = {.defaults = {.refine = OPC_REFINE_MMPOSE, .flip_shift = 1}};
+    if (strlen(maps) >= sizeof h.heatmaps)
+        return opc_fail(err, OPC_ERR_ARG, "output name %.40s too long", maps);
+    strcpy(h.heatmaps, maps);
+    g->keypoints = *k;
+    char *params = opc_heatmap_head_json(&h);
+    int rc = params ? opc_graph_set_head(g, "heatmap", params, err)
+                    : opc_fail(err, OPC_ERR_NOMEM, "head: out of memory");
+    free(params);
+    return rc;
+}
+
+opc_preprocess opc_convert_crop_preprocess(const char *channel_order, float scale, float offset,
+                                           int nhwc, int stride, int net_w, int net_h)
+{
+    opc_preprocess p = {.scale = {scale, scale, scale},
+                        .offset = {offset, offset, offset},
+                        .nhwc = nhwc,
+                        .stride = stride,
+                        .placement = "crop",
+                        .size_rule = "multiple",
+                        .size_step = 16,
+                        .net_width = net_w,
+                        .net_height = net_h,
+                        .crop_padding = 1.25f};
+    snprintf(p.channel_order, sizeof p.channel_order, "%s", channel_order);
+    return p;
 }
 
 int opc_convert_set_names(opc_graph *g, const char *framework, const char *in_path,

@@ -30,6 +30,24 @@ int opc_convert_paf_output(opc_graph *g, const opc_paf_topology *t, int blob, op
 opc_preprocess opc_convert_openpose_preprocess(float scale, float offset, int nhwc, int stride,
                                                int net_w, int net_h);
 
+/* The keypoint set of a top-down network whose output has `channels` maps: the named
+ * built-in set, or (name NULL) the one built-in set with that many parts. in_path and
+ * out_blob only go into messages. */
+int opc_convert_pick_keypoints(const char *name, int channels, const char *in_path,
+                               const char *out_blob, const opc_keypoint_set **k,
+                               opc_error *err);
+
+/* A top-down single-person network: keypoint set k and the "heatmap" head reading the
+ * output called maps (MMPose's quarter-cell rule, its flip test's shift). */
+int opc_convert_set_heatmap_head(opc_graph *g, const opc_keypoint_set *k, const char *maps,
+                                 opc_error *err);
+
+/* Top-down preprocessing: each person box cropped (side 1.25 x the box's longer one, as
+ * MMPose's padding) and scaled to net_w x net_h, sides multiples of 16, maps at
+ * 1/stride; the channel order, scale and offset are the network's. */
+opc_preprocess opc_convert_crop_preprocess(const char *channel_order, float scale, float offset,
+                                           int nhwc, int stride, int net_w, int net_h);
+
 /* g->name = given_name, else the output file's name without its extension;
  * g->source = "<framework>: <input file name>" (the directory stays out, so converting
  * equal files gives equal models). */

@@ -319,9 +319,11 @@ static int map_nodes(tf_ctx *c, const int *order, int n_order)
 
 /* ---- model-level settings ---- */
 
-/* Topology, preprocessing (tf-pose's: raw BGR 0..255, NHWC), the output stride from the
- * shapes at the size the graph was built for (else the default net resolution), and the
- * names: the model's is given, else the output file's name without its extension. */
+/* Head and keypoints (a PAF topology, or a heatmap per keypoint of a set), preprocessing
+ * (raw BGR 0..255, NHWC, as tf-pose and edvardHua feed their graphs; OpenPose's placement,
+ * or crops for a heatmap network), the output stride from the shapes at the size the graph
+ * was built for (else the default net resolution), and the names: the model's is given,
+ * else the output file's name without its extension. */
 static int finish(tf_ctx *c, const char *out_path, const opc_convert_options *opt)
 {
     opc_graph *g = c->g;
@@ -341,18 +343,34 @@ static int finish(tf_ctx *c, const char *out_path, const opc_convert_options *op
     free(shapes);
     if (rc)
         return opc_fail(c->err, rc, "%s: at %dx%d: %s", c->path, w, h, why.msg);
-    const opc_paf_topology *t;
-    if ((rc = opc_convert_pick_topology(opt ? opt->topology : NULL, out.c, c->path,
-                                        g->blob_names[out_blob], &t, c->err)))
-        return rc;
-    if ((rc = opc_convert_set_paf_head(g, t, "maps", "maps", &why)))
-        return opc_fail(c->err, rc, "%s: %s", c->path, why.msg);
     int stride = (h + out.h / 2) / out.h;
     if ((w + out.w / 2) / out.w != stride)
         return opc_fail(c->err, OPC_ERR_FORMAT,
                         "%s: output %dx%d of a %dx%d input has no single stride", c->path,
                         out.w, out.h, w, h);
-    g->preprocess = opc_convert_openpose_preprocess(1.0f, 0.0f, 1, stride, net_w, net_h);
+    const char *topology = opt ? opt->topology : NULL, *keypoints = opt ? opt->keypoints : NULL;
+    const opc_paf_topology *t;
+    /* An OpenPose network unless a keypoint set is named or no topology fits: then a
+     * top-down one, a map per keypoint (edvardHua's hourglass and CPM). */
+    int heatmap = keypoints || (!topology && opc_convert_pick_topology(NULL, out.c, c->path,
+                                                                       "", &t, NULL) != OPC_OK);
+    if (heatmap) {
+        const opc_keypoint_set *k;
+        if ((rc = opc_convert_pick_keypoints(keypoints, out.c, c->path,
+                                             g->blob_names[out_blob], &k, c->err)))
+            return rc;
+        if ((rc = opc_convert_set_heatmap_head(g, k, "maps", &why)))
+            return opc_fail(c->err, rc, "%s: %s", c->path, why.msg);
+        /* Crops of the size the graph was made for (a fixed resize needs it). */
+        g->preprocess = opc_convert_crop_preprocess("BGR", 1.0f, 0.0f, 1, stride, w, h);
+    } else {
+        if ((rc = opc_convert_pick_topology(topology, out.c, c->path, g->blob_names[out_blob],
+                                            &t, c->err)))
+            return rc;
+        if ((rc = opc_convert_set_paf_head(g, t, "maps", "maps", &why)))
+            return opc_fail(c->err, rc, "%s: %s", c->path, why.msg);
+        g->preprocess = opc_convert_openpose_preprocess(1.0f, 0.0f, 1, stride, net_w, net_h);
+    }
     return opc_convert_set_names(g, "tensorflow", c->path, out_path, opt ? opt->name : NULL,
                                  c->err);
 }

@@ -2,7 +2,8 @@
  *
  * The nodes that feed the outputs are visited in execution order; each becomes a layer,
  * folds into the layer that wrote its input (BiasAdd, stored-statistics FusedBatchNorm,
- * Relu, Relu6 when that layer's output has no other reader), or becomes a value the
+ * Relu, Relu6 when that layer's output has no other reader; a Relu after a Relu or Relu6
+ * vanishes), or becomes a value the
  * following nodes use (constants, a Shape, the [H, W] slice of a Shape). */
 #ifndef OPC_CONVERT_TF_MAP_H
 #define OPC_CONVERT_TF_MAP_H

@@ -401,6 +401,13 @@ static int map_act(tf_ctx *c, int node)
     if ((rc = check_float(c, node)) || (rc = tf_in_blob(c, node, 0, &x)))
         return rc;
     int act = act_named(node_of(c, node)->op);
+    /* A Relu of what a Relu or Relu6 wrote changes nothing (edvardHua's MobileNetV2 blocks
+     * have Relu6 then Relu): it only renames the blob. */
+    if (ACTS[act].act == OPC_ACT_RELU && x > 0 && c->blob_readers[x] == 1) {
+        opc_act before = c->g->layers[c->blob_layer[x]].act;
+        if (before == OPC_ACT_RELU || before == OPC_ACT_RELU6)
+            return tf_fold_into(c, node, x);
+    }
     opc_layer *l = tf_foldable(c, x, 1u << OPC_OP_CONV | 1u << OPC_OP_ADD | 1u << OPC_OP_AFFINE |
                                          1u << OPC_OP_INSTANCE_NORM);
     if (l) {
