@@ -18,6 +18,7 @@
  * same bounds. Ops that do the same float arithmetic in both engines (pooling, concat,
  * activations, affine, add, resize) on inputs that are themselves exact must agree bit
  * for bit. */
+#include "core/cpu.h"
 #include "engine/kernel.h"
 #include "engine_graphs.h"
 
@@ -294,12 +295,20 @@ static void resize_concat_cases(void)
     opc_graph_free(g);
 }
 
+/* Every case at every CPU level this machine runs (the kernels are compiled for each,
+ * core/cpu.h), whatever OPENPOSE_C_CPU says. */
 int main(void)
 {
     dir = opc_test_tmpdir("engine_ops");
-    conv_cases();
-    pool_cases();
-    eltwise_cases();
-    resize_concat_cases();
+    for (int level = 0; level <= opc_cpu_level_supported(); level++) {
+        CHECK(opc_cpu_force_level(level) == OPC_OK, "level %s", opc_cpu_level_name(level));
+        int failed = opc_test_failures;
+        conv_cases();
+        pool_cases();
+        eltwise_cases();
+        resize_concat_cases();
+        if (opc_test_failures > failed)
+            fprintf(stderr, "(the failures above: CPU level %s)\n", opc_cpu_level_name(level));
+    }
     return opc_test_result();
 }

@@ -11,6 +11,7 @@
 
 #include "cli/cli_util.h"
 #include "cli/commands.h"
+#include "openpose-c/net.h"
 
 static const char HELP[] =
     "usage: openpose-c [OPTIONS] IMAGE|DIR|- ... [-o OUT]\n"
@@ -278,7 +279,8 @@ int run_args_parse(int argc, char **argv, run_args *a, int *done)
             return EXIT_OK;
         }
         if (c == OPT_VERSION) {
-            printf("openpose-c %s\n", OPC_VERSION);
+            printf("openpose-c %s\nkernels: %s (this CPU runs up to %s)\n", OPC_VERSION,
+                   opc_cpu_level_in_use(), opc_cpu_level_best());
             *done = 1;
             return EXIT_OK;
         }
