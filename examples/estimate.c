@@ -20,21 +20,21 @@ int main(int argc, char **argv)
         return 1;
     }
     opc_estimator_options opt;
-    opc_estimator_options_default(&opt, model);  /* the model's net size, OpenPose's thresholds */
+    opc_estimator_options_default(&opt, model);  /* the model's net size and decoder defaults */
     opc_estimator *est = opc_estimator_create(model, &opt, &err);
     opc_image img = {0};
     opc_people people = {0};
     int rc = 1;
     if (est && opc_image_load(argv[2], &img, &err) == OPC_OK &&
         opc_estimate(est, &img, &people, &err) == OPC_OK) {
-        const opc_topology *t = opc_model_topology(model);
+        const opc_keypoint_set *k = opc_model_keypoints(model);
         printf("%s: %d people\n", argv[2], people.count);
         for (int p = 0; p < people.count; p++) {
             printf("person %d (score %.2f)\n", p, people.scores[p]);
-            for (int k = 0; k < people.num_parts; k++) {
-                const float *kp = people.keypoints + (p * people.num_parts + k) * 3;
+            for (int i = 0; i < people.num_parts; i++) {
+                const float *kp = people.keypoints + (p * people.num_parts + i) * 3;
                 if (kp[2] > 0)  /* missing parts are (0, 0, 0) */
-                    printf("  %-10s %7.1f %7.1f  %.2f\n", t->part_names[k], kp[0], kp[1], kp[2]);
+                    printf("  %-14s %7.1f %7.1f  %.2f\n", k->part_names[i], kp[0], kp[1], kp[2]);
             }
         }
         rc = 0;

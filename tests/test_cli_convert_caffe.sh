@@ -69,11 +69,11 @@ expect 1 "$BIN" convert caffe "$P" "$M" -o "$TMP/no/such/dir/x.opc"
 # success: options reach the file; legacy dims give the identical model
 expect 0 "$BIN" convert caffe "$P" "$M" -o "$TMP/tiny.opc" --topology mpi4 --name tiny-net \
   --net-resolution 656x368
-grep -q "topology mpi4" "$TMP/stdout" || fail "summary: $(cat "$TMP/stdout")"
+grep -q "paf head (topology mpi4), keypoints mpi15" "$TMP/stdout" || fail "summary: $(cat "$TMP/stdout")"
 head -c 8192 "$TMP/tiny.opc" | grep -aq '"net_resolution":\[656,368\]' || fail "net resolution not stored"
 head -c 8192 "$TMP/tiny.opc" | grep -aq '"name":"tiny-net"' || fail "name not stored"
 expect 0 "$BIN" convert caffe "$P" "$M" -o "$TMP/a.opc"
-grep -q "topology mpi, 3 layers" "$TMP/stdout" || fail "inferred: $(cat "$TMP/stdout")"
+grep -q "topology mpi), keypoints mpi15, 3 layers" "$TMP/stdout" || fail "inferred: $(cat "$TMP/stdout")"
 expect 0 "$BIN" convert caffe "$P" "$TMP/legacy.caffemodel" -o "$TMP/a2.opc" --name a
 expect 0 "$BIN" convert caffe "$P" "$M" -o "$TMP/a3.opc" --name a
 cmp -s "$TMP/a2.opc" "$TMP/a3.opc" || fail "legacy dims give a different model"

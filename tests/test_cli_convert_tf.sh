@@ -32,11 +32,11 @@ grep -q -- "--input-node" "$TMP/stderr" || fail "caffe --input-node: $(cat "$TMP
 
 # the real graph, defaults, then every option
 expect 0 "$BIN" convert tf "$PB" -o "$TMP/tfpose.opc"
-grep -q "^$TMP/tfpose.opc: tfpose, topology coco, 190 layers, 471552 parameters, .* at 368x368$" \
+grep -q "^$TMP/tfpose.opc: tfpose, paf head (topology coco), keypoints coco18, 190 layers, 471552 parameters, .* at 368x368$" \
   "$TMP/stdout" || fail "summary: $(cat "$TMP/stdout")"
 expect 0 "$BIN" convert tf "$PB" -o "$TMP/m.opc" --topology coco --name mnv2 \
   --net-resolution 432x368 --input-node image --output-node Openpose/concat_stage7
-grep -q "^$TMP/m.opc: mnv2, topology coco, 190 layers, .* at 432x368$" "$TMP/stdout" \
+grep -q "^$TMP/m.opc: mnv2, paf head (topology coco), keypoints coco18, 190 layers, .* at 432x368$" "$TMP/stdout" \
   || fail "options: $(cat "$TMP/stdout")"
 
 # failures: exit 1, one line naming the file, nothing written

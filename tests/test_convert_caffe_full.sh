@@ -18,7 +18,7 @@ while read -r proto topo gmac_lo gmac_hi; do
   layers=$(( $(grep -c 'type: "Convolution"' "$P") + $(grep -c 'type: "Pooling"' "$P") \
              + $(grep -c 'type: "Concat"' "$P") ))
   case $line in
-    *"topology $topo, $layers layers,"*) ;;
+    *"(topology $topo), keypoints "*", $layers layers,"*) ;;
     *) fail "$proto: want topology $topo and $layers layers: $line" ;;
   esac
   gmac=$(echo "$line" | sed -n 's/.* \([0-9.]*\) GMAC at 368x368$/\1/p')

@@ -95,7 +95,7 @@ static void test_folding(void)
     if (m) {
         const opc_graph *g = opc_model_graph(m);
         CHECK(g->n_layers == 2, "layers %d", g->n_layers);
-        CHECK(strcmp(opc_model_topology(m)->name, "mpi") == 0, "44 channels -> mpi");
+        CHECK(strcmp(opc_test_topology_name(m), "mpi") == 0, "44 channels -> mpi");
         const opc_layer *c = &g->layers[0], *o = &g->layers[1];
         CHECK(c->op == OPC_OP_CONV && c->act == OPC_ACT_RELU, "conv+relu");
         CHECK(strcmp(out_name(g, c), "c") == 0, "folded conv writes 'c' (%s)", out_name(g, c));
@@ -116,7 +116,7 @@ static void test_folding(void)
         CHECK(strcmp(opc_model_name(m), "fold") == 0, "name from the output file: %s",
               opc_model_name(m));
         const opc_preprocess *p = opc_model_preprocess(m);
-        CHECK(strcmp(p->channel_order, "BGR") == 0 && p->scale == 1.0f / 256 &&
+        CHECK(strcmp(p->channel_order, "BGR") == 0 && p->scale[0] == 1.0f / 256 && p->scale[2] == 1.0f / 256 &&
                   p->offset[0] == -0.5f && p->offset[2] == -0.5f && p->stride == 8 &&
                   p->net_width == -1 && p->net_height == 368,
               "OpenPose preprocessing");
@@ -165,7 +165,7 @@ static void test_scale_into_next(void)
     if (m) {
         const opc_graph *g = opc_model_graph(m);
         const opc_layer *o = opc_test_layer(g, "out");
-        CHECK(g->n_layers == 2 && g->n_blobs == 3 && o && o->output == g->output_blob &&
+        CHECK(g->n_layers == 2 && g->n_blobs == 3 && o && o->output == g->outputs[0].blob &&
                   strcmp(opc_test_in_name(g, o, 0), "c") == 0,
               "Scale not folded into out: %d layers", g->n_layers);
         double max_err = 0;
@@ -260,11 +260,11 @@ static void test_structure(void)
     /* a, relu_a, leaky, sum, g, pool, fpool, sc, out, cat */
     CHECK(g->n_layers == 10, "layers %d", g->n_layers);
     CHECK(strcmp(opc_model_name(m), "structure") == 0, "--name");
-    CHECK(strcmp(opc_model_topology(m)->name, "mpi4") == 0, "--topology");
+    CHECK(strcmp(opc_test_topology_name(m), "mpi4") == 0, "--topology");
     CHECK(opc_model_preprocess(m)->net_width == 64 && opc_model_preprocess(m)->net_height == 48,
           "net resolution");
     CHECK(strcmp(g->blob_names[0], "data") == 0, "input from the Input layer");
-    CHECK(strcmp(g->blob_names[g->output_blob], "final") == 0, "output");
+    CHECK(strcmp(g->blob_names[g->outputs[0].blob], "final") == 0, "output");
 
     const opc_layer *a = opc_test_layer(g, "a");
     CHECK(a && a->op == OPC_OP_CONV && a->act == OPC_ACT_NONE, "a stays linear: its value is "

@@ -146,7 +146,7 @@ static void check_reference_blobs(const opc_graph *g, const char *dir, const cha
             continue; /* not every net has every reference */
         found++;
         int is_out = strncmp(BLOBS[i], "output", 6) == 0;
-        int b = is_out ? g->output_blob : opc_graph_find_blob(g, BLOBS[i]);
+        int b = is_out ? g->outputs[0].blob : opc_graph_find_blob(g, BLOBS[i]);
         const opc_shape *s = strcmp(BLOBS[i], "output_odd") == 0 ? odd : shapes;
         CHECK(b >= 0, "%s: no blob %s", name, BLOBS[i]);
         if (b >= 0)
@@ -182,8 +182,8 @@ static void check_mini(const mini *mn, const char *tmp)
         goto done;
     }
     const opc_graph *g = opc_model_graph(m);
-    CHECK(strcmp(opc_model_topology(m)->name, mn->topology) == 0, "%s: topology %s", mn->dir,
-          opc_model_topology(m)->name);
+    CHECK(strcmp(opc_test_topology_name(m), mn->topology) == 0, "%s: topology %s", mn->dir,
+          opc_test_topology_name(m));
 
     int n_conv = count_type((char *)text, "Convolution"),
         n_pool = count_type((char *)text, "Pooling");
@@ -225,8 +225,9 @@ static void check_mini(const mini *mn, const char *tmp)
           mn->params);
     CHECK(st.macs > (mn->mmacs - 0.051) * 1e6 && st.macs < (mn->mmacs + 0.051) * 1e6,
           "%s: %.3f M MACs, README says %.1f M", mn->dir, st.macs * 1e-6, mn->mmacs);
-    CHECK(st.out_c == opc_model_topology(m)->total_channels, "%s: output channels %d", mn->dir,
-          st.out_c);
+    opc_paf_topology t;
+    CHECK(opc_model_paf_topology(m, &t, &err) == OPC_OK && st.out_c == t.total_channels,
+          "%s: output channels %d", mn->dir, st.out_c);
     check_reference_blobs(g, mn->dir, mn->dir);
 done:
     opc_model_close(m);

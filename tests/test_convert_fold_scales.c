@@ -127,8 +127,9 @@ static opc_graph *scale_is_output(unsigned seed)
 {
     opc_graph *g = tg_new(8);
     tg_head(g, trunk(g, &seed), C, &seed);
-    g->output_blob = tg_channelwise(g, OPC_OP_AFFINE, "out_scale", g->output_blob,
-                                    g->topology.total_channels, OPC_ACT_NONE, &seed);
+    g->outputs[0].blob = tg_channelwise(g, OPC_OP_AFFINE, "out_scale", g->outputs[0].blob,
+                                    opc_paf_topology_builtin("coco")->total_channels,
+                                    OPC_ACT_NONE, &seed);
     return g;
 }
 
@@ -150,7 +151,7 @@ static void check(const char *name, opc_graph *(*build)(unsigned), int removed)
               plain->n_blobs - folded->n_blobs == removed,
           "%s: %d of %d layers and %d of %d blobs left, expected %d fewer", name,
           folded->n_layers, plain->n_layers, folded->n_blobs, plain->n_blobs, removed);
-    CHECK(opc_graph_validate(folded, W, H, &err) == OPC_OK, "%s: %s", name, err.msg);
+    CHECK(opc_graph_validate(folded, W, H, NULL, &err) == OPC_OK, "%s: %s", name, err.msg);
     snprintf(pname, sizeof pname, "%s_plain", name);
     snprintf(fname, sizeof fname, "%s_folded", name);
     opc_model *mp = tg_open(plain, dir, pname), *mf = tg_open(folded, dir, fname);

@@ -56,8 +56,8 @@ static void check_counts(const opc_graph *g, const cJSON *info)
           "%d instance norms, graph has %d", n[OPC_OP_INSTANCE_NORM], cJSON_GetArraySize(inst));
     CHECK(n[OPC_OP_ADD] == json_int(ops, "Add"), "%d adds", n[OPC_OP_ADD]);
     CHECK(n[OPC_OP_CONCAT] == json_int(ops, "ConcatV2"), "%d concats", n[OPC_OP_CONCAT]);
-    CHECK(n[OPC_OP_RESIZE_BILINEAR] == json_int(ops, "ResizeBilinear"), "%d resizes",
-          n[OPC_OP_RESIZE_BILINEAR]);
+    CHECK(n[OPC_OP_RESIZE] == json_int(ops, "ResizeBilinear"), "%d resizes",
+          n[OPC_OP_RESIZE]);
     /* The 60 stored-statistics BNs and every activation fold away. */
     CHECK(n[OPC_OP_AFFINE] == 0 && n[OPC_OP_ACT] == 0 && n[OPC_OP_MAXPOOL] == 0,
           "%d affine, %d act, %d maxpool layers", n[OPC_OP_AFFINE], n[OPC_OP_ACT],
@@ -113,7 +113,7 @@ static void check_wiring(const opc_graph *g, const cJSON *info)
     const opc_layer *l = opc_test_layer(g, cJSON_IsString(node) ? node->valuestring : "");
     char like[256] = "";
     sscanf(json_str(cJSON_GetObjectItemCaseSensitive(up, "size_from"), 0), "Shape(%255[^)])", like);
-    CHECK(l && l->op == OPC_OP_RESIZE_BILINEAR && l->size_ref >= 0 &&
+    CHECK(l && l->op == OPC_OP_RESIZE && l->size_ref >= 0 &&
               strcmp(g->blob_names[l->size_ref], like) == 0,
           "upsample does not take its size from %s", like);
     CHECK(l && strcmp(opc_test_in_name(g, l, 0),
@@ -133,8 +133,8 @@ static void check_wiring(const opc_graph *g, const cJSON *info)
     const cJSON *ot = cJSON_GetObjectItemCaseSensitive(info, "output_tensor");
     sscanf(cJSON_IsString(ot) ? ot->valuestring : "", "%255[^:]", out);
     const cJSON *oi = cJSON_GetObjectItemCaseSensitive(info, "output_inputs");
-    CHECK(strcmp(g->blob_names[g->output_blob], out) == 0, "output blob %s, expected %s",
-          g->blob_names[g->output_blob], out);
+    CHECK(strcmp(g->blob_names[g->outputs[0].blob], out) == 0, "output blob %s, expected %s",
+          g->blob_names[g->outputs[0].blob], out);
     l = opc_test_layer(g, out);
     CHECK(l && l->op == OPC_OP_CONCAT && l->n_inputs == 2 &&
               strcmp(opc_test_in_name(g, l, 0), json_str(oi, 0)) == 0 &&
@@ -157,13 +157,13 @@ static void check_model(const char *path, const cJSON *info)
     check_conv_kinds(g, info);
     check_wiring(g, info);
 
-    const opc_topology *t = opc_model_topology(m);
-    CHECK(strcmp(t->name, "coco") == 0, "topology %s", t->name);
+    CHECK(strcmp(opc_test_topology_name(m), "coco") == 0, "topology %s",
+          opc_test_topology_name(m));
     const opc_preprocess *p = opc_model_preprocess(m);
-    CHECK(strcmp(p->channel_order, "BGR") == 0 && p->scale == 1 && p->offset[0] == 0 &&
+    CHECK(strcmp(p->channel_order, "BGR") == 0 && p->scale[0] == 1 && p->scale[2] == 1 && p->offset[0] == 0 &&
               p->offset[1] == 0 && p->offset[2] == 0 && p->nhwc && p->stride == 8 &&
               p->net_width == -1 && p->net_height == 368,
-          "preprocess %s x%g %g nhwc %d stride %d %dx%d", p->channel_order, p->scale,
+          "preprocess %s x%g %g nhwc %d stride %d %dx%d", p->channel_order, p->scale[0],
           p->offset[0], p->nhwc, p->stride, p->net_width, p->net_height);
     CHECK(strcmp(opc_model_name(m), "tfpose") == 0, "name %s", opc_model_name(m));
 

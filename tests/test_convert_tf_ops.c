@@ -328,7 +328,7 @@ static void test_features(run *r)
     CHECK(l && l->op == OPC_OP_MAXPOOL && l->kernel[0] == 3 && l->stride[1] == 2 && l->pad_same,
           "maxpool");
     l = layer(r, "up");
-    CHECK(l && l->op == OPC_OP_RESIZE_BILINEAR && l->size_ref >= 0 &&
+    CHECK(l && l->op == OPC_OP_RESIZE && l->size_ref >= 0 &&
               strcmp(gr->blob_names[l->size_ref], "r6") == 0 &&
               strcmp(opc_test_in_name(gr, l, 0), "mp") == 0,
           "resize to Shape(r6)[1:3]");
@@ -344,8 +344,8 @@ static void test_features(run *r)
           "stored BN after a concat");
     l = layer(r, "add");
     CHECK(l && l->op == OPC_OP_ADD && l->n_inputs == 2, "add");
-    CHECK(strcmp(gr->blob_names[gr->output_blob], "out") == 0, "output %s",
-          gr->blob_names[gr->output_blob]);
+    CHECK(strcmp(gr->blob_names[gr->outputs[0].blob], "out") == 0, "output %s",
+          gr->blob_names[gr->outputs[0].blob]);
     opc_model_stats st;
     CHECK(opc_model_stats_at(r->m, 13, 9, &st, &r->err) == OPC_OK && st.out_w == 13 &&
               st.out_h == 9 && st.out_c == 57,
@@ -441,7 +441,7 @@ static void test_scale_fold(run *r)
         b[o] = 1.5f;
     }
     CHECK(l && same(&l->weight, w, 114) && same(&l->bias, b, 57) &&
-              strcmp(opc_test_in_name(gr, l, 0), "r1") == 0 && l->output == gr->output_blob,
+              strcmp(opc_test_in_name(gr, l, 0), "r1") == 0 && l->output == gr->outputs[0].blob,
           "folded head");
     scale_graph(&g, 1);
     CHECK(convert(r, &g) == OPC_OK, "%s", r->err.msg);
@@ -578,7 +578,7 @@ static void test_errors(run *r)
     head(&g, "x", 3);
     node(&g, "final", "Identity", "out", NULL);
     CHECK(convert(r, &g) == OPC_OK, "Identity output: %s", r->err.msg);
-    CHECK(r->m && strcmp(opc_model_graph(r->m)->blob_names[opc_model_graph(r->m)->output_blob],
+    CHECK(r->m && strcmp(opc_model_graph(r->m)->blob_names[opc_model_graph(r->m)->outputs[0].blob],
                          "final") == 0,
           "output named after the requested node");
     r->opt.output_node = NULL;

@@ -11,14 +11,12 @@
 #include "testutil.h"
 
 /* A topology of n parts and the given limbs (PAF channels in limb order). */
-static opc_topology topo(int parts, int npairs, const int (*pairs)[2], int fill_only)
+static opc_paf_topology topo(int parts, int npairs, const int (*pairs)[2], int fill_only)
 {
-    opc_topology t;
+    opc_paf_topology t;
     memset(&t, 0, sizeof t);
     strcpy(t.name, "test");
     t.num_parts = parts;
-    for (int k = 0; k < parts; k++)
-        snprintf(t.part_names[k], OPC_NAME_LEN, "p%d", k);
     t.num_pairs = npairs;
     for (int l = 0; l < npairs; l++) {
         t.pairs[l][0] = pairs[l][0];
@@ -32,14 +30,12 @@ static opc_topology topo(int parts, int npairs, const int (*pairs)[2], int fill_
     t.background = parts;
     t.paf_offset = parts + 1;
     t.total_channels = parts + 1 + 2 * npairs;
-    for (int k = 0; k < 17; k++)
-        t.coco17[k] = -1;
     t.nms_threshold = t.inter_threshold = 0.05f;
     t.inter_min_above = 0.95f;
     t.min_parts = 3;
     t.min_score = 0.4f;
     opc_error err;
-    CHECK(opc_topology_validate(&t, &err) == OPC_OK, "test topology: %s", err.msg);
+    CHECK(opc_paf_topology_validate(&t, &err) == OPC_OK, "test topology: %s", err.msg);
     return t;
 }
 
@@ -73,7 +69,7 @@ static opc_candidates cands(int npairs, const conn *c, int n)
     return out;
 }
 
-static opc_assembly_result assemble(const opc_topology *t, opc_assembly mode,
+static opc_assembly_result assemble(const opc_paf_topology *t, opc_assembly mode,
                                     const opc_peaks *pk, const opc_candidates *c)
 {
     opc_assembly_result r;
@@ -102,7 +98,7 @@ static void expect(const char *what, const opc_assembly_result *r, int i, const 
 static void greedy_matching(void)
 {
     const int pairs[1][2] = {{0, 1}};
-    opc_topology t = topo(2, 1, pairs, -1);
+    opc_paf_topology t = topo(2, 1, pairs, -1);
     opc_peaks pk = peaks(2, (int[]){2, 2});
     const conn c[] = {{0, 0, 0, 0.9f}, {0, 0, 1, 0.95f}, {0, 1, 1, 0.8f}, {0, 1, 0, 0.3f}};
     for (int mode = 0; mode < 2; mode++) {
@@ -144,7 +140,7 @@ static void merging(void)
      * adds part 2 to the first person and leaves the second as it is (no merging: peak 0
      * of part 2 is in both, as OpenPose's CPU build does). */
     const int pairs[3][2] = {{0, 1}, {2, 3}, {1, 2}};
-    opc_topology t = topo(4, 3, pairs, -1);
+    opc_paf_topology t = topo(4, 3, pairs, -1);
     opc_peaks pk = peaks(4, (int[]){1, 1, 1, 1});
     const conn c[] = {{0, 0, 0, 0.9f}, {1, 0, 0, 0.8f}, {2, 0, 0, 0.5f}};
     opc_candidates cd = cands(3, c, 3);
@@ -193,7 +189,7 @@ static void fill_only_and_lone_peaks(void)
     /* Limbs 0-1, 1-2 and 0-2 (fill-only). Person one: 0-1 connected, 1-2 not, 0-2 joins
      * part 2. Peaks a1 (part 0) and c1 (part 2) are joined by the fill-only limb only. */
     const int pairs[3][2] = {{0, 1}, {1, 2}, {0, 2}};
-    opc_topology t = topo(3, 3, pairs, 2);
+    opc_paf_topology t = topo(3, 3, pairs, 2);
     opc_peaks pk = peaks(3, (int[]){2, 1, 2});
     const conn c[] = {{0, 0, 0, 0.9f}, {2, 0, 0, 0.8f}, {2, 1, 1, 0.7f}};
     opc_candidates cd = cands(3, c, 3);
@@ -249,7 +245,7 @@ static opc_assembly_result people25(int n, const int (*parts)[8], const int *cou
 
 static void filtering(void)
 {
-    const opc_topology *t = opc_topology_builtin("body25");
+    const opc_paf_topology *t = opc_paf_topology_builtin("body25");
     opc_parse_params p;
     opc_parse_params_default(&p, t, 0);
     /* Person 0: 4 counted parts and 2 feet (19, 20): dropped. Person 1: 5 and 1 foot:
@@ -282,7 +278,7 @@ static void filtering(void)
     opc_assembly_free(&r);
     opc_assembly_free(&only);
     /* COCO has no uncounted parts: nothing changes with the flag. */
-    const opc_topology *coco = opc_topology_builtin("coco");
+    const opc_paf_topology *coco = opc_paf_topology_builtin("coco");
     opc_assembly_result c = {18, 1, 1, malloc(18 * sizeof(int)), malloc(sizeof(int)),
                              malloc(sizeof(float))};
     for (int k = 0; k < 18; k++)
@@ -300,7 +296,7 @@ static void result(void)
 {
     /* Two parts, one limb; people with keypoint boxes of known area and known scores. */
     const int pairs[1][2] = {{0, 1}};
-    opc_topology t = topo(2, 1, pairs, -1);
+    opc_paf_topology t = topo(2, 1, pairs, -1);
     opc_peaks pk;
     opc_error err;
     opc_peaks_alloc(&pk, 2, 8, &err);

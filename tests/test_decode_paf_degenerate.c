@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "gt_render.h"
-#include "openpose-c/pose.h"
+#include "openpose-c/paf.h"
 #include "testutil.h"
 
-static const opc_topology *coco;
+static const opc_paf_topology *coco;
 
 static int all_finite(const opc_people *r)
 {
@@ -87,7 +87,7 @@ static opc_tensor person(void)
 
 int main(void)
 {
-    coco = opc_topology_builtin("coco");
+    coco = opc_paf_topology_builtin("coco");
     opc_tensor m = maps(46, 82, 0);
     CHECK(parse_both("all zero", &m, 127, NULL) == 0, "people in all-zero maps");
     opc_tensor_free(&m);
@@ -182,7 +182,7 @@ int main(void)
     opc_tensor_free(&m);
 
     /* Defaults: OpenPose's, per topology, and its maximize_positives values. */
-    const opc_topology *mpi = opc_topology_builtin("mpi"), *mpi4 = opc_topology_builtin("mpi4");
+    const opc_paf_topology *mpi = opc_paf_topology_builtin("mpi"), *mpi4 = opc_paf_topology_builtin("mpi4");
     opc_parse_params_default(&p, coco, 0);
     CHECK(p.nms_threshold == 0.05f && p.inter_threshold == 0.05f && p.inter_min_above == 0.95f &&
               p.min_parts == 3 && p.min_score == 0.4f && p.max_peaks == 127 &&

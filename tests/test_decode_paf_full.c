@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "gt_render.h"
-#include "openpose-c/pose.h"
+#include "openpose-c/paf.h"
 #include "decode/paf/parser.h"
 #include "testutil.h"
 
@@ -52,7 +52,7 @@ static float plain_score(const float *fx, const float *fy, int w, int h, const o
 
 /* Random peaks: the drawn keypoints (slightly moved, so that true limbs score), points
  * anywhere (also just off the map), and close and coincident pairs. */
-static void random_peaks(const opc_topology *t, gt_rng *r, const float *kp, int people, int w,
+static void random_peaks(const opc_paf_topology *t, gt_rng *r, const float *kp, int people, int w,
                          int h, int per_part, opc_peaks *pk)
 {
     for (int k = 0; k < t->num_parts; k++) {
@@ -77,7 +77,7 @@ static void random_peaks(const opc_topology *t, gt_rng *r, const float *kp, int 
     }
 }
 
-static void compare(const char *what, const opc_topology *t, const opc_peaks *pk,
+static void compare(const char *what, const opc_paf_topology *t, const opc_peaks *pk,
                     const opc_tensor *full, const opc_candidates *c, const opc_parse_params *p)
 {
     const size_t plane = (size_t)full->w * full->h;
@@ -105,7 +105,7 @@ static void compare(const char *what, const opc_topology *t, const opc_peaks *pk
     }
 }
 
-static void params_for(const opc_topology *t, int set, opc_parse_params *p)
+static void params_for(const opc_paf_topology *t, int set, opc_parse_params *p)
 {
     opc_parse_params_default(p, t, set == 1);
     if (set == 2) {
@@ -122,7 +122,7 @@ static void params_for(const opc_topology *t, int set, opc_parse_params *p)
 }
 
 /* Scored with the parser's shortcuts (upsampling point by point) and with full maps. */
-static void one_case(const opc_topology *t, gt_rng *r, int map_w, int map_h, int net_w,
+static void one_case(const opc_paf_topology *t, gt_rng *r, int map_w, int map_h, int net_w,
                      int net_h, int people, int per_part, int set)
 {
     const int P = t->num_parts;
@@ -248,7 +248,7 @@ static void bound(gt_rng *r, int sw, int sh, int dw, int dh, int pattern)
 static void one_dead_sample(void)
 {
     enum { W = 100, H = 9 };
-    const opc_topology *t = opc_topology_builtin("coco");
+    const opc_paf_topology *t = opc_paf_topology_builtin("coco");
     static float fx[W * H], fy[W * H];
     for (int i = 0; i < W * H; i++)
         fx[i] = 1;
@@ -296,7 +296,7 @@ int main(void)
 
     const char *const topologies[] = {"coco", "body25", "mpi"};
     for (int ti = 0; ti < 3; ti++) {
-        const opc_topology *t = opc_topology_builtin(topologies[ti]);
+        const opc_paf_topology *t = opc_paf_topology_builtin(topologies[ti]);
         for (int set = 0; set < 7; set++) {
             /* Few peaks (no dead cells kept), then enough for them. */
             one_case(t, &r, 23, 17, 184, 136, 3, 4, set);

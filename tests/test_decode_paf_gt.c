@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "gt_render.h"
-#include "openpose-c/pose.h"
+#include "openpose-c/paf.h"
 #include "testutil.h"
 
 enum { NET_W = 656, NET_H = 368, MAX_PEOPLE = 40 };
@@ -39,7 +39,7 @@ static int scenes_checked, people_checked, keypoints_checked, crossings, same_ty
 
 /* Adds a person at (cx, cy) in a box_w x box_h box if it keeps its distance from the
  * others and enough visible parts; tries a few poses. */
-static int add_person(scene *s, const opc_topology *t, gt_rng *r, float cx, float cy,
+static int add_person(scene *s, const opc_paf_topology *t, gt_rng *r, float cx, float cy,
                       float bw, float bh)
 {
     const int P = t->num_parts;
@@ -56,7 +56,7 @@ static int add_person(scene *s, const opc_topology *t, gt_rng *r, float cx, floa
     return 0;
 }
 
-static void scene_single(scene *s, const opc_topology *t, gt_rng *r)
+static void scene_single(scene *s, const opc_paf_topology *t, gt_rng *r)
 {
     s->n = 0;
     const float bh = gt_uniform(r, 100, NET_H - 20), bw = bh * gt_uniform(r, 0.5f, 1.0f);
@@ -64,7 +64,7 @@ static void scene_single(scene *s, const opc_topology *t, gt_rng *r)
 }
 
 /* n people in a grid of cells, each of a random size within its cell. */
-static void scene_crowd(scene *s, const opc_topology *t, gt_rng *r, int n)
+static void scene_crowd(scene *s, const opc_paf_topology *t, gt_rng *r, int n)
 {
     s->n = 0;
     int cols = (int)ceilf(sqrtf(n * (float)NET_W / NET_H));
@@ -96,7 +96,7 @@ static int segments_cross(const float *a, const float *b, const float *c, const 
 }
 
 /* Limb crossings between two people: any, and between limbs of the same type. */
-static void count_crossings(const opc_topology *t, const float *p, const float *q, int *any,
+static void count_crossings(const opc_paf_topology *t, const float *p, const float *q, int *any,
                             int *same)
 {
     *any = *same = 0;
@@ -116,7 +116,7 @@ static void count_crossings(const opc_topology *t, const float *p, const float *
  * PAF parser can untangle either, so such drawings are not used. */
 static const float MIN_AGREEMENT = 0.3f, MAX_FALSE_SUPPORT = 0.75f;
 
-static int unambiguous(const opc_topology *t, const scene *s)
+static int unambiguous(const opc_paf_topology *t, const scene *s)
 {
     opc_tensor maps;
     const gt_style style = gt_default_style();
@@ -129,7 +129,7 @@ static int unambiguous(const opc_topology *t, const scene *s)
 }
 
 /* Two people overlapping so that limbs touch and cross. */
-static void scene_crossing(scene *s, const opc_topology *t, gt_rng *r)
+static void scene_crossing(scene *s, const opc_paf_topology *t, gt_rng *r)
 {
     s->n = 0;
     const float bh = gt_uniform(r, 160, 300), bw = bh * gt_uniform(r, 0.7f, 1.0f);
@@ -140,7 +140,7 @@ static void scene_crossing(scene *s, const opc_topology *t, gt_rng *r)
 }
 
 /* One to four people with random parts missing, half of them cut by the image border. */
-static void scene_partial(scene *s, const opc_topology *t, gt_rng *r)
+static void scene_partial(scene *s, const opc_paf_topology *t, gt_rng *r)
 {
     const int P = t->num_parts;
     s->n = 0;
@@ -165,7 +165,7 @@ static void scene_partial(scene *s, const opc_topology *t, gt_rng *r)
 typedef enum { SINGLE, CROWD, CROSSING, SAME_TYPE_CROSSING, PARTIAL } scene_kind;
 
 /* A scene of the kind that no PAF parser would find ambiguous (n: crowd size). */
-static void draw_scene(scene *s, const opc_topology *t, gt_rng *r, scene_kind kind, int n)
+static void draw_scene(scene *s, const opc_paf_topology *t, gt_rng *r, scene_kind kind, int n)
 {
     const int P = t->num_parts;
     for (int attempt = 0; attempt < 2000; attempt++) {
@@ -201,7 +201,7 @@ static void draw_scene(scene *s, const opc_topology *t, gt_rng *r, scene_kind ki
 /* Every GT person found once, every visible part within TOLERANCE, invisible ones absent,
  * nobody else. gt is in net pixels; the result in image pixels (image = net scaled by
  * OpenPose's rule: (x - 0.5) * scale + 0.5). */
-static int check(const char *what, const opc_topology *t, const scene *s,
+static int check(const char *what, const opc_paf_topology *t, const scene *s,
                  const opc_people *res, float scale)
 {
     const int P = t->num_parts;
@@ -252,7 +252,7 @@ static int check(const char *what, const opc_topology *t, const scene *s,
         for (int k = 0; k < P; k++) {
             const float *f = best >= 0 ? res->keypoints + (size_t)best * P * 3 + 3 * k : NULL;
             fprintf(stderr, "    %-10s drawn %7.2f %7.2f %d   found %7.2f %7.2f %.2f\n",
-                    t->part_names[k], g[3 * k], g[3 * k + 1], g[3 * k + 2] > 0,
+                    opc_keypoint_set_builtin(t->keypoints)->part_names[k], g[3 * k], g[3 * k + 1], g[3 * k + 2] > 0,
                     f ? f[0] : 0, f ? f[1] : 0, f ? f[2] : 0);
         }
     }
@@ -260,7 +260,7 @@ static int check(const char *what, const opc_topology *t, const scene *s,
     return ok;
 }
 
-static void run(const char *what, const opc_topology *t, const scene *s, opc_assembly mode,
+static void run(const char *what, const opc_paf_topology *t, const scene *s, opc_assembly mode,
                 float scale)
 {
     opc_tensor maps;
@@ -289,7 +289,7 @@ static void run(const char *what, const opc_topology *t, const scene *s, opc_ass
 }
 
 /* opc_parse (upsampling on the fly) and resize + opc_parse_maps must agree. */
-static void same_as_full_resize(const opc_topology *t, const scene *s)
+static void same_as_full_resize(const opc_paf_topology *t, const scene *s)
 {
     opc_tensor maps, full;
     const gt_style style = gt_default_style();
@@ -331,7 +331,7 @@ int main(void)
     const int crowd_sizes[] = {2, 3, 5, 8, 12, 20, 30};
     char what[128];
     for (int ti = 0; ti < 3; ti++) {
-        const opc_topology *t = opc_topology_builtin(topologies[ti]);
+        const opc_paf_topology *t = opc_paf_topology_builtin(topologies[ti]);
         gt_rng r = {1000u + (uint64_t)ti};
         for (int mode = 0; mode < 2; mode++) {
             const opc_assembly a = (opc_assembly)mode;

@@ -109,7 +109,7 @@ int main(void)
 
     /* Candidates: every pair above 1e-6, in (a, b) order. */
     {
-        opc_topology t = *opc_topology_builtin("coco");
+        opc_paf_topology t = *opc_paf_topology_builtin("coco");
         opc_peaks pk;
         opc_error err;
         opc_peaks_alloc(&pk, t.num_parts, 4, &err);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "gt_render.h"
-#include "openpose-c/pose.h"
+#include "openpose-c/paf.h"
 #include "testutil.h"
 
 typedef struct {
@@ -23,7 +23,7 @@ static int cases, people_seen, candidates_seen, knife_peaks;
 
 /* Rendered people (drawn at 8x the map size), then noise, spikes, plateaus and, with
  * nonfinite, a few NaN and Inf. */
-static opc_tensor random_maps(const opc_topology *t, gt_rng *r, const sizes *sz, int people,
+static opc_tensor random_maps(const opc_paf_topology *t, gt_rng *r, const sizes *sz, int people,
                               int nonfinite)
 {
     const int P = t->num_parts, W = 8 * sz->map_w, H = 8 * sz->map_h;
@@ -88,7 +88,7 @@ static int same_people(const char *what, const opc_people *a, const opc_people *
 }
 
 /* Parameter sets: the defaults, maximize_positives, and harder corners. */
-static void params_for(const opc_topology *t, int set, opc_parse_params *p)
+static void params_for(const opc_paf_topology *t, int set, opc_parse_params *p)
 {
     opc_parse_params_default(p, t, set == 1);
     p->part_candidates = 1;
@@ -106,7 +106,7 @@ static void params_for(const opc_topology *t, int set, opc_parse_params *p)
     }
 }
 
-static void one_case(const opc_topology *t, gt_rng *r, const sizes *sz, int people, int set,
+static void one_case(const opc_paf_topology *t, gt_rng *r, const sizes *sz, int people, int set,
                      int nonfinite)
 {
     opc_tensor m = random_maps(t, r, sz, people, nonfinite), full;
@@ -145,7 +145,7 @@ static float sign4(int i) { return (i & 3) == 1 || (i & 3) == 2 ? 1.f : -1.f; }
  * of its symmetry), each scaled so that its largest upsampled value is just above the NMS
  * threshold: the peaks exist only where the bounds that skip work are reached, so any
  * bound too tight loses them. */
-static void knife_edge(const opc_topology *t, gt_rng *r, const sizes *sz)
+static void knife_edge(const opc_paf_topology *t, gt_rng *r, const sizes *sz)
 {
     opc_tensor m, full, one, one_up;
     opc_error err;
@@ -209,7 +209,7 @@ int main(void)
     };
     gt_rng r = {2024};
     for (int ti = 0; ti < 3; ti++) {
-        const opc_topology *t = opc_topology_builtin(topologies[ti]);
+        const opc_paf_topology *t = opc_paf_topology_builtin(topologies[ti]);
         for (size_t si = 0; si < sizeof all / sizeof all[0]; si++)
             for (int set = 0; set < 4; set += si == 0 ? 2 : 1) { /* the big size: fewer */
                 const int people = (int)(gt_next(&r) % (si == 0 ? 30 : 8));

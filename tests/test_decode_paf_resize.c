@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "openpose-c/pose.h"
+#include "openpose-c/paf.h"
 #include "decode/paf/parser.h"
 #include "testutil.h"
 

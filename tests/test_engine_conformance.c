@@ -86,7 +86,7 @@ static void run_case(const conformance_case *c, const char *dir)
         names[n] = c->blobs[n];
         n++;
     }
-    names[n++] = g->blob_names[g->output_blob];
+    names[n++] = g->blob_names[g->outputs[0].blob];
     static const struct {
         opc_engine e;
         const char *name;

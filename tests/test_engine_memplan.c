@@ -131,7 +131,7 @@ static void no_live_overlap(const opc_graph *g, int h, int w, int min_views, int
         for (int k = 0; k < g->layers[i].n_inputs; k++)
             last[g->layers[i].inputs[k]] = i;
     }
-    last[g->output_blob] = g->n_layers;
+    last[g->outputs[0].blob] = g->n_layers;
     int views = 0, overs = 0;
     for (int a = 1; a < nb; a++) {
         size_t a0 = p.mem.offset[a], a1 = a0 + (size_t)p.shapes[a].c * p.shapes[a].h * p.shapes[a].w;

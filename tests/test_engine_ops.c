@@ -161,6 +161,22 @@ static const conv_case CONVS[] = {
     {"rows_3x3_s1_partial_m", 3, 150, 50, {.cout = 12, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
     {"rows_5x5_dilated_prelu", 2, 23, 29, {.cout = 9, .kh = 5, .kw = 5, .dh = 2, .dw = 2, .pad = {4, 1, 2, 3}, .act = OPC_ACT_PRELU}},
     {"rows_7x1_stride_2x1", 4, 40, 33, {.cout = 8, .kh = 7, .kw = 1, .sh = 2, .sw = 1, .pad = {3, 0, 3, 0}, .no_bias = 1}},
+    /* ELU, sigmoid and clamp fused into each convolution kernel (Lightweight OpenPose,
+     * PoseNet and OpenVINO's Clamp). */
+    {"wino3_elu", 16, 13, 17, {.cout = 20, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_ELU}},
+    {"wino7_sigmoid", 16, 12, 14, {.cout = 18, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_SIGMOID}},
+    {"wino3_clamp", 16, 9, 11, {.cout = 16, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_CLAMP}},
+    {"pw_elu", 70, 13, 11, {.cout = 67, .kh = 1, .kw = 1, .act = OPC_ACT_ELU}},
+    {"pw_sigmoid", 64, 7, 9, {.cout = 64, .kh = 1, .kw = 1, .act = OPC_ACT_SIGMOID}},
+    {"pw_clamp", 96, 5, 21, {.cout = 72, .kh = 1, .kw = 1, .act = OPC_ACT_CLAMP}},
+    {"1x1_elu", 5, 9, 11, {.cout = 7, .kh = 1, .kw = 1, .act = OPC_ACT_ELU}},
+    {"3x3_stride2_clamp", 4, 13, 11, {.cout = 6, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad = {1, 1, 1, 1}, .act = OPC_ACT_CLAMP}},
+    {"dw_3x3_elu", 6, 10, 9, {.cout = 6, .kh = 3, .kw = 3, .group = 6, .pad_same = 1, .act = OPC_ACT_ELU}},
+    {"dw_3x3_s2_clamp", 5, 13, 11, {.cout = 5, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 5, .pad_same = 1, .act = OPC_ACT_CLAMP}},
+    {"dw_5x5_sigmoid", 3, 14, 13, {.cout = 3, .kh = 5, .kw = 5, .group = 3, .pad = {2, 2, 2, 2}, .act = OPC_ACT_SIGMOID}},
+    {"rows_3x3_elu", 3, 40, 50, {.cout = 12, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_ELU}},
+    {"rows_3x3_s2_sigmoid", 3, 41, 35, {.cout = 16, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad_same = 1, .act = OPC_ACT_SIGMOID}},
+    {"rows_3x3_clamp", 3, 33, 20, {.cout = 9, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_CLAMP}},
 };
 
 typedef struct {
@@ -238,10 +254,9 @@ static void pool_cases(void)
  * conv outputs (so the inputs are not just one layer from the data). */
 static void eltwise_cases(void)
 {
-    static const opc_act ACTS[] = {OPC_ACT_NONE, OPC_ACT_RELU, OPC_ACT_RELU6, OPC_ACT_PRELU};
-    static const char *const NAMES[] = {"none", "relu", "relu6", "prelu"};
-    for (int a = 0; a < 4; a++) {
+    for (int a = 0; a < OPC_ACT_COUNT; a++) {
         unsigned seed = 3000u + (unsigned)a;
+        opc_act act = (opc_act)a;
         int c = 6, h = 7, w = 9;
         opc_graph *g = tg_new(c);
         /* Inputs scaled up so that relu6 clips some values at 6. */
@@ -251,18 +266,18 @@ static void eltwise_cases(void)
         for (int i = 0; i < c; i++)
             sw[i] = 8.0f;
         int x = scale->output;
-        int r = ACTS[a] == OPC_ACT_NONE ? tg_act(g, "x_act", x, OPC_ACT_RELU, c, &seed)
-                                        : tg_act(g, "x_act", x, ACTS[a], c, &seed);
-        int s = tg_add(g, "x_add", 2, (int[]){x, r}, ACTS[a], c, &seed);
-        int s3 = tg_add(g, "x_add3", 3, (int[]){x, r, s}, ACTS[a], c, &seed);
-        int f = tg_channelwise(g, OPC_OP_AFFINE, "x_affine", s3, c, ACTS[a], &seed);
-        int n = tg_channelwise(g, OPC_OP_INSTANCE_NORM, "norm", f, c, ACTS[a], &seed);
+        int r = act == OPC_ACT_NONE ? tg_act(g, "x_act", x, OPC_ACT_RELU, c, &seed)
+                                    : tg_act(g, "x_act", x, act, c, &seed);
+        int s = tg_add(g, "x_add", 2, (int[]){x, r}, act, c, &seed);
+        int s3 = tg_add(g, "x_add3", 3, (int[]){x, r, s}, act, c, &seed);
+        int f = tg_channelwise(g, OPC_OP_AFFINE, "x_affine", s3, c, act, &seed);
+        int n = tg_channelwise(g, OPC_OP_INSTANCE_NORM, "norm", f, c, act, &seed);
         int v = tg_conv(g, "conv", n, c, (tg_conv_spec){.cout = c, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}}, &seed);
-        int n2 = tg_channelwise(g, OPC_OP_INSTANCE_NORM, "norm_of_conv", v, c, ACTS[a], &seed);
-        int s2 = tg_add(g, "add_of_conv", 2, (int[]){v, n2}, ACTS[a], c, &seed);
+        int n2 = tg_channelwise(g, OPC_OP_INSTANCE_NORM, "norm_of_conv", v, c, act, &seed);
+        int s2 = tg_add(g, "add_of_conv", 2, (int[]){v, n2}, act, c, &seed);
         tg_head(g, s2, c, &seed);
         char name[64];
-        snprintf(name, sizeof name, "eltwise_%s", NAMES[a]);
+        snprintf(name, sizeof name, "eltwise_%s", opc_act_name(act));
         compare_engines(name, g, w, h, 3);
         opc_graph_free(g);
     }
@@ -295,6 +310,28 @@ static void resize_concat_cases(void)
     opc_graph_free(g);
 }
 
+/* Nearest resize: by factors 2 and 3, to a smaller and a larger blob's size at
+ * non-integer ratios, with activations; exact in both engines (a copy and one activation). */
+static void resize_nearest_cases(void)
+{
+    unsigned seed = 5000u;
+    for (int threads = 1; threads <= 3; threads += 2) {
+        int c = 5, h = 13, w = 11;
+        opc_graph *g = tg_new(c);
+        int up2 = tg_resize_mode(g, "x_near2", 0, -1, 2, OPC_RESIZE_NEAREST, OPC_ACT_NONE, c, &seed);
+        int up3 = tg_resize_mode(g, "x_near3_elu", 0, -1, 3, OPC_RESIZE_NEAREST, OPC_ACT_ELU, c, &seed);
+        int p = tg_pool(g, "x_pool", 0, 3, 2, (int[]){1, 1, 1, 1}, 0, 1); /* 7 x 6 */
+        int down = tg_resize_mode(g, "x_near_down", up3, p, 0, OPC_RESIZE_NEAREST, OPC_ACT_CLAMP, c, &seed);
+        int back = tg_resize_mode(g, "x_near_back", down, up2, 0, OPC_RESIZE_NEAREST, OPC_ACT_SIGMOID, c, &seed);
+        int cat = tg_concat(g, "x_cat", 2, (int[]){back, up2});
+        tg_head(g, cat, 2 * c, &seed);
+        compare_engines(threads == 1 ? "resize_nearest_1" : "resize_nearest_3", g, w, h, threads);
+        CHECK(!strcmp(kernel_of(g, "x_near2", w, h), "resize_nearest"), "nearest runs on %s",
+              kernel_of(g, "x_near2", w, h));
+        opc_graph_free(g);
+    }
+}
+
 /* Every case at every CPU level this machine runs (the kernels are compiled for each,
  * core/cpu.h), whatever OPENPOSE_C_CPU says. */
 int main(void)
@@ -307,6 +344,7 @@ int main(void)
         pool_cases();
         eltwise_cases();
         resize_concat_cases();
+        resize_nearest_cases();
         if (opc_test_failures > failed)
             fprintf(stderr, "(the failures above: CPU level %s)\n", opc_cpu_level_name(level));
     }

@@ -40,7 +40,7 @@ static opc_estimator *make(const opc_model *m, int threads, int scales)
     opc_error err;
     opc_estimator_options_default(&o, m);
     o.net.threads = threads;
-    o.scale_number = scales;
+    o.input.scale_number = scales;
     opc_estimator *e = opc_estimator_create(m, &o, &err);
     CHECK(e != NULL, "%s", err.msg);
     return e;
@@ -109,7 +109,10 @@ static void test_threads_and_split(const opc_model *m)
     if (!e1 || !e3 || !run(e1, &img, &a) || !run(e3, &img, &b))
         return;
     const opc_tensor *o1, *o3;
-    CHECK(opc_estimator_outputs(e1, &o1) == 1 && opc_estimator_outputs(e3, &o3) == 1, "outputs");
+    int n1, n3;
+    CHECK(opc_estimator_outputs(e1, &o1, &n1) == 1 && opc_estimator_outputs(e3, &o3, &n3) == 1 &&
+              n1 == 1 && n3 == 1,
+          "outputs");
     opc_diff d = opc_compare(o3->data, o1->data, opc_tensor_count(o1));
     CHECK(d.rel_l2 <= 1e-5, "threads 3 vs 1: maps relL2 %g", d.rel_l2);
     CHECK(a.count == b.count && a.count == 2, "p2: %d and %d people, expected 2", a.count, b.count);
@@ -155,13 +158,15 @@ static void check_plain_path(const opc_model *m, opc_estimator *e, const opc_ima
     opc_people q;
     opc_error err;
     const opc_tensor *maps;
-    int n = opc_estimator_outputs(e, &maps);
+    int n_outputs, n = opc_estimator_outputs(e, &maps, &n_outputs);
     const opc_tensor *list[OPC_MAX_SCALES];
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n && i < OPC_MAX_SCALES; i++)
         list[i] = &maps[i];
-    if (n != scales ||
-        opc_scale_plan_make(img->width, img->height, o.net_width, o.net_height, scales,
-                            o.scale_gap, &plan, &err) != OPC_OK ||
+    opc_paf_topology t;
+    if (n != scales || n_outputs != 1 ||
+        opc_scale_plan_make(img->width, img->height, o.input.net_width, o.input.net_height,
+                            scales, o.input.scale_gap, 16, &plan, &err) != OPC_OK ||
+        opc_model_paf_topology(m, &t, &err) != OPC_OK ||
         opc_maps_resize_merge(list, n, plan.net_w[0], plan.net_h[0], &merged, &err) != OPC_OK) {
         CHECK(0, "%d outputs; %s", n, err.msg);
         return;
@@ -170,7 +175,7 @@ static void check_plain_path(const opc_model *m, opc_estimator *e, const opc_ima
     float to_image = opc_net_to_image_scale(img->width, img->height,
                                             (int)(s * img->width + 0.5),
                                             (int)(s * img->height + 0.5));
-    CHECK(opc_parse_maps(opc_model_topology(m), &o.parse, &merged, to_image, &q, &err) == OPC_OK,
+    CHECK(opc_parse_maps(&t, &o.decode.paf, &merged, to_image, &q, &err) == OPC_OK,
           "%s", err.msg);
     CHECK(q.count == p->count &&
               !memcmp(q.keypoints, p->keypoints, sizeof(float) * q.count * q.num_parts * 3) &&
@@ -196,7 +201,9 @@ static void test_scales(const opc_model *m)
             if (!e || !run(e, &img, &p))
                 return;
             const opc_tensor *maps;
-            CHECK(opc_estimator_outputs(e, &maps) == scales, "%d outputs", scales);
+            int n_outputs;
+            CHECK(opc_estimator_outputs(e, &maps, &n_outputs) == scales && n_outputs == 1,
+                  "%d outputs", scales);
             CHECK(maps[1].w < maps[0].w && maps[1].h < maps[0].h, "second scale not smaller");
             CHECK(p.count == 3, "p3 at %d scales: %d people", scales, p.count);
             check_plain_path(m, e, &img, &p, scales);
@@ -223,12 +230,12 @@ static void test_bad_options(const opc_model *m)
     opc_estimator_options o;
     opc_error err;
     opc_estimator_options_default(&o, m);
-    o.net_width = 100;  /* not a multiple of 16 */
+    o.input.net_width = 100;  /* not a multiple of 16 */
     CHECK(opc_estimator_create(m, &o, &err) == NULL && strstr(err.msg, "multiples of 16"),
           "net width 100 accepted (%s)", err.msg);
     opc_estimator_options_default(&o, m);
-    o.scale_number = 5;
-    o.scale_gap = 0.25;  /* 1 - 4 * 0.25 = 0 */
+    o.input.scale_number = 5;
+    o.input.scale_gap = 0.25;  /* 1 - 4 * 0.25 = 0 */
     CHECK(opc_estimator_create(m, &o, &err) == NULL, "scale gap leaving nothing accepted");
 }
 

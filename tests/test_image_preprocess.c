@@ -75,33 +75,33 @@ static void test_plan(void)
     opc_error err;
     /* 640x480 at -1x368: width 16*round(368*640/480/16) = 16*31 = 496;
      * s = min(495/639, 367/479) = 367/479. */
-    CHECK(opc_scale_plan_make(640, 480, -1, 368, 1, 0.25, &p, &err) == OPC_OK, "%s", err.msg);
+    CHECK(opc_scale_plan_make(640, 480, -1, 368, 1, 0.25, 16, &p, &err) == OPC_OK, "%s", err.msg);
     CHECK(p.count == 1 && p.net_w[0] == 496 && p.net_h[0] == 368, "got %dx%d", p.net_w[0],
           p.net_h[0]);
     CHECK(fabs(p.scale[0] - 367.0 / 479) < 1e-15, "scale %.17g", p.scale[0]);
     /* A panorama: 16*round(368*4/16) = 1472, capped at the 16:9 width 656;
      * s = min(655/1999, 367/499) = 655/1999. */
-    CHECK(opc_scale_plan_make(2000, 500, -1, 368, 1, 0.25, &p, &err) == OPC_OK, "%s", err.msg);
+    CHECK(opc_scale_plan_make(2000, 500, -1, 368, 1, 0.25, 16, &p, &err) == OPC_OK, "%s", err.msg);
     CHECK(p.net_w[0] == 656 && fabs(p.scale[0] - 655.0 / 1999) < 1e-15, "got %d %.17g",
           p.net_w[0], p.scale[0]);
     /* Portrait 480x640: 16*round(368*0.75/16) = 16*round(17.25) = 272. */
-    CHECK(opc_scale_plan_make(480, 640, -1, 368, 1, 0.25, &p, &err) == OPC_OK, "%s", err.msg);
+    CHECK(opc_scale_plan_make(480, 640, -1, 368, 1, 0.25, 16, &p, &err) == OPC_OK, "%s", err.msg);
     CHECK(p.net_w[0] == 272 && p.net_h[0] == 368, "got %dx%d", p.net_w[0], p.net_h[0]);
     /* Three scales, gap 0.25, of 496x368: 372->368 x 276->272, then 248->240 x 184->176. */
-    CHECK(opc_scale_plan_make(640, 480, -1, 368, 3, 0.25, &p, &err) == OPC_OK, "%s", err.msg);
+    CHECK(opc_scale_plan_make(640, 480, -1, 368, 3, 0.25, 16, &p, &err) == OPC_OK, "%s", err.msg);
     CHECK(p.count == 3 && p.net_w[1] == 368 && p.net_h[1] == 272 && p.net_w[2] == 240 &&
               p.net_h[2] == 176,
           "got %dx%d %dx%d", p.net_w[1], p.net_h[1], p.net_w[2], p.net_h[2]);
     CHECK(fabs(p.scale[2] - 175.0 / 479) < 1e-15, "scale %.17g", p.scale[2]);
     /* Fixed 432x368 on a 217x232 photo: s = min(431/216, 367/231) = 367/231. */
-    CHECK(opc_scale_plan_make(217, 232, 432, 368, 1, 0.25, &p, &err) == OPC_OK, "%s", err.msg);
+    CHECK(opc_scale_plan_make(217, 232, 432, 368, 1, 0.25, 16, &p, &err) == OPC_OK, "%s", err.msg);
     CHECK(p.net_w[0] == 432 && fabs(p.scale[0] - 367.0 / 231) < 1e-15, "scale %.17g",
           p.scale[0]);
     /* Refused: both free, not multiples of 16, gap leaving nothing, too many scales. */
-    CHECK(opc_scale_plan_make(640, 480, -1, -1, 1, 0.25, &p, &err) == OPC_ERR_ARG, "-1x-1");
-    CHECK(opc_scale_plan_make(640, 480, 100, 368, 1, 0.25, &p, &err) == OPC_ERR_ARG, "100");
-    CHECK(opc_scale_plan_make(640, 480, -1, 368, 5, 0.25, &p, &err) == OPC_ERR_ARG, "gap");
-    CHECK(opc_scale_plan_make(640, 480, -1, 368, 99, 0.01, &p, &err) == OPC_ERR_ARG, "99");
+    CHECK(opc_scale_plan_make(640, 480, -1, -1, 1, 0.25, 16, &p, &err) == OPC_ERR_ARG, "-1x-1");
+    CHECK(opc_scale_plan_make(640, 480, 100, 368, 1, 0.25, 16, &p, &err) == OPC_ERR_ARG, "100");
+    CHECK(opc_scale_plan_make(640, 480, -1, 368, 5, 0.25, 16, &p, &err) == OPC_ERR_ARG, "gap");
+    CHECK(opc_scale_plan_make(640, 480, -1, 368, 99, 0.01, 16, &p, &err) == OPC_ERR_ARG, "99");
     CHECK(strstr(err.msg, "scale number") != NULL, "message: %s", err.msg);
 }
 
@@ -120,8 +120,12 @@ static void test_real_input(const char *npy, double s)
         return;
     }
     CHECK(opc_npy_read(opc_test_shared_path(npy), &ref, &err) == OPC_OK, "%s", err.msg);
-    opc_preprocess pp = {.channel_order = "BGR", .scale = 1.f / 256, .offset = {-.5f, -.5f, -.5f}};
-    CHECK(opc_image_to_input(&im, s, ref.w, ref.h, &pp, &in, &err) == OPC_OK, "%s", err.msg);
+    opc_preprocess pp = {.channel_order = "BGR",
+                         .scale = {1.f / 256, 1.f / 256, 1.f / 256},
+                         .offset = {-.5f, -.5f, -.5f},
+                         .placement = "top_left"};
+    opc_view v = {ref.w, ref.h, s, s, 0, 0, -1};
+    CHECK(opc_input_make(&im, &v, &pp, &in, &err) == OPC_OK, "%s", err.msg);
     CHECK(in.c == 3 && in.h == ref.h && in.w == ref.w, "shape");
     size_t n = opc_tensor_count(&ref), differ = 0;
     double max = 0;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "openpose-c/files.h"
+#include "convert/common/convert_common.h"
 #include "model/graph.h"
 #include "model/limits.h"
 #include "openpose-c/image.h"
@@ -143,7 +144,7 @@ static void test_model_limits(const char *dir)
     snprintf(path, sizeof path, "%s/header.opc", dir);
     uint64_t json = OPC_MODEL_MAX_JSON_BYTES + 1, size = 64 + json;
     unsigned char h[64] = "OPCMODEL";
-    put_le(h + 8, 1, 4);
+    put_le(h + 8, OPC_MODEL_FORMAT_VERSION, 4);
     put_le(h + 16, 64, 8);
     put_le(h + 24, json, 8);
     put_le(h + 32, size, 8);
@@ -160,15 +161,15 @@ static void test_model_limits(const char *dir)
     opc_graph *g = opc_graph_new("image", 3);
     g->name = opc_graph_strdup(g, "one");
     g->source = opc_graph_strdup(g, "test");
-    g->topology = *opc_topology_builtin("coco");
-    g->preprocess = (opc_preprocess){"BGR", 1.0f, {0, 0, 0}, 0, 8, -1, 64};
+    g->preprocess = opc_convert_openpose_preprocess(1.0f, 0.0f, 0, 8, -1, 64);
     opc_layer *l = opc_graph_add_layer(g, OPC_OP_CONV, "c", "out", &err);
     l->inputs[l->n_inputs++] = 0;
     l->kernel[0] = l->kernel[1] = 1;
     l->stride[0] = l->stride[1] = 8;
     l->out_channels = 57;
     opc_graph_new_weight(g, &l->weight, 4, (int[]){57, 3, 1, 1}, &err);
-    g->output_blob = 1;
+    CHECK(opc_convert_paf_output(g, opc_paf_topology_builtin("coco"), 1, &err) == OPC_OK, "%s",
+          err.msg);
     snprintf(path, sizeof path, "%s/weight.opc", dir);
     CHECK(opc_model_write(g, path, &err) == OPC_OK, "%s", err.msg);
     opc_graph_free(g);

@@ -1,23 +1,25 @@
-/* Model file: a built graph survives write + open unchanged; corrupt files are refused
- * with a one-line reason and never crash. */
+/* Model file: a built graph survives write + open unchanged (layers, weights, outputs,
+ * keypoint set, head, preprocessing); corrupt files and heads that do not fit the outputs
+ * are refused with a one-line reason and never crash. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert/common/convert_common.h"
 #include "model/graph.h"
 #include "openpose-c/files.h"
+#include "openpose-c/net.h"
 #include "testutil.h"
 
-/* A tiny two-conv network with the COCO topology's output width. */
+/* A tiny two-conv network with the COCO topology's output width, one output "maps". */
 static opc_graph *tiny_graph(void)
 {
     opc_error err;
-    const opc_topology *t = opc_topology_builtin("coco");
+    const opc_paf_topology *t = opc_paf_topology_builtin("coco");
     opc_graph *g = opc_graph_new("image", 3);
     g->name = opc_graph_strdup(g, "tiny");
     g->source = opc_graph_strdup(g, "test");
-    g->topology = *t;
-    g->preprocess = (opc_preprocess){"BGR", 1.0f / 256, {-0.5f, -0.5f, -0.5f}, 0, 8, -1, 64};
+    g->preprocess = opc_convert_openpose_preprocess(1.0f / 256, -0.5f, 0, 8, -1, 64);
     opc_layer *l = opc_graph_add_layer(g, OPC_OP_CONV, "c1", "c1", &err);
     l->inputs[l->n_inputs++] = 0;
     l->kernel[0] = l->kernel[1] = 3;
@@ -41,8 +43,77 @@ static opc_graph *tiny_graph(void)
     float *b = opc_graph_new_weight(g, &m->bias, 1, (int[]){t->total_channels}, &err);
     for (int i = 0; i < t->total_channels; i++)
         b[i] = (float)i;
-    g->output_blob = 2;
+    if (opc_convert_paf_output(g, t, 2, &err) != OPC_OK)
+        CHECK(0, "%s", err.msg);
     return g;
+}
+
+/* Lightweight OpenPose's layout: the heatmaps and the PAFs are two outputs, from two convs
+ * on one trunk. heat_c and paf_c are their channel counts (19 and 38 fit COCO). */
+static opc_graph *two_output_graph(int heat_c, int paf_c)
+{
+    opc_error err;
+    opc_graph *g = opc_graph_new("image", 3);
+    g->name = opc_graph_strdup(g, "two");
+    g->source = opc_graph_strdup(g, "test");
+    g->preprocess = opc_convert_openpose_preprocess(1.0f / 256, -0.5f, 0, 8, -1, 64);
+    g->preprocess.size_step = 8;
+    const char *names[2] = {"heat", "paf"};
+    int channels[2] = {heat_c, paf_c};
+    for (int k = 0; k < 2; k++) {
+        opc_layer *l = opc_graph_add_layer(g, OPC_OP_CONV, names[k], names[k], &err);
+        l->inputs[l->n_inputs++] = 0;
+        l->kernel[0] = l->kernel[1] = 1;
+        l->stride[0] = l->stride[1] = 8;
+        l->out_channels = channels[k];
+        float *w = opc_graph_new_weight(g, &l->weight, 4, (int[]){channels[k], 3, 1, 1}, &err);
+        for (size_t i = 0; i < l->weight.count; i++)
+            w[i] = (float)i * (k ? -0.5f : 0.25f);
+        opc_graph_add_output(g, k ? "pafs" : "heatmaps", l->output, &err);
+    }
+    opc_convert_set_paf_head(g, opc_paf_topology_builtin("coco"), "heatmaps", "pafs", &err);
+    return g;
+}
+
+/* Two outputs written and read back as they were, and a head whose outputs' channels do
+ * not fit its topology refused when writing. */
+static void test_two_outputs(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/two.opc", dir);
+    opc_error err;
+    opc_graph *g = two_output_graph(19, 38);
+    CHECK(opc_model_write(g, path, &err) == OPC_OK, "%s", err.msg);
+    opc_graph_free(g);
+    opc_model *m = opc_model_open(path, &err);
+    CHECK(m != NULL, "%s", err.msg);
+    if (m) {
+        CHECK(opc_model_num_outputs(m) == 2 && !strcmp(opc_model_output_name(m, 0), "heatmaps") &&
+                  !strcmp(opc_model_output_name(m, 1), "pafs") &&
+                  opc_model_output_index(m, "pafs") == 1 && opc_model_output_index(m, "x") == -1,
+              "outputs");
+        CHECK(!strcmp(opc_model_head(m)->decoder, "paf") &&
+                  !strcmp(opc_model_keypoints(m)->name, "coco18") &&
+                  opc_model_preprocess(m)->size_step == 8,
+              "head, keypoints, size step");
+        opc_net *net = opc_net_create(m, NULL, &err);
+        opc_tensor in;
+        opc_tensor_alloc(&in, 1, 3, 32, 40, &err);
+        for (size_t i = 0; i < opc_tensor_count(&in); i++)
+            in.data[i] = (float)(i % 7) - 3;
+        const opc_tensor *outs[2] = {0};
+        CHECK(net && opc_net_forward_all(net, &in, outs, &err) == OPC_OK, "%s", err.msg);
+        CHECK(outs[0] && outs[1] && outs[0]->c == 19 && outs[1]->c == 38 && outs[0]->h == 4 &&
+                  outs[1]->w == 5 && outs[0]->data != outs[1]->data,
+              "two outputs from one forward");
+        opc_tensor_free(&in);
+        opc_net_free(net);
+        opc_model_close(m);
+    }
+    g = two_output_graph(18, 38); /* no background heatmap: the topology needs 19 */
+    CHECK(opc_model_write(g, path, &err) != OPC_OK && strstr(err.msg, "channels"),
+          "a head that does not fit its outputs was written: %s", err.msg);
+    opc_graph_free(g);
 }
 
 static int same_weight(const opc_weight *a, const opc_weight *b)
@@ -70,7 +141,7 @@ int main(void)
     snprintf(bad, sizeof bad, "%s/bad.opc", dir);
     opc_error err;
     opc_graph *g = tiny_graph();
-    CHECK(opc_graph_validate(g, 64, 64, &err) == OPC_OK, "%s", err.msg);
+    CHECK(opc_graph_validate(g, 64, 64, NULL, &err) == OPC_OK, "%s", err.msg);
     CHECK(opc_model_write(g, path, &err) == OPC_OK, "%s", err.msg);
 
     opc_model *m = opc_model_open(path, &err);
@@ -85,7 +156,12 @@ int main(void)
             CHECK(((uintptr_t)h->layers[i].weight.data & 63) == 0, "weights not aligned");
             CHECK(g->layers[i].act == h->layers[i].act, "act %d", i);
         }
-        CHECK(memcmp(&g->topology, &h->topology, sizeof g->topology) == 0, "topology differs");
+        CHECK(memcmp(&g->keypoints, &h->keypoints, sizeof g->keypoints) == 0,
+              "keypoint set differs");
+        CHECK(!strcmp(g->head.decoder, h->head.decoder) && !strcmp(g->head.params, h->head.params),
+              "head differs: %s %s", h->head.decoder, h->head.params);
+        CHECK(h->n_outputs == 1 && !strcmp(h->outputs[0].name, "maps") && h->outputs[0].blob == 2,
+              "outputs differ");
         CHECK(memcmp(&g->preprocess, &h->preprocess, sizeof g->preprocess) == 0,
               "preprocess differs");
         opc_model_stats st;
@@ -139,6 +215,40 @@ int main(void)
         expect_refused(bad, "misaligned offset");
         p[9] = '0';
     }
+    /* The head: a decoder this build lacks, parameters that do not parse, a topology that
+     * does not fit the output, an output reading no blob; the keypoint set: a mirror that
+     * does not mirror back; an older format version. */
+    static const struct {
+        const char *from, *to, *what;
+    } EDITS[] = {
+        {"\"decoder\":\"paf\"", "\"decoder\":\"pqf\"", "unknown decoder"},
+        {"\"topology\":\"coco\"", "\"topology\":123456", "head params"},
+        {"\"paf_offset\":19", "\"paf_offset\":20", "head does not fit the output"},
+        {"\"blob\":\"out\"", "\"blob\":\"ovt\"", "output of no blob"},
+        {"\"flip\":[0,1,5", "\"flip\":[0,1,6", "flip not mirrored"},
+    };
+    for (size_t e = 0; e < sizeof EDITS / sizeof EDITS[0]; e++) {
+        p = strstr(json, EDITS[e].from);
+        CHECK(p != NULL && strlen(EDITS[e].from) == strlen(EDITS[e].to), "%s: layout changed",
+              EDITS[e].what);
+        if (!p)
+            continue;
+        char saved_text[64];
+        memcpy(saved_text, p, strlen(EDITS[e].from));
+        memcpy(p, EDITS[e].to, strlen(EDITS[e].to));
+        opc_write_file_atomic(bad, data, size, &err);
+        expect_refused(bad, EDITS[e].what);
+        memcpy(p, saved_text, strlen(EDITS[e].from));
+    }
+    data[8] = 1; /* format version 1 */
+    opc_write_file_atomic(bad, data, size, &err);
+    expect_refused(bad, "version 1");
+    {
+        opc_model *old = opc_model_open(bad, &err);
+        CHECK(!old && strstr(err.msg, "convert the network again"), "version 1: %s", err.msg);
+        opc_model_close(old);
+    }
+    data[8] = OPC_MODEL_FORMAT_VERSION;
     /* Flip every byte of the JSON in turn: nothing may crash (errors are fine). */
     size_t jlen = strlen(json);
     for (size_t i = 0; i < jlen && i < 4000; i += 7) {
@@ -150,6 +260,7 @@ int main(void)
     }
     free(data);
     expect_refused("/nonexistent/model.opc", "missing");
+    test_two_outputs(dir);
     opc_graph_free(g);
     return opc_test_result();
 }

@@ -43,13 +43,13 @@ static void test_image_id(void)
     }
 }
 
-/* COCO-17 order by OpenPose part name: the writer must map through the topology. */
+/* COCO-17 order by OpenPose part name: the writer must map through the keypoint set. */
 static const char *const COCO17_NAMES[17] = {
     "Nose",      "LEye",      "REye",   "LEar",   "REar",   "LShoulder", "RShoulder", "LElbow",
     "RElbow",    "LWrist",    "RWrist", "LHip",   "RHip",   "LKnee",     "RKnee",     "LAnkle",
     "RAnkle"};
 
-static int part_index(const opc_topology *t, const char *name)
+static int part_index(const opc_keypoint_set *t, const char *name)
 {
     for (int i = 0; i < t->num_parts; i++)
         if (strcmp(t->part_names[i], name) == 0)
@@ -59,7 +59,7 @@ static int part_index(const opc_topology *t, const char *name)
 
 /* Three people: A with every part, B missing LEye and RAnkle, C with only the neck (no
  * COCO keypoint: not written). Part p of person n sits at (100 n + 7 p + 0.25, 31 p + n). */
-static void make_people(const opc_topology *t, opc_people *pp, float *kp, float *scores)
+static void make_people(const opc_keypoint_set *t, opc_people *pp, float *kp, float *scores)
 {
     *pp = (opc_people){t->num_parts, 3, kp, scores, NULL, NULL};
     for (int n = 0; n < 3; n++)
@@ -103,7 +103,7 @@ static int count_files(const char *dir)
     return n;
 }
 
-static void check_entries(const opc_topology *t, const cJSON *arr, const opc_people *pp,
+static void check_entries(const opc_keypoint_set *t, const cJSON *arr, const opc_people *pp,
                           int64_t image_id)
 {
     CHECK(cJSON_GetArraySize(arr) == 2, "%s: %d entries, expected 2 (person C has no COCO "
@@ -135,7 +135,7 @@ static void check_entries(const opc_topology *t, const cJSON *arr, const opc_peo
 }
 
 /* GT for image_id from the people A and B: labelled where found; A large, B medium. */
-static const char *write_gt(const opc_topology *t, const opc_people *pp, int64_t image_id)
+static const char *write_gt(const opc_keypoint_set *t, const opc_people *pp, int64_t image_id)
 {
     cJSON *doc = cJSON_CreateObject();
     cJSON *img = cJSON_CreateObject();
@@ -180,7 +180,7 @@ static const char *write_gt(const opc_topology *t, const opc_people *pp, int64_t
 
 static void test_round_trip(const char *topology)
 {
-    const opc_topology *t = opc_topology_builtin(topology);
+    const opc_keypoint_set *t = opc_keypoint_set_builtin(topology);
     float kp[3 * OPC_MAX_PARTS * 3], scores[3];
     opc_people pp;
     make_people(t, &pp, kp, scores);
@@ -213,7 +213,7 @@ static void test_round_trip(const char *topology)
 
 static void test_streaming_and_errors(void)
 {
-    const opc_topology *t = opc_topology_builtin("coco");
+    const opc_keypoint_set *t = opc_keypoint_set_builtin("coco18");
     float kp[3 * OPC_MAX_PARTS * 3], scores[3];
     opc_people pp;
     make_people(t, &pp, kp, scores);
@@ -277,7 +277,7 @@ static void test_streaming_and_errors(void)
 /* "-" streams to standard output, here redirected to a file. */
 static void test_stdout(void)
 {
-    const opc_topology *t = opc_topology_builtin("coco");
+    const opc_keypoint_set *t = opc_keypoint_set_builtin("coco18");
     float kp[3 * OPC_MAX_PARTS * 3], scores[3];
     opc_people pp;
     make_people(t, &pp, kp, scores);
@@ -302,7 +302,7 @@ int main(void)
 {
     tmp = opc_test_tmpdir("coco_writer");
     test_image_id();
-    test_round_trip("coco");
+    test_round_trip("coco18");
     test_round_trip("body25");
     test_streaming_and_errors();
     test_stdout();

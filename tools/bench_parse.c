@@ -12,12 +12,12 @@
 
 #include "openpose-c/clock.h"
 #include "gt_render.h"
-#include "openpose-c/pose.h"
+#include "openpose-c/paf.h"
 
 enum { NET_W = 656, NET_H = 368 };
 
 /* n people on a grid, each filling most of its cell. */
-static float *crowd(const opc_topology *t, int n, gt_rng *r)
+static float *crowd(const opc_paf_topology *t, int n, gt_rng *r)
 {
     const int P = t->num_parts;
     float *kp = calloc((size_t)n * P * 3, sizeof *kp);
@@ -36,7 +36,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_parse [REPEATS]\n");
         return 2;
     }
-    const opc_topology *t = opc_topology_builtin("coco");
+    const opc_paf_topology *t = opc_paf_topology_builtin("coco");
     const gt_style style = gt_default_style();
     opc_parse_params p;
     opc_parse_params_default(&p, t, 0);

@@ -79,7 +79,7 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--threads"))
             o.net.threads = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--net-resolution") &&
-                 sscanf(argv[i + 1], "%dx%d", &o.net_width, &o.net_height) == 2)
+                 sscanf(argv[i + 1], "%dx%d", &o.input.net_width, &o.input.net_height) == 2)
             continue;
         else {
             fprintf(stderr, "bench_pipeline: unknown option %s\n", argv[i]);

@@ -31,7 +31,7 @@ int main(int argc, char **argv)
         else
             out = NULL, i = argc;
     }
-    const opc_topology *t = opc_topology_builtin(name);
+    const opc_paf_topology *t = opc_paf_topology_builtin(name);
     if (!out || !t || n < 0 || n > 100 || w < 8 || h < 8) {
         fprintf(stderr, "usage: gt_maps OUT.npy [--topology coco|body25|mpi] [--people N] "
                         "[--seed S] [--net-size WxH]\n");

@@ -45,7 +45,7 @@ static void limb_cells(const gt_style *s, const float *a, const float *b, int mw
     *y1 = (int)fminf((float)mh, ceilf((fmaxf(a[1], b[1]) + e) / st + 0.5f));
 }
 
-int gt_render(const opc_topology *t, const gt_style *s, int net_w, int net_h,
+int gt_render(const opc_paf_topology *t, const gt_style *s, int net_w, int net_h,
               const float *people, int n, opc_tensor *out)
 {
     const int mw = (net_w + s->stride - 1) / s->stride, mh = (net_h + s->stride - 1) / s->stride;
@@ -149,7 +149,7 @@ static void set(float *p, int i, float x, float y)
     p[2 * i + 1] = y;
 }
 
-void gt_random_pose(const opc_topology *t, gt_rng *r, float cx, float cy, float box_w,
+void gt_random_pose(const opc_paf_topology *t, gt_rng *r, float cx, float cy, float box_w,
                     float box_h, float *kp)
 {
     /* Units of a head height; the neck at the origin, the person's right at image left. */
@@ -196,9 +196,10 @@ void gt_random_pose(const opc_topology *t, gt_rng *r, float cx, float cy, float 
         y1 = fmaxf(y1, p[2 * i + 1]);
     }
     const float s = fminf(box_w / (x1 - x0), box_h / (y1 - y0));
+    const opc_keypoint_set *ks = opc_keypoint_set_builtin(t->keypoints);
     for (int k = 0; k < t->num_parts; k++) {
         int j = 0;
-        while (j < NSKEL && strcmp(SKEL_NAMES[j], t->part_names[k]) != 0)
+        while (ks && j < NSKEL && strcmp(SKEL_NAMES[j], ks->part_names[k]) != 0)
             j++;
         float *q = kp + 3 * k;
         if (j == NSKEL) {
@@ -218,7 +219,7 @@ static int find(int *parent, int i)
     return i;
 }
 
-int gt_visible_piece(const opc_topology *t, float *kp, int w, int h, float margin)
+int gt_visible_piece(const opc_paf_topology *t, float *kp, int w, int h, float margin)
 {
     const int P = t->num_parts;
     int parent[OPC_MAX_PARTS], size[OPC_MAX_PARTS] = {0};
@@ -254,7 +255,7 @@ int gt_visible_piece(const opc_topology *t, float *kp, int w, int h, float margi
     return counted;
 }
 
-float gt_min_same_part_distance(const opc_topology *t, const float *people, int n)
+float gt_min_same_part_distance(const opc_paf_topology *t, const float *people, int n)
 {
     const int P = t->num_parts;
     float best = 1e30f;
@@ -269,7 +270,7 @@ float gt_min_same_part_distance(const opc_topology *t, const float *people, int 
     return best;
 }
 
-float gt_min_limb_agreement(const opc_topology *t, const gt_style *s, const opc_tensor *maps,
+float gt_min_limb_agreement(const opc_paf_topology *t, const gt_style *s, const opc_tensor *maps,
                             const float *people, int n)
 {
     const int P = t->num_parts, mw = maps->w, mh = maps->h;
@@ -310,7 +311,7 @@ static int near_seg(const gt_style *s, const seg *g, float x, float y)
            y >= fminf(g->ay, g->by) - e && y <= fmaxf(g->ay, g->by) + e;
 }
 
-float gt_max_false_limb_support(const opc_topology *t, const gt_style *s, const float *people,
+float gt_max_false_limb_support(const opc_paf_topology *t, const gt_style *s, const float *people,
                                 int n)
 {
     enum { SAMPLES = 24 };

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "openpose-c/tensor.h"
-#include "openpose-c/topology.h"
+#include "openpose-c/paf.h"
 
 typedef struct {
     int stride;       /* map cell size in net pixels (8) */
@@ -32,7 +32,7 @@ gt_style gt_default_style(void);
  * line AB and of the box spanned by A and B (OpenPose's training draws them so; the paper's
  * strict segment would leave A itself on the field's edge), averaged over the people
  * covering a cell (eq. 9); drawn only when both ends are visible. */
-int gt_render(const opc_topology *t, const gt_style *s, int net_w, int net_h,
+int gt_render(const opc_paf_topology *t, const gt_style *s, int net_w, int net_h,
               const float *people, int n, opc_tensor *out);
 
 /* Deterministic random numbers (splitmix64). */
@@ -47,30 +47,30 @@ float gt_uniform(gt_rng *r, float lo, float hi);
  * head turn, slight lean, facing the camera or away (left and right swapped). Parts are
  * matched to an internal BODY_25 skeleton by name; MPI's Head is the top of the head and
  * its Chest the middle of neck and mid-hip. kp is num_parts x 3. */
-void gt_random_pose(const opc_topology *t, gt_rng *r, float cx, float cy, float box_w,
+void gt_random_pose(const opc_paf_topology *t, gt_rng *r, float cx, float cy, float box_w,
                     float box_h, float *kp);
 
 /* Keeps only the largest connected piece of a person's visible parts (joined by limbs
  * that are not fill-only): a person split in pieces would be parsed as several people.
  * Parts outside [margin, w - margin) x [margin, h - margin) become invisible first.
  * Returns the number of visible parts that count toward min parts. */
-int gt_visible_piece(const opc_topology *t, float *kp, int w, int h, float margin);
+int gt_visible_piece(const opc_paf_topology *t, float *kp, int w, int h, float margin);
 
 /* Smallest distance between the same part of two different people (both visible), or
  * a large number. */
-float gt_min_same_part_distance(const opc_topology *t, const float *people, int n);
+float gt_min_same_part_distance(const opc_paf_topology *t, const float *people, int n);
 
 /* The smallest projection, over every cell where a person's limb is drawn, of the drawn
  * (averaged) field on that limb's direction: 1 when no other limb of the same type comes
  * near, lower where such limbs cross, 0 or less where they overlap head-on, which no PAF
  * parser can untangle. */
-float gt_min_limb_agreement(const opc_topology *t, const gt_style *s, const opc_tensor *maps,
+float gt_min_limb_agreement(const opc_paf_topology *t, const gt_style *s, const opc_tensor *maps,
                             const float *people, int n);
 
 /* The largest share of a wrong pairing (part A of one person, part B of another) that runs
  * along drawn limbs of its type in its direction: near 1 when such limbs lie head to tail
  * on one line, which makes the wrong pairing as good a limb as the right ones. */
-float gt_max_false_limb_support(const opc_topology *t, const gt_style *s, const float *people,
+float gt_max_false_limb_support(const opc_paf_topology *t, const gt_style *s, const float *people,
                                 int n);
 
 #endif

@@ -5,11 +5,12 @@
 #ifndef OPENPOSE_C_COCO_H
 #define OPENPOSE_C_COCO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
-#include "pose.h"
-#include "topology.h"
+#include "keypoints.h"
+#include "people.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,11 +32,11 @@ typedef struct opc_coco_writer opc_coco_writer;
 opc_coco_writer *opc_coco_writer_open(const char *path, opc_error *err);
 
 /* Appends one entry per person of one image, in the people's order: keypoints in COCO-17
- * order through t->coco17, a found part (score > 0) as x, y, 1, a missing one (or one the
- * topology lacks) as -1, -1, 0; score = the person's score. A person with none of the 17
- * keypoints found is skipped, as OpenPose does. people->num_parts must be
- * t->num_parts; image_id must be >= 0. */
-int opc_coco_writer_add(opc_coco_writer *w, int64_t image_id, const opc_topology *t,
+ * order through k->coco17, a found part (score > 0) as x, y, 1, a missing one (or one the
+ * keypoint set lacks) as -1, -1, 0; score = the person's score. A person with none of the
+ * 17 keypoints found is skipped, as OpenPose does. people->num_parts must be
+ * k->num_parts; image_id must be >= 0. */
+int opc_coco_writer_add(opc_coco_writer *w, int64_t image_id, const opc_keypoint_set *k,
                         const opc_people *people, opc_error *err);
 
 /* Entries written so far. */

@@ -1,7 +1,8 @@
-/* One call from an image to people: OpenPose's preprocessing at one or several scales,
- * the network, the maps merged and parsed.
+/* One call from an image to people, for every model family: the model's preprocessing
+ * makes the network inputs (views) of the image, the network runs on each, and the decoder
+ * the model's head names turns the outputs into people.
  *
- *     opc_model *m = opc_model_open("models/mobilenet_v2_small.opc", &err);
+ *     opc_model *m = opc_model_open("models/lwopenpose.opc", &err);
  *     opc_estimator_options o;
  *     opc_estimator_options_default(&o, m);
  *     opc_estimator *e = opc_estimator_create(m, &o, &err);
@@ -20,34 +21,32 @@
 #include "image.h"
 #include "model.h"
 #include "net.h"
-#include "pose.h"
+#include "paf.h"
+#include "people.h"
 #include "tensor.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Keypoint coordinates (OpenPose's --keypoint_scale 0, 3, 4). */
-typedef enum {
-    OPC_KEYPOINTS_PIXELS = 0,   /* image pixels */
-    OPC_KEYPOINTS_UNIT = 1,     /* x / (width - 1), y / (height - 1): 0..1 */
-    OPC_KEYPOINTS_SIGNED = 2    /* the same mapped to -1..1 */
-} opc_keypoint_scale;
+/* Every decoder family's options, each read by its own decoder only; the defaults are
+ * the family's origin's (OpenPose's for the model's topology, ...). */
+typedef struct opc_decode_options {
+    opc_parse_params paf;       /* "paf": OpenPose's parser */
+} opc_decode_options;
 
 typedef struct opc_estimator_options {
     opc_net_options net;        /* threads (0 = all CPUs), engine */
-    int net_width, net_height;  /* net resolution; 0x0 = the model's default; one side may
-                                   be -1 (from the image's aspect ratio) */
-    int scale_number;           /* scales 1, 1 - gap, 1 - 2 gap, ... (1 = single scale) */
-    double scale_gap;
-    opc_parse_params parse;
+    opc_input_options input;    /* net resolution (0x0 = the model's default; one side may
+                                   be -1: from the image's aspect ratio), scales, boxes */
+    opc_decode_options decode;
     opc_keypoint_scale keypoint_scale;
 } opc_estimator_options;
 
 typedef struct opc_estimator opc_estimator;
 
-/* Defaults: the model's net resolution, one scale (gap 0.25 when more are asked for),
- * the topology's parser defaults, pixels. */
+/* Defaults: the model's net resolution, one scale (gap 0.25 when more are asked for), the
+ * decoder's defaults for the model's head, pixels. */
 void opc_estimator_options_default(opc_estimator_options *o, const opc_model *m);
 
 /* The model must outlive the estimator. */
@@ -66,13 +65,10 @@ int opc_estimator_run(opc_estimator *e, const opc_prepared *in, opc_people *peop
                       opc_error *err);
 void opc_prepared_free(opc_prepared *p);
 
-/* The raw network outputs of the last run, one per scale: 1 x C x net_h/8 x net_w/8,
- * heatmaps then PAFs in the model topology's layout. Valid until the next run. */
-int opc_estimator_outputs(const opc_estimator *e, const opc_tensor **maps);
-
-/* Converts pixel keypoints of an img_w x img_h image to another scale; missing parts
- * stay (0, 0, 0), unlike OpenPose, which moves them too. */
-void opc_people_rescale(opc_people *p, int img_w, int img_h, opc_keypoint_scale to);
+/* The raw network outputs of the last run: *outputs points at views x outputs tensors,
+ * the model's outputs of each view in turn (view v, output k at v * n_outputs + k);
+ * returns the number of views. Valid until the next run. */
+int opc_estimator_outputs(const opc_estimator *e, const opc_tensor **outputs, int *n_outputs);
 
 #ifdef __cplusplus
 }

@@ -33,11 +33,16 @@ void opc_net_free(opc_net *net);
 /* Channels of the input tensor the network takes (C of 1 x C x H x W). */
 int opc_net_input_channels(const opc_net *net);
 
-/* Runs the network on input (1 x C x H x W, preprocessed, NCHW). On success *output
- * points at the output blob (1 x channels x H/stride x W/stride), owned by the net and
+/* Runs the network on input (1 x C x H x W, preprocessed, NCHW). On success *output points
+ * at the model's first output (1 x channels x H/stride x W/stride), owned by the net and
  * valid until the next forward or opc_net_free. */
 int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **output,
                     opc_error *err);
+
+/* The same for every output: outputs[k] receives output k, for the model's
+ * opc_model_num_outputs outputs (outputs must have room for that many). */
+int opc_net_forward_all(opc_net *net, const opc_tensor *input, const opc_tensor **outputs,
+                        opc_error *err);
 
 /* Like opc_net_forward, but copies the blob called blob_name (any intermediate blob,
  * as the model file names it) into *out, which the caller frees with opc_tensor_free. */

@@ -5,13 +5,18 @@
 
 #include "error.h"
 #include "tensor.h"
-#include "topology.h"
+#include "keypoints.h"
+#include "people.h"
 #include "model.h"
 #include "net.h"
-#include "pose.h"
+#include "paf.h"
 #include "output.h"
 #include "convert.h"
 #include "image.h"
 #include "estimate.h"
+#include "coco.h"
+#include "eval.h"
+#include "files.h"
+#include "clock.h"
 
 #endif

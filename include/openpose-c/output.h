@@ -7,7 +7,7 @@
 #define OPENPOSE_C_OUTPUT_H
 
 #include "error.h"
-#include "pose.h"
+#include "people.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -8,7 +8,7 @@
 
 #include "openpose-c/convert.h"
 #include "openpose-c/net.h"
-#include "openpose-c/pose.h"
+#include "openpose-c/paf.h"
 
 typedef struct {
     const char *path;
@@ -42,7 +42,7 @@ int convert_args_parse(int argc, char **argv, convert_args *a);
 enum { O_NMS, O_PAF, O_ABOVE, O_SCORE, NUM_FLOAT_OPTS };
 typedef struct {
     const char *maps, *model, *out;
-    const opc_topology *topology; /* --topology, or NULL with --model */
+    const opc_paf_topology *topology; /* --topology, or NULL with --model */
     int net_w, net_h, img_w, img_h;
     int set[NUM_FLOAT_OPTS];
     float value[NUM_FLOAT_OPTS];

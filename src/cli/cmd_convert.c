@@ -130,10 +130,16 @@ static int report(const char *path)
     int w = p->net_width > 0 ? p->net_width : p->net_height, h = p->net_height;
     opc_model_stats st;
     int rc = opc_model_stats_at(m, w, h, &st, &err);
+    opc_paf_topology t;
+    char head[64];
+    if (opc_model_paf_topology(m, &t, NULL) == OPC_OK)
+        snprintf(head, sizeof head, "paf head (topology %s)", t.name);
+    else
+        snprintf(head, sizeof head, "%s head", opc_model_head(m)->decoder);
     if (rc == OPC_OK)
-        printf("%s: %s, topology %s, %d layers, %zu parameters, %.2f GMAC at %dx%d\n", path,
-               opc_model_name(m), opc_model_topology(m)->name, st.layers, st.params, st.macs * 1e-9,
-               w, h);
+        printf("%s: %s, %s, keypoints %s, %d layers, %zu parameters, %.2f GMAC at %dx%d\n", path,
+               opc_model_name(m), head, opc_model_keypoints(m)->name, st.layers, st.params,
+               st.macs * 1e-9, w, h);
     else
         fprintf(stderr, "openpose-c convert: %s\n", err.msg);
     opc_model_close(m);
@@ -174,7 +180,7 @@ int convert_args_parse(int argc, char **argv, convert_args *c)
             if (!has_value)
                 return cli_usage_error("convert", "%s needs a name: coco, body25, mpi or mpi4", a);
             opt->topology = argv[++i];
-            if (!opc_topology_builtin(opt->topology))
+            if (!opc_paf_topology_builtin(opt->topology))
                 return cli_usage_error("convert", "unknown topology '%s' (coco, body25, mpi, mpi4)", opt->topology);
         } else if (strcmp(a, "--name") == 0) {
             if (!has_value)

@@ -6,7 +6,6 @@
 #include "cli/cli_util.h"
 #include "cli/cmd_args.h"
 #include "cli/commands.h"
-#include "model/graph.h"
 #include "openpose-c/model.h"
 #include "openpose-c/net.h"
 
@@ -42,41 +41,94 @@ static void resolve_square(int *w, int *h)
         *h = *w;
 }
 
-static void print_topology(const opc_topology *t)
+/* The head: its decoder and, for the families this command knows, what it reads. */
+static void print_head(const opc_model *m)
 {
-    printf("topology:     %s: %d parts, %d limbs; output = %d heatmaps", t->name, t->num_parts,
-           t->num_pairs, t->heatmap_channels);
-    if (t->background >= 0)
-        printf(" (background %d)", t->background);
-    printf(" + %d PAF channels from %d\n", 2 * t->num_pairs, t->paf_offset);
+    const opc_head *h = opc_model_head(m);
+    opc_paf_topology t;
+    if (strcmp(h->decoder, "paf") == 0 && opc_model_paf_topology(m, &t, NULL) == 0) {
+        printf("head:         paf (OpenPose's parser), topology %s: %d parts, %d limbs; %d "
+               "heatmaps",
+               t.name, t.num_parts, t.num_pairs, t.heatmap_channels);
+        if (t.background >= 0)
+            printf(" (background %d)", t.background);
+        printf(" + %d PAF channels from %d\n", 2 * t.num_pairs, t.paf_offset);
+    } else {
+        printf("head:         %s\n", h->decoder);
+    }
+}
+
+static void print_keypoints(const opc_keypoint_set *k)
+{
+    printf("keypoints:    %s, %d parts:", k->name, k->num_parts);
+    for (int i = 0; i < k->num_parts; i++)
+        printf(" %s", k->part_names[i]);
+    int coco = 0;
+    for (int c = 0; c < 17; c++)
+        coco += k->coco17[c] >= 0;
+    printf("\n              %d of COCO's 17 keypoints, %d limbs drawn\n", coco, k->num_skeleton);
+}
+
+static void print_outputs(const opc_model *m)
+{
+    printf("outputs:     ");
+    for (int i = 0; i < opc_model_num_outputs(m); i++)
+        printf(" %s", opc_model_output_name(m, i));
+    printf("\n");
 }
 
 static void print_preprocess(const opc_preprocess *p, int channels)
 {
-    printf("preprocess:   %.3s, input = pixel * %g + (%g, %g, %g), 1x%dxHxW", p->channel_order,
-           p->scale, p->offset[0], p->offset[1], p->offset[2], channels);
+    printf("preprocess:   %.3s, input = pixel * (%g, %g, %g) + (%g, %g, %g), 1x%dxHxW",
+           p->channel_order, p->scale[0], p->scale[1], p->scale[2], p->offset[0], p->offset[1],
+           p->offset[2], channels);
     if (p->nhwc)
         printf(" (forward reads NHWC .npy: 1xHxWx%d)", channels);
-    printf("\n              stride %d, default net resolution %dx%d\n", p->stride, p->net_width,
-           p->net_height);
+    printf("\n              placement %s, sides %s %d, stride %d, default net resolution "
+           "%dx%d\n",
+           p->placement, strcmp(p->size_rule, "plus_one") ? "multiples of" : "1 + multiples of",
+           p->size_step, p->stride, p->net_width, p->net_height);
 }
 
-static void print_layers(const opc_graph *g)
+/* Names and how often each occurs, in order of first appearance. */
+typedef struct {
+    int n;
+    const char *name[64];
+    int count[64];
+} tally;
+
+static void tally_add(tally *t, const char *name)
 {
-    int by_op[OPC_OP_COUNT] = {0}, by_act[OPC_ACT_PRELU + 1] = {0};
-    for (int i = 0; i < g->n_layers; i++) {
-        by_op[g->layers[i].op]++;
-        by_act[g->layers[i].act]++;
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->name[i], name) == 0) {
+            t->count[i]++;
+            return;
+        }
+    if (t->n < 64) {
+        t->name[t->n] = name;
+        t->count[t->n++] = 1;
     }
-    printf("layers:       %d:", g->n_layers);
-    for (int op = 0; op < OPC_OP_COUNT; op++)
-        if (by_op[op])
-            printf(" %s %d", opc_op_name((opc_op)op), by_op[op]);
+}
+
+static int print_layers(const opc_model *m, int n, opc_error *err)
+{
+    tally ops = {0}, acts = {0};
+    for (int i = 0; i < n; i++) {
+        opc_layer_desc d;
+        if (opc_model_layer(m, i, &d, err) != 0)
+            return -1;
+        tally_add(&ops, d.op);
+        if (strcmp(d.act, "none") != 0)
+            tally_add(&acts, d.act);
+    }
+    printf("layers:       %d:", n);
+    for (int i = 0; i < ops.n; i++)
+        printf(" %s %d", ops.name[i], ops.count[i]);
     printf("; fused activations:");
-    for (int a = OPC_ACT_RELU; a <= OPC_ACT_PRELU; a++)
-        if (by_act[a])
-            printf(" %s %d", opc_act_name((opc_act)a), by_act[a]);
+    for (int i = 0; i < acts.n; i++)
+        printf(" %s %d", acts.name[i], acts.count[i]);
     printf("\n");
+    return 0;
 }
 
 static double mib(size_t bytes) { return (double)bytes / (1 << 20); }
@@ -134,7 +186,6 @@ int cmd_info(int argc, char **argv)
     opc_net *net = NULL;
     if (!m)
         goto fail;
-    const opc_graph *g = opc_model_graph(m);
     const opc_preprocess *pp = opc_model_preprocess(m);
     if (!w) {
         w = pp->net_width;
@@ -150,9 +201,12 @@ int cmd_info(int argc, char **argv)
 
     printf("model:        %s\n", opc_model_name(m) ? opc_model_name(m) : "?");
     printf("source:       %s\n", opc_model_source(m) ? opc_model_source(m) : "?");
-    print_topology(opc_model_topology(m));
-    print_preprocess(pp, g->input_channels);
-    print_layers(g);
+    print_outputs(m);
+    print_head(m);
+    print_keypoints(opc_model_keypoints(m));
+    print_preprocess(pp, opc_model_input_channels(m));
+    if (print_layers(m, st.layers, &err) != 0)
+        goto fail;
     printf("parameters:   %zu (%.1f MiB of float32)\n", st.params, mib(st.params * sizeof(float)));
     char size[32];
     snprintf(size, sizeof size, "%dx%d:", w, h);

@@ -12,7 +12,7 @@
 #include "openpose-c/files.h"
 #include "openpose-c/model.h"
 #include "openpose-c/output.h"
-#include "openpose-c/pose.h"
+#include "openpose-c/paf.h"
 
 static void help(FILE *f)
 {
@@ -137,7 +137,7 @@ int parse_args_parse(int argc, char **argv, parse_args *o)
         return cli_usage_error("parse", "--net-size is required");
     if (!o->out)
         return cli_usage_error("parse", "-o is required ('-' for standard output)");
-    if (topology && !(o->topology = opc_topology_builtin(topology)))
+    if (topology && !(o->topology = opc_paf_topology_builtin(topology)))
         return cli_usage_error("parse", "unknown topology '%s' (coco, body25, mpi, mpi4)", topology);
     if (!o->img_w) {
         o->img_w = o->net_w;
@@ -153,7 +153,8 @@ int cmd_parse(int argc, char **argv)
     if (status >= 0)
         return status;
     const char *maps_path = o.maps, *model_path = o.model, *out_path = o.out;
-    const opc_topology *t = o.topology;
+    opc_paf_topology model_topology;
+    const opc_paf_topology *t = o.topology;
     const int net_w = o.net_w, net_h = o.net_h, img_w = o.img_w, img_h = o.img_h;
 
     opc_error err = {{0}};
@@ -163,7 +164,12 @@ int cmd_parse(int argc, char **argv)
             fprintf(stderr, "openpose-c parse: %s\n", err.msg);
             return EXIT_FAIL;
         }
-        t = opc_model_topology(model);
+        if (opc_model_paf_topology(model, &model_topology, &err) != OPC_OK) {
+            fprintf(stderr, "openpose-c parse: %s\n", err.msg);
+            opc_model_close(model);
+            return EXIT_FAIL;
+        }
+        t = &model_topology;
     }
     opc_parse_params p;
     opc_parse_params_default(&p, t, o.maximize_positives);

@@ -155,8 +155,8 @@ static int process(opc_estimator *est, run_outputs *out, const run_input *in, jo
         return -1;
     }
     const opc_tensor *maps;
-    int nmaps = opc_estimator_outputs(est, &maps);
-    rc = outputs_write(out, in, &j->img, &people, maps, nmaps, &j->err);
+    int n_outputs, n_views = opc_estimator_outputs(est, &maps, &n_outputs);
+    rc = outputs_write(out, in, &j->img, &people, maps, n_views, n_outputs, &j->err);
     tm->write += progress_now() - t1;
     opc_people_free(&people);
     return rc == OPC_OK ? 0 : -1;
@@ -219,13 +219,17 @@ static int open_estimator(const run_args *a, opc_model **model, opc_estimator **
     o.net.threads = a->threads;
     o.net.engine = a->engine;
     if (a->net_w) {
-        o.net_width = a->net_w;
-        o.net_height = a->net_h;
+        o.input.net_width = a->net_w;
+        o.input.net_height = a->net_h;
     }
-    o.scale_number = a->scale_number;
-    o.scale_gap = a->scale_gap;
-    opc_parse_params_default(&o.parse, opc_model_topology(*model), a->maximize_positives);
-    run_args_apply_parse(a, &o.parse);
+    o.input.scale_number = a->scale_number;
+    o.input.scale_gap = a->scale_gap;
+    /* The model's placement and size rule decide what a net resolution may be: a wrong
+     * one is a usage error, found before any image. */
+    if (opc_input_check(opc_model_preprocess(*model), &o.input, &err) != OPC_OK)
+        return cli_usage_error(NULL, "%s", err.msg);
+    if (run_args_apply_decode(a, *model, &o.decode, &err) != OPC_OK)
+        return cli_usage_error(NULL, "%s", err.msg);
     /* Pixels: the renderer needs them; outputs convert to --keypoint-scale afterwards. */
     o.keypoint_scale = OPC_KEYPOINTS_PIXELS;
     if (!(*est = opc_estimator_create(*model, &o, &err))) {
@@ -253,12 +257,7 @@ int cmd_run(int argc, char **argv)
     int done, rc = run_args_parse(argc, argv, &a, &done);
     if (done)
         return rc;
-    opc_scale_plan probe;  /* net resolution and scales are usage errors, caught first */
     opc_error err;
-    if (opc_scale_plan_make(640, 480, a.net_w ? a.net_w : -1, a.net_w ? a.net_h : 368,
-                            a.scale_number, a.scale_gap, &probe, &err) != OPC_OK) {
-        return cli_usage_error(NULL, "%s", err.msg);
-    }
     run_inputs in;
     if ((rc = inputs_collect(&a, &in, &err)) != OPC_OK) {
         fprintf(stderr, "openpose-c: %s\n", err.msg);
@@ -287,7 +286,7 @@ int cmd_run(int argc, char **argv)
     int interrupted = 0;
     signals_install();
     if ((rc = open_estimator(&a, &model, &est)) == EXIT_OK &&
-        (rc = outputs_open(&out, &a, opc_model_topology(model), in.n)) == EXIT_OK) {
+        (rc = outputs_open(&out, &a, model, in.n)) == EXIT_OK) {
         run_progress prog;
         run_timing tm = {0};
         progress_start(&prog, in.n);

@@ -307,7 +307,7 @@ int run_args_parse(int argc, char **argv, run_args *a, int *done)
     return 0;
 }
 
-void run_args_apply_parse(const run_args *a, opc_parse_params *p)
+static void apply_paf(const run_args *a, opc_parse_params *p)
 {
     if (!isnan(a->nms_threshold))
         p->nms_threshold = a->nms_threshold;
@@ -324,4 +324,20 @@ void run_args_apply_parse(const run_args *a, opc_parse_params *p)
     if (a->assembly >= 0)
         p->assembly = (opc_assembly)a->assembly;
     p->part_candidates = a->part_candidates;
+}
+
+int run_args_apply_decode(const run_args *a, const opc_model *m, opc_decode_options *d,
+                          opc_error *err)
+{
+    if (strcmp(opc_model_head(m)->decoder, "paf") == 0) {
+        if (a->maximize_positives) {
+            opc_paf_topology t;
+            int rc = opc_model_paf_topology(m, &t, err);
+            if (rc != OPC_OK)
+                return rc;
+            opc_parse_params_default(&d->paf, &t, 1);
+        }
+        apply_paf(a, &d->paf);
+    }
+    return OPC_OK;
 }

@@ -44,6 +44,9 @@ typedef struct run_args {
 int run_args_parse(int argc, char **argv, run_args *a, int *done);
 
 /* Applies the parser overrides to p (already holding the topology's defaults). */
-void run_args_apply_parse(const run_args *a, opc_parse_params *p);
+/* The decoder options of the command line onto the model's defaults in d (its head's
+ * family's: OpenPose's parser settings for a "paf" model). */
+int run_args_apply_decode(const run_args *a, const opc_model *m, opc_decode_options *d,
+                          opc_error *err);
 
 #endif

@@ -80,13 +80,14 @@ static run_dest file_or_dir(const char *path, size_t n, const char *const *suffi
     return DEST_DIR;
 }
 
-int outputs_open(run_outputs *o, const run_args *a, const opc_topology *t, size_t n)
+int outputs_open(run_outputs *o, const run_args *a, const opc_model *m, size_t n)
 {
     static const char *const json_suffixes[] = {".json", NULL};
     static const char *const picture_suffixes[] = {".png", ".jpg", ".jpeg", NULL};
     memset(o, 0, sizeof *o);
     o->a = a;
-    o->topology = t;
+    o->model = m;
+    o->keypoints = opc_model_keypoints(m);
     opc_error err;
     int to_stdout = a->output && strcmp(a->output, "-") == 0;
     switch (a->format) {
@@ -147,13 +148,16 @@ static void render_path(const run_outputs *o, const run_input *in, char *buf, si
         snprintf(buf, n, "%s/%s_rendered.%s", o->a->render, in->name, o->a->render_ext);
 }
 
-/* Scale 0 is NAME_maps.npy, scale k > 0 NAME_maps_k.npy. */
-static void maps_path(const run_outputs *o, const run_input *in, int k, char *buf, size_t n)
+/* Output OUT of view 0 is NAME_OUT.npy, of view v > 0 NAME_OUT_v.npy (a one-output
+ * OpenPose model's: NAME_maps.npy). */
+static void maps_path(const run_outputs *o, const run_input *in, int v, int k, char *buf,
+                      size_t n)
 {
-    if (k == 0)
-        snprintf(buf, n, "%s/%s_maps.npy", o->a->write_maps, in->name);
+    const char *out = opc_model_output_name(o->model, k);
+    if (v == 0)
+        snprintf(buf, n, "%s/%s_%s.npy", o->a->write_maps, in->name, out);
     else
-        snprintf(buf, n, "%s/%s_maps_%d.npy", o->a->write_maps, in->name, k);
+        snprintf(buf, n, "%s/%s_%s_%d.npy", o->a->write_maps, in->name, out, v);
 }
 
 int outputs_exist(const run_outputs *o, const run_input *in)
@@ -169,11 +173,12 @@ int outputs_exist(const run_outputs *o, const run_input *in)
         if (access(p, F_OK) != 0)
             return 0;
     }
-    for (int k = 0; o->maps != DEST_NONE && k < o->a->scale_number; k++) {
-        maps_path(o, in, k, p, sizeof p);
-        if (access(p, F_OK) != 0)
-            return 0;
-    }
+    for (int v = 0; o->maps != DEST_NONE && v < o->a->scale_number; v++)
+        for (int k = 0; k < opc_model_num_outputs(o->model); k++) {
+            maps_path(o, in, v, k, p, sizeof p);
+            if (access(p, F_OK) != 0)
+                return 0;
+        }
     return 1;
 }
 
@@ -232,18 +237,18 @@ static int write_json(run_outputs *o, const run_input *in, const opc_image *img,
 }
 
 int outputs_write(run_outputs *o, const run_input *in, opc_image *img, opc_people *people,
-                  const opc_tensor *maps, int nmaps, opc_error *err)
+                  const opc_tensor *maps, int n_views, int n_outputs, opc_error *err)
 {
     char p[PATH_MAX_LEN];
     int rc = OPC_OK;
-    for (int k = 0; rc == OPC_OK && o->maps != DEST_NONE && k < nmaps; k++) {
-        maps_path(o, in, k, p, sizeof p);
+    for (int i = 0; rc == OPC_OK && o->maps != DEST_NONE && i < n_views * n_outputs; i++) {
+        maps_path(o, in, i / n_outputs, i % n_outputs, p, sizeof p);
         if ((rc = make_parent(p, err)) == OPC_OK)
-            rc = opc_npy_write(p, &maps[k], err);
+            rc = opc_npy_write(p, &maps[i], err);
     }
     if (rc == OPC_OK && o->render != DEST_NONE) {
         render_path(o, in, p, sizeof p);
-        opc_render_people(img, o->topology, people);
+        opc_render_people(img, o->keypoints, people);
         if ((rc = make_parent(p, err)) == OPC_OK)
             rc = opc_image_write(p, img, err);
     }
@@ -252,7 +257,7 @@ int outputs_write(run_outputs *o, const run_input *in, opc_image *img, opc_peopl
     opc_people_rescale(people, img->width, img->height, o->a->keypoint_scale);
     rc = write_json(o, in, img, people, err);
     if (rc == OPC_OK && o->coco)
-        rc = opc_coco_writer_add(o->coco, opc_coco_image_id(in->path), o->topology, people, err);
+        rc = opc_coco_writer_add(o->coco, opc_coco_image_id(in->path), o->keypoints, people, err);
     return rc;
 }
 

@@ -16,7 +16,8 @@ typedef enum { DEST_NONE, DEST_STDOUT, DEST_FILE, DEST_DIR } run_dest;
 
 typedef struct run_outputs {
     const run_args *a;
-    const opc_topology *topology;
+    const opc_model *model;
+    const opc_keypoint_set *keypoints;
     run_dest json, render, maps;       /* per-image destinations */
     opc_coco_writer *coco;             /* --format coco */
     FILE *jsonl;                       /* --format jsonl: stdout or jsonl_file.f */
@@ -26,7 +27,7 @@ typedef struct run_outputs {
 /* Decides the destinations for n inputs and creates the output folders. Returns 0, or an
  * exit status with the message printed (2 for a contradiction in the options, 1 when a
  * folder or file cannot be created). */
-int outputs_open(run_outputs *o, const run_args *a, const opc_topology *t, size_t n);
+int outputs_open(run_outputs *o, const run_args *a, const opc_model *m, size_t n);
 
 /* Whether every per-image output of in already exists (--skip-existing). */
 int outputs_exist(const run_outputs *o, const run_input *in);
@@ -34,10 +35,11 @@ int outputs_exist(const run_outputs *o, const run_input *in);
 /* Checks before the network runs that the image can be written (a COCO image_id). */
 int outputs_precheck(const run_outputs *o, const run_input *in, opc_error *err);
 
-/* Writes everything for one image: maps/nmaps (the raw network outputs per scale), the
- * rendering (img is drawn on), then the keypoints, converted to --keypoint-scale first. */
+/* Writes everything for one image: maps (the raw network outputs, n_outputs for each of
+ * n_views views), the rendering (img is drawn on), then the keypoints, converted to
+ * --keypoint-scale first. */
 int outputs_write(run_outputs *o, const run_input *in, opc_image *img, opc_people *people,
-                  const opc_tensor *maps, int nmaps, opc_error *err);
+                  const opc_tensor *maps, int n_views, int n_outputs, opc_error *err);
 
 /* Records a failed image in the JSON lines stream ({"image", "error"}). */
 void outputs_failed(run_outputs *o, const run_input *in, const char *msg);

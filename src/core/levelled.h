@@ -46,6 +46,8 @@
 #define opc_fast_maxpool OPC_LEVELLED(opc_fast_maxpool)
 #define opc_fast_resize_bilinear OPC_LEVELLED(opc_fast_resize_bilinear)
 #define opc_resize_scratch OPC_LEVELLED(opc_resize_scratch)
+#define opc_resize_bilinear_fits OPC_LEVELLED(opc_resize_bilinear_fits)
+#define opc_fast_resize_nearest OPC_LEVELLED(opc_fast_resize_nearest)
 
 /* src/decode/paf/: the files with SIMD paths (levels.c dispatches each function) */
 #define opc_candidates_free OPC_LEVELLED(opc_candidates_free)

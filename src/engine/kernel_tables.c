@@ -22,7 +22,7 @@ static const opc_kernel REFERENCE[] = {
     {"ref_act", OPC_OP_ACT, NULL, NULL, opc_ref_act, NULL},
     {"ref_instance_norm", OPC_OP_INSTANCE_NORM, NULL, NULL, opc_ref_instance_norm, NULL},
     {"ref_affine", OPC_OP_AFFINE, NULL, NULL, opc_ref_affine, NULL},
-    {"ref_resize_bilinear", OPC_OP_RESIZE_BILINEAR, NULL, NULL, opc_ref_resize_bilinear, NULL},
+    {"ref_resize", OPC_OP_RESIZE, NULL, NULL, opc_ref_resize, NULL},
 };
 
 static const opc_kernel FAST[] = {
@@ -44,8 +44,9 @@ static const opc_kernel FAST[] = {
     {"act", OPC_OP_ACT, NULL, NULL, opc_fast_act, NULL},
     {"instance_norm", OPC_OP_INSTANCE_NORM, NULL, NULL, opc_fast_instance_norm, NULL},
     {"affine", OPC_OP_AFFINE, NULL, NULL, opc_fast_affine, NULL},
-    {"resize_bilinear", OPC_OP_RESIZE_BILINEAR, NULL, opc_resize_scratch,
+    {"resize_bilinear", OPC_OP_RESIZE, opc_resize_bilinear_fits, opc_resize_scratch,
      opc_fast_resize_bilinear, NULL},
+    {"resize_nearest", OPC_OP_RESIZE, NULL, NULL, opc_fast_resize_nearest, NULL},
 };
 
 static const struct {

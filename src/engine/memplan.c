@@ -59,9 +59,9 @@ static void make_views(const opc_graph *g, const opc_shape *shapes, const int *l
     }
 }
 
-/* Marks the elementwise layers (ADD, ACT, AFFINE, INSTANCE_NORM) that write their output
- * over their first input, where it dies with them: both engines' kernels read each element
- * before writing it. A norm then rewrites its tensor where it lies instead of streaming it
+/* Marks the elementwise layers (the op table's in_place rows: ADD, ACT, AFFINE,
+ * INSTANCE_NORM) that write their output over their first input, where it dies with them:
+ * both engines' kernels read each element before writing it. A norm then rewrites its tensor where it lies instead of streaming it
  * into a second buffer (on MobileNet's 15 MB tensors that kept them in cache: its norms 26 %
  * faster). Only where the input has a buffer of its own (not the caller's, not a view, no
  * views in it) and the output is no concat's view. holds: n_blobs bytes of scratch. */
@@ -75,9 +75,7 @@ static void make_in_place(const opc_graph *g, const int *last, int *view_of, siz
     for (int i = 0; i < g->n_layers; i++) {
         const opc_layer *l = &g->layers[i];
         int in = l->inputs[0], out = l->output;
-        if ((l->op == OPC_OP_ADD || l->op == OPC_OP_ACT || l->op == OPC_OP_AFFINE ||
-             l->op == OPC_OP_INSTANCE_NORM) &&
-            in != 0 && last[in] == i && view_of[in] < 0 && !holds[in] && view_of[out] < 0) {
+        if (opc_op_info_of(l->op)->in_place && in != 0 && last[in] == i && view_of[in] < 0 && !holds[in] && view_of[out] < 0) {
             view_of[out] = in;
             rel[out] = 0;
             holds[in] = 1;
@@ -130,7 +128,8 @@ int opc_memplan_build(opc_memplan *mp, const opc_graph *g, const opc_shape *shap
         for (int k = 0; k < l->n_inputs; k++)
             last[l->inputs[k]] = i;
     }
-    last[g->output_blob] = g->n_layers;
+    for (int k = 0; k < g->n_outputs; k++) /* read after the last layer */
+        last[g->outputs[k].blob] = g->n_layers;
     make_views(g, shapes, last, mp->view_of, rel);
     make_in_place(g, last, mp->view_of, rel, holds);
 

@@ -30,7 +30,7 @@ struct opc_net {
     float *scratch;    /* scratch_cap >= plan.scratch_floats */
     size_t arena_cap, scratch_cap;
     float **data;      /* [n_blobs] where each blob lives during a forward */
-    opc_tensor output; /* a view of the output blob */
+    opc_tensor outputs[OPC_MAX_OUTPUTS]; /* views of the output blobs */
 };
 
 opc_net *opc_net_create(const opc_model *m, const opc_net_options *opt, opc_error *err)
@@ -196,18 +196,30 @@ static int prepare(opc_net *net, const opc_tensor *input, opc_error *err)
     return rc;
 }
 
-int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **output,
-                    opc_error *err)
+int opc_net_forward_all(opc_net *net, const opc_tensor *input, const opc_tensor **outputs,
+                        opc_error *err)
 {
     int rc = prepare(net, input, err);
     if (rc != OPC_OK)
         return rc;
     run_layers(net, 0, NULL, NULL, NULL);
-    int b = net->g->output_blob;
-    const opc_shape *s = &net->plan.shapes[b];
-    net->output = (opc_tensor){1, s->c, s->h, s->w, net->data[b]};
-    *output = &net->output;
+    for (int k = 0; k < net->g->n_outputs; k++) {
+        int b = net->g->outputs[k].blob;
+        const opc_shape *s = &net->plan.shapes[b];
+        net->outputs[k] = (opc_tensor){1, s->c, s->h, s->w, net->data[b]};
+        outputs[k] = &net->outputs[k];
+    }
     return OPC_OK;
+}
+
+int opc_net_forward(opc_net *net, const opc_tensor *input, const opc_tensor **output,
+                    opc_error *err)
+{
+    const opc_tensor *all[OPC_MAX_OUTPUTS];
+    int rc = opc_net_forward_all(net, input, all, err);
+    if (rc == OPC_OK)
+        *output = all[0];
+    return rc;
 }
 
 int opc_net_forward_blobs(opc_net *net, const opc_tensor *input, int n,

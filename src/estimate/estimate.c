@@ -1,33 +1,64 @@
-/* The estimator: image -> network input per scale -> network -> maps merged at the first
- * scale's net size (several scales: the part heatmaps in full, the PAFs where the parser
- * samples them) -> parser -> people in image pixels (or the asked keypoint scale). */
+/* The estimator, the top of the library: image -> the views the model's placement makes ->
+ * network inputs -> the network on each -> the decoder the model's head names -> people in
+ * image pixels (or the asked keypoint scale). It knows no model family: the model file says
+ * how to place the image, and the decoder table what the outputs mean. */
 #include "openpose-c/estimate.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "openpose-c/error.h"
+#include "decode/decoder.h"
 #include "engine/net_pool.h"
-#include "decode/paf/parser.h"
+#include "model/graph.h"
+
+/* Used when a model leaves both sides of its net resolution to the image (OpenPose's
+ * -1x368). */
+#define FALLBACK_NET_HEIGHT 368
 
 struct opc_estimator {
     const opc_model *model;
     opc_estimator_options o;
     opc_net *net;
-    opc_tensor outs[OPC_MAX_SCALES];  /* copies of the last run's outputs, per scale */
-    int nouts;
-    /* Several scales: the merged part heatmaps and the merge's per-thread scratch, kept from
-     * image to image (grown when needed) rather than mapped and page-faulted anew each time. */
-    float *merged, *merge_scratch;
-    size_t merged_cap, merge_scratch_cap;
+    const opc_decoder *decoder;
+    void *decoder_state;
+    int n_outputs;
+    opc_tensor *outs;  /* copies of the last run's outputs, view by view */
+    int outs_cap;      /* tensors in outs */
+    int n_views;
 };
 
 struct opc_prepared {
     int img_w, img_h;
-    opc_scale_plan plan;
-    opc_tensor inputs[OPC_MAX_SCALES];
+    int n_views;
+    opc_view *views;
+    opc_tensor *inputs;
 };
+
+/* What the decoder is told of the model; names and channels point into dm_* storage. */
+typedef struct {
+    opc_decoder_model dm;
+    const char *names[OPC_MAX_OUTPUTS];
+    int channels[OPC_MAX_OUTPUTS];
+} decoder_model;
+
+static int describe(const opc_model *m, decoder_model *d, opc_error *err)
+{
+    const opc_graph *g = opc_model_graph(m);
+    opc_shape *shapes = calloc((size_t)g->n_blobs, sizeof *shapes);
+    if (!shapes)
+        return opc_fail(err, OPC_ERR_NOMEM, "estimator: out of memory");
+    const opc_preprocess *pp = &g->preprocess;
+    int net_w = pp->net_width > 0 ? pp->net_width : pp->net_height;
+    int rc = opc_graph_infer_shapes(g, pp->net_height, net_w, shapes, err);
+    for (int k = 0; rc == OPC_OK && k < g->n_outputs; k++) {
+        d->names[k] = g->outputs[k].name;
+        d->channels[k] = shapes[g->outputs[k].blob].c;
+    }
+    free(shapes);
+    d->dm = (opc_decoder_model){&g->head, &g->keypoints, g->n_outputs, d->names, d->channels,
+                                pp->stride, g->name ? g->name : "model"};
+    return rc;
+}
 
 void opc_estimator_options_default(opc_estimator_options *o, const opc_model *m)
 {
@@ -35,16 +66,19 @@ void opc_estimator_options_default(opc_estimator_options *o, const opc_model *m)
     const opc_preprocess *pp = opc_model_preprocess(m);
     o->net.threads = 0;
     o->net.engine = OPC_ENGINE_FAST;
-    o->net_width = pp->net_width;
-    o->net_height = pp->net_height;
-    if (o->net_width == 0 && o->net_height == 0) {  /* OpenPose's -1x368 */
-        o->net_width = -1;
-        o->net_height = 368;
+    o->input.net_width = pp->net_width;
+    o->input.net_height = pp->net_height;
+    if (o->input.net_width <= 0 && o->input.net_height <= 0) {
+        o->input.net_width = -1;
+        o->input.net_height = FALLBACK_NET_HEIGHT;
     }
-    o->scale_number = 1;
-    o->scale_gap = 0.25;
-    opc_parse_params_default(&o->parse, opc_model_topology(m), 0);
+    o->input.scale_number = 1;
+    o->input.scale_gap = 0.25;
     o->keypoint_scale = OPC_KEYPOINTS_PIXELS;
+    decoder_model d;
+    const opc_decoder *dec;
+    if (describe(m, &d, NULL) == OPC_OK && (dec = opc_decoder_find(&d.dm, NULL)))
+        dec->defaults(&d.dm, &o->decode);
 }
 
 opc_estimator *opc_estimator_create(const opc_model *m, const opc_estimator_options *o,
@@ -55,14 +89,16 @@ opc_estimator *opc_estimator_create(const opc_model *m, const opc_estimator_opti
         opc_estimator_options_default(&def, m);
         o = &def;
     }
-    opc_scale_plan probe;  /* reject a bad net resolution or scale set now, not per image */
-    if (opc_scale_plan_make(640, 480, o->net_width, o->net_height, o->scale_number,
-                            o->scale_gap, &probe, err) != OPC_OK)
+    /* A bad net resolution or scale set is refused now, not at every image. */
+    if (opc_input_check(opc_model_preprocess(m), &o->input, err) != OPC_OK)
         return NULL;
     if (o->keypoint_scale < OPC_KEYPOINTS_PIXELS || o->keypoint_scale > OPC_KEYPOINTS_SIGNED) {
         opc_fail(err, OPC_ERR_ARG, "estimator: unknown keypoint scale %d", (int)o->keypoint_scale);
         return NULL;
     }
+    decoder_model d;
+    if (describe(m, &d, err) != OPC_OK)
+        return NULL;
     opc_estimator *e = calloc(1, sizeof *e);
     if (!e) {
         opc_fail(err, OPC_ERR_NOMEM, "estimator: out of memory");
@@ -70,9 +106,11 @@ opc_estimator *opc_estimator_create(const opc_model *m, const opc_estimator_opti
     }
     e->model = m;
     e->o = *o;
-    e->net = opc_net_create(m, &o->net, err);
-    if (!e->net) {
-        free(e);
+    e->n_outputs = opc_model_num_outputs(m);
+    if (!(e->decoder = opc_decoder_find(&d.dm, err)) ||
+        e->decoder->create(&d.dm, &o->decode, &e->decoder_state, err) != OPC_OK ||
+        !(e->net = opc_net_create(m, &o->net, err))) {
+        opc_estimator_free(e);
         return NULL;
     }
     return e;
@@ -82,11 +120,12 @@ void opc_estimator_free(opc_estimator *e)
 {
     if (!e)
         return;
-    for (int i = 0; i < OPC_MAX_SCALES; i++)
+    for (int i = 0; i < e->outs_cap; i++)
         opc_tensor_free(&e->outs[i]);
+    free(e->outs);
+    if (e->decoder_state)
+        e->decoder->destroy(e->decoder_state);
     opc_net_free(e->net);
-    free(e->merged);
-    free(e->merge_scratch);
     free(e);
 }
 
@@ -94,8 +133,10 @@ void opc_prepared_free(opc_prepared *p)
 {
     if (!p)
         return;
-    for (int i = 0; i < p->plan.count; i++)
+    for (int i = 0; p->inputs && i < p->n_views; i++)
         opc_tensor_free(&p->inputs[i]);
+    free(p->inputs);
+    free(p->views);
     free(p);
 }
 
@@ -108,11 +149,13 @@ int opc_estimator_prepare(const opc_estimator *e, const opc_image *img, opc_prep
         return opc_fail(err, OPC_ERR_NOMEM, "estimator: out of memory");
     p->img_w = img->width;
     p->img_h = img->height;
-    int rc = opc_scale_plan_make(img->width, img->height, e->o.net_width, e->o.net_height,
-                                 e->o.scale_number, e->o.scale_gap, &p->plan, err);
-    for (int i = 0; rc == OPC_OK && i < p->plan.count; i++)
-        rc = opc_image_to_input(img, p->plan.scale[i], p->plan.net_w[i], p->plan.net_h[i],
-                                opc_model_preprocess(e->model), &p->inputs[i], err);
+    const opc_preprocess *pp = opc_model_preprocess(e->model);
+    int rc = opc_input_views(pp, &e->o.input, img->width, img->height, &p->views, &p->n_views,
+                             err);
+    if (rc == OPC_OK && !(p->inputs = calloc((size_t)p->n_views + 1, sizeof *p->inputs)))
+        rc = opc_fail(err, OPC_ERR_NOMEM, "estimator: out of memory");
+    for (int i = 0; rc == OPC_OK && i < p->n_views; i++)
+        rc = opc_input_make(img, &p->views[i], pp, &p->inputs[i], err);
     if (rc != OPC_OK) {
         opc_prepared_free(p);
         return rc;
@@ -135,91 +178,38 @@ static int copy_output(opc_tensor *dst, const opc_tensor *src, opc_error *err)
     return OPC_OK;
 }
 
-/* *buf holds at least n floats (its old contents are not kept). */
-static int grow(float **buf, size_t *cap, size_t n, opc_error *err)
+/* Room for n output tensors, kept from image to image. */
+static int reserve_outs(opc_estimator *e, int n, opc_error *err)
 {
-    if (*buf && *cap >= n)
+    if (n <= e->outs_cap)
         return OPC_OK;
-    free(*buf);
-    *cap = (*buf = malloc((n ? n : 1) * sizeof **buf)) ? n : 0;
-    return *buf ? OPC_OK : opc_fail(err, OPC_ERR_NOMEM, "estimator: out of memory merging scales");
-}
-
-typedef struct {
-    const opc_merge *m;
-    float *out, *scratch;
-    int channels;
-    atomic_int next;
-} merge_job;
-
-/* Takes channels until none are left, with scratch slot `slot`. */
-static void merge_slot(void *p, int slot, int slot_end)
-{
-    merge_job *j = p;
-    float *scratch = j->scratch + (size_t)slot * j->m->scratch_floats;
-    for (int c; (c = atomic_fetch_add(&j->next, 1)) < j->channels;)
-        opc_merge_channels(j->m, c, c + 1, j->out, scratch);
-}
-
-/* People from several scales, as opc_maps_resize_merge + opc_parse_maps find them: the
- * part heatmaps of every scale resized to the first scale's net size and averaged, their
- * channels shared out over the net's threads; the PAFs read from the scales' outputs at
- * the line integral's samples only (opc_parse_scales). */
-static int parse_scales(opc_estimator *e, const opc_scale_plan *plan, float to_image,
-                        opc_people *people, opc_error *err)
-{
-    const opc_topology *t = opc_model_topology(e->model);
-    const opc_tensor *maps[OPC_MAX_SCALES];
-    for (int i = 0; i < plan->count; i++)
-        maps[i] = &e->outs[i];
-    opc_merge m;
-    int rc = opc_merge_init(&m, maps, plan->count, plan->net_w[0], plan->net_h[0], err);
-    if (rc != OPC_OK)
-        return rc;
-    opc_pool *pool = opc_net_pool(e->net);
-    int threads = opc_pool_threads(pool), c = t->num_parts;
-    size_t plane = (size_t)m.net_w * m.net_h;
-    if ((rc = grow(&e->merged, &e->merged_cap, (size_t)c * plane, err)) == OPC_OK &&
-        (rc = grow(&e->merge_scratch, &e->merge_scratch_cap, m.scratch_floats * threads,
-                   err)) == OPC_OK) {
-        merge_job j = {.m = &m, .out = e->merged, .scratch = e->merge_scratch, .channels = c};
-        atomic_init(&j.next, 0);
-        opc_pool_for(pool, threads, merge_slot, &j);
-        opc_tensor heatmaps = {1, c, m.net_h, m.net_w, e->merged};
-        rc = opc_parse_scales(t, &e->o.parse, &m, &heatmaps, to_image, people, err);
-    }
-    opc_merge_free(&m);
-    return rc;
+    opc_tensor *t = realloc(e->outs, (size_t)n * sizeof *t);
+    if (!t)
+        return opc_fail(err, OPC_ERR_NOMEM, "estimator: out of memory");
+    memset(t + e->outs_cap, 0, (size_t)(n - e->outs_cap) * sizeof *t);
+    e->outs = t;
+    e->outs_cap = n;
+    return OPC_OK;
 }
 
 int opc_estimator_run(opc_estimator *e, const opc_prepared *in, opc_people *people,
                       opc_error *err)
 {
     memset(people, 0, sizeof *people);
-    e->nouts = 0;
-    const opc_scale_plan *plan = &in->plan;
-    int rc = OPC_OK;
-    for (int i = 0; i < plan->count && rc == OPC_OK; i++) {
-        const opc_tensor *out;
-        rc = opc_net_forward(e->net, &in->inputs[i], &out, err);
-        if (rc == OPC_OK)
-            rc = copy_output(&e->outs[i], out, err);
+    e->n_views = 0;
+    int rc = reserve_outs(e, in->n_views * e->n_outputs, err);
+    for (int v = 0; v < in->n_views && rc == OPC_OK; v++) {
+        const opc_tensor *outs[OPC_MAX_OUTPUTS];
+        rc = opc_net_forward_all(e->net, &in->inputs[v], outs, err);
+        for (int k = 0; k < e->n_outputs && rc == OPC_OK; k++)
+            rc = copy_output(&e->outs[v * e->n_outputs + k], outs[k], err);
     }
     if (rc != OPC_OK)
         return rc;
-    e->nouts = plan->count;
-    const opc_topology *t = opc_model_topology(e->model);
-    /* Net pixels to image pixels as OpenPose computes it: from the size the image takes
-     * inside the first scale's net input, round(s * W) x round(s * H). */
-    double s = plan->scale[0];
-    float to_image = opc_net_to_image_scale(in->img_w, in->img_h, (int)(s * in->img_w + 0.5),
-                                            (int)(s * in->img_h + 0.5));
-    if (plan->count == 1) {
-        rc = opc_parse(t, &e->o.parse, &e->outs[0], plan->net_w[0], plan->net_h[0], to_image,
-                       people, err);
-    } else {
-        rc = parse_scales(e, plan, to_image, people, err);
-    }
+    e->n_views = in->n_views;
+    opc_decode_input d = {in->n_views, e->n_outputs, in->views, e->outs, in->img_w, in->img_h,
+                          opc_net_pool(e->net)};
+    rc = e->decoder->decode(e->decoder_state, &d, people, err);
     if (rc == OPC_OK && e->o.keypoint_scale != OPC_KEYPOINTS_PIXELS)
         opc_people_rescale(people, in->img_w, in->img_h, e->o.keypoint_scale);
     return rc;
@@ -237,30 +227,9 @@ int opc_estimate(opc_estimator *e, const opc_image *img, opc_people *people, opc
     return rc;
 }
 
-int opc_estimator_outputs(const opc_estimator *e, const opc_tensor **maps)
+int opc_estimator_outputs(const opc_estimator *e, const opc_tensor **outputs, int *n_outputs)
 {
-    *maps = e->outs;
-    return e->nouts;
-}
-
-static void rescale_points(float *kp, int n, float sx, float sy, float off)
-{
-    for (int i = 0; i < n; i++)
-        if (kp[3 * i + 2] > 0) {
-            kp[3 * i] = kp[3 * i] * sx + off;
-            kp[3 * i + 1] = kp[3 * i + 1] * sy + off;
-        }
-}
-
-void opc_people_rescale(opc_people *p, int img_w, int img_h, opc_keypoint_scale to)
-{
-    if (to == OPC_KEYPOINTS_PIXELS)
-        return;
-    /* OpenPose's KeypointScaler: x / (width - 1), times 2 minus 1 for -1..1. */
-    float k = to == OPC_KEYPOINTS_SIGNED ? 2.f : 1.f, off = to == OPC_KEYPOINTS_SIGNED ? -1.f : 0.f;
-    float sx = k / (img_w > 1 ? img_w - 1 : 1), sy = k / (img_h > 1 ? img_h - 1 : 1);
-    rescale_points(p->keypoints, p->count * p->num_parts, sx, sy, off);
-    if (p->candidates)
-        for (int j = 0; j < p->num_parts; j++)
-            rescale_points(p->candidates[j], p->candidate_counts[j], sx, sy, off);
+    *outputs = e->outs;
+    *n_outputs = e->n_outputs;
+    return e->n_views;
 }

@@ -3,19 +3,13 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "openpose-c/error.h"
+#include "image/placement.h"
 #include "model/limits.h"
-
-static const char *const OP_NAMES[OPC_OP_COUNT] = {
-    "conv", "maxpool", "concat", "add", "act", "instance_norm", "affine", "resize_bilinear",
-};
-static const char *const ACT_NAMES[] = {"none", "relu", "relu6", "prelu"};
-
-const char *opc_op_name(opc_op op) { return op < OPC_OP_COUNT ? OP_NAMES[op] : "?"; }
-const char *opc_act_name(opc_act act) { return act <= OPC_ACT_PRELU ? ACT_NAMES[act] : "?"; }
 
 int opc_graph_own(opc_graph *g, void *p)
 {
@@ -68,7 +62,6 @@ opc_graph *opc_graph_new(const char *input_name, int input_channels)
     if (!g)
         return NULL;
     g->input_channels = input_channels;
-    g->output_blob = -1;
     if (add_blob(g, input_name) != 0) {
         opc_graph_free(g);
         return NULL;
@@ -184,48 +177,6 @@ void opc_layer_pads(const opc_layer *l, int in_h, int in_w, int pad[4])
     }
 }
 
-/* Output size along one dimension for CONV (floor) and MAXPOOL (floor or Caffe ceil). */
-static int pooled_size(const opc_layer *l, int d, int in, int pad_before, int pad_after)
-{
-    int k = l->dilation[d] * (l->kernel[d] - 1) + 1;
-    int span = in + pad_before + pad_after - k;
-    if (span < 0)
-        return 0;
-    if (l->op == OPC_OP_MAXPOOL && l->ceil_mode && !l->pad_same) {
-        int out = (span + l->stride[d] - 1) / l->stride[d] + 1;
-        /* Caffe: the last window must start inside the image or the leading pad. */
-        if ((pad_before || pad_after) && (out - 1) * l->stride[d] >= in + pad_before)
-            out--;
-        return out;
-    }
-    return span / l->stride[d] + 1;
-}
-
-static int weight_is(const opc_weight *w, int ndim, const int *shape)
-{
-    if (!w->data || w->ndim != ndim)
-        return 0;
-    for (int i = 0; i < ndim; i++)
-        if (w->shape[i] != shape[i])
-            return 0;
-    return 1;
-}
-
-/* Per-channel weights ([c], or [1] for a shared PReLU slope). */
-static int check_channel_weight(const opc_layer *l, const opc_weight *w, const char *what, int c,
-                                int allow_shared, int required, opc_error *err)
-{
-    if (!w->data) {
-        if (required)
-            return opc_fail(err, OPC_ERR_FORMAT, "layer %s: missing %s", l->name, what);
-        return OPC_OK;
-    }
-    if (w->count == (size_t)c || (allow_shared && w->count == 1))
-        return OPC_OK;
-    return opc_fail(err, OPC_ERR_FORMAT, "layer %s: %s has %zu values for %d channels", l->name,
-                    what, w->count, c);
-}
-
 int opc_graph_infer_shapes(const opc_graph *g, int h, int w, opc_shape *shapes, opc_error *err)
 {
     if (h < 1 || w < 1 || h > OPC_GRAPH_MAX_SPATIAL || w > OPC_GRAPH_MAX_SPATIAL)
@@ -233,83 +184,18 @@ int opc_graph_infer_shapes(const opc_graph *g, int h, int w, opc_shape *shapes, 
     shapes[0] = (opc_shape){g->input_channels, h, w};
     for (int i = 0; i < g->n_layers; i++) {
         const opc_layer *l = &g->layers[i];
-        const opc_shape in = shapes[l->inputs[0]];
-        opc_shape out = in;
-        switch (l->op) {
-        case OPC_OP_CONV: {
-            int cin_g = l->weight.shape[1];
-            if (in.c != cin_g * l->group)
-                return opc_fail(err, OPC_ERR_FORMAT,
-                                "layer %s: input %s has %d channels, weights expect %d",
-                                l->name, g->blob_names[l->inputs[0]], in.c, cin_g * l->group);
-        } /* fall through */
-        case OPC_OP_MAXPOOL: {
-            int pad[4];
-            opc_layer_pads(l, in.h, in.w, pad);
-            out.h = pooled_size(l, 0, in.h, pad[0], pad[2]);
-            out.w = pooled_size(l, 1, in.w, pad[1], pad[3]);
-            if (l->op == OPC_OP_CONV)
-                out.c = l->out_channels;
-            if (out.h < 1 || out.w < 1)
-                return opc_fail(err, OPC_ERR_FORMAT,
-                                "layer %s: input %dx%d is smaller than its %dx%d window",
-                                l->name, in.w, in.h, l->kernel[1], l->kernel[0]);
-            break;
-        }
-        case OPC_OP_CONCAT:
-            out.c = 0;
-            for (int k = 0; k < l->n_inputs; k++) {
-                opc_shape s = shapes[l->inputs[k]];
-                if (s.h != in.h || s.w != in.w)
-                    return opc_fail(err, OPC_ERR_FORMAT,
-                                    "layer %s: input %s is %dx%d, %s is %dx%d", l->name,
-                                    g->blob_names[l->inputs[k]], s.w, s.h,
-                                    g->blob_names[l->inputs[0]], in.w, in.h);
-                out.c += s.c;
-            }
-            if (out.c > OPC_GRAPH_MAX_CHANNELS)
-                return opc_fail(err, OPC_ERR_FORMAT, "layer %s: %d channels", l->name, out.c);
-            break;
-        case OPC_OP_ADD:
-            for (int k = 1; k < l->n_inputs; k++) {
-                opc_shape s = shapes[l->inputs[k]];
-                if (s.c != in.c || s.h != in.h || s.w != in.w)
-                    return opc_fail(err, OPC_ERR_FORMAT,
-                                    "layer %s: cannot add %s (%dx%dx%d) to %s (%dx%dx%d)",
-                                    l->name, g->blob_names[l->inputs[k]], s.c, s.h, s.w,
-                                    g->blob_names[l->inputs[0]], in.c, in.h, in.w);
-            }
-            break;
-        case OPC_OP_ACT:
-        case OPC_OP_INSTANCE_NORM:
-        case OPC_OP_AFFINE: {
-            int rc = OPC_OK;
-            if (l->op != OPC_OP_ACT) {
-                rc = check_channel_weight(l, &l->weight, "scale", in.c, 0, 1, err);
-                if (rc == OPC_OK)
-                    rc = check_channel_weight(l, &l->bias, "bias", in.c, 0, 0, err);
-            }
-            if (rc != OPC_OK)
-                return rc;
-            break;
-        }
-        case OPC_OP_RESIZE_BILINEAR:
-            if (l->size_ref >= 0) {
-                out.h = shapes[l->size_ref].h;
-                out.w = shapes[l->size_ref].w;
-            } else {
-                out.h = in.h * l->resize_factor;
-                out.w = in.w * l->resize_factor;
-            }
-            break;
-        default:
+        const opc_op_info *op = opc_op_info_of(l->op);
+        if (!op)
             return opc_fail(err, OPC_ERR_FORMAT, "layer %s: unknown op %d", l->name, l->op);
-        }
-        if (l->act == OPC_ACT_PRELU) {
-            int rc = check_channel_weight(l, &l->slope, "PReLU slope", out.c, 1, 1, err);
-            if (rc != OPC_OK)
-                return rc;
-        }
+        opc_shape out;
+        int rc = op->shape(g, l, shapes, &out, err);
+        if (rc != OPC_OK)
+            return rc;
+        if (l->act == OPC_ACT_PRELU && !l->slope.data)
+            return opc_fail(err, OPC_ERR_FORMAT, "layer %s: missing PReLU slope", l->name);
+        if (l->act == OPC_ACT_PRELU && l->slope.count != 1 && l->slope.count != (size_t)out.c)
+            return opc_fail(err, OPC_ERR_FORMAT, "layer %s: PReLU slope has %zu values for %d channels",
+                            l->name, l->slope.count, out.c);
         if (out.h > OPC_GRAPH_MAX_SPATIAL || out.w > OPC_GRAPH_MAX_SPATIAL ||
             (int64_t)out.c * out.h * out.w > OPC_GRAPH_MAX_BLOB_ELEMS)
             return opc_fail(err, OPC_ERR_FORMAT, "layer %s: output %dx%dx%d is too large",
@@ -319,17 +205,17 @@ int opc_graph_infer_shapes(const opc_graph *g, int h, int w, opc_shape *shapes, 
     return OPC_OK;
 }
 
+/* What holds for every layer; the op's row checks the rest. */
 static int check_layer(const opc_graph *g, const opc_layer *l, const unsigned char *written,
                        opc_error *err)
 {
-    static const int min_inputs[OPC_OP_COUNT] = {1, 1, 1, 2, 1, 1, 1, 1};
-    static const int max_inputs[OPC_OP_COUNT] = {1, 1, OPC_MAX_INPUTS, OPC_MAX_INPUTS, 1, 1, 1, 1};
     const char *n = l->name ? l->name : "?";
-    if ((unsigned)l->op >= OPC_OP_COUNT)
+    const opc_op_info *op = opc_op_info_of(l->op);
+    if (!op)
         return opc_fail(err, OPC_ERR_FORMAT, "layer %s: unknown op %d", n, l->op);
-    if (l->n_inputs < min_inputs[l->op] || l->n_inputs > max_inputs[l->op])
+    if (l->n_inputs < op->min_inputs || l->n_inputs > op->max_inputs)
         return opc_fail(err, OPC_ERR_FORMAT, "layer %s: %s takes %d..%d inputs, has %d", n,
-                        opc_op_name(l->op), min_inputs[l->op], max_inputs[l->op], l->n_inputs);
+                        op->name, op->min_inputs, op->max_inputs, l->n_inputs);
     for (int k = 0; k < l->n_inputs; k++) {
         int b = l->inputs[k];
         if (b < 0 || b >= g->n_blobs)
@@ -345,44 +231,44 @@ static int check_layer(const opc_graph *g, const opc_layer *l, const unsigned ch
     if (written[l->output])
         return opc_fail(err, OPC_ERR_FORMAT, "layer %s: blob %s is written twice", n,
                         g->blob_names[l->output]);
-    if ((unsigned)l->act > OPC_ACT_PRELU)
-        return opc_fail(err, OPC_ERR_FORMAT, "layer %s: unknown activation %d", n, l->act);
-    if (l->op == OPC_OP_CONV || l->op == OPC_OP_MAXPOOL) {
-        for (int d = 0; d < 2; d++)
-            if (l->kernel[d] < 1 || l->kernel[d] > OPC_GRAPH_MAX_KERNEL || l->stride[d] < 1 ||
-                l->stride[d] > OPC_GRAPH_MAX_KERNEL || l->dilation[d] < 1 ||
-                l->dilation[d] > OPC_GRAPH_MAX_KERNEL)
-                return opc_fail(err, OPC_ERR_FORMAT,
-                                "layer %s: kernel/stride/dilation out of range", n);
-        for (int d = 0; d < 4; d++)
-            if (l->pad[d] < 0 || l->pad[d] > OPC_GRAPH_MAX_KERNEL)
-                return opc_fail(err, OPC_ERR_FORMAT, "layer %s: padding %d out of range", n,
-                                l->pad[d]);
-    }
-    if (l->op == OPC_OP_CONV) {
-        if (l->group < 1 || l->out_channels < 1 || l->out_channels > OPC_GRAPH_MAX_CHANNELS ||
-            l->out_channels % l->group)
-            return opc_fail(err, OPC_ERR_FORMAT, "layer %s: %d outputs in %d groups", n,
-                            l->out_channels, l->group);
-        int shape[4] = {l->out_channels, l->weight.shape[1], l->kernel[0], l->kernel[1]};
-        if (l->weight.shape[1] < 1 || l->weight.shape[1] > OPC_GRAPH_MAX_CHANNELS ||
-            !weight_is(&l->weight, 4, shape))
-            return opc_fail(err, OPC_ERR_FORMAT,
-                            "layer %s: weight shape does not match %d outputs, %dx%d kernel", n,
-                            l->out_channels, l->kernel[1], l->kernel[0]);
-        if (l->bias.data && l->bias.count != (size_t)l->out_channels)
-            return opc_fail(err, OPC_ERR_FORMAT, "layer %s: bias has %zu values for %d outputs",
-                            n, l->bias.count, l->out_channels);
-    }
-    if (l->op == OPC_OP_ACT && l->act == OPC_ACT_NONE)
-        return opc_fail(err, OPC_ERR_FORMAT, "layer %s: activation layer without activation", n);
-    if (l->op == OPC_OP_INSTANCE_NORM && !(l->eps > 0 && l->eps < 1))
-        return opc_fail(err, OPC_ERR_FORMAT, "layer %s: epsilon %g out of range", n, l->eps);
-    if (l->op == OPC_OP_RESIZE_BILINEAR) {
-        if (l->size_ref >= 0 ? (l->size_ref >= g->n_blobs || !written[l->size_ref])
-                             : (l->resize_factor < 1 || l->resize_factor > OPC_GRAPH_MAX_KERNEL))
-            return opc_fail(err, OPC_ERR_FORMAT, "layer %s: bad resize target", n);
-    }
+    const opc_act_info *act = opc_act_info_of(l->act);
+    if (!act || (l->act != OPC_ACT_NONE && !op->act))
+        return opc_fail(err, OPC_ERR_FORMAT, "layer %s: %s cannot take activation %d", n,
+                        op->name, l->act);
+    for (int k = 0; k < act->n_params; k++)
+        if (!isfinite(l->act_param[k]))
+            return opc_fail(err, OPC_ERR_FORMAT, "layer %s: %s parameter is not finite", n,
+                            act->name);
+    if (l->act == OPC_ACT_CLAMP && !(l->act_param[0] <= l->act_param[1]))
+        return opc_fail(err, OPC_ERR_FORMAT, "layer %s: clamp range %g..%g is empty", n,
+                        l->act_param[0], l->act_param[1]);
+    return op->check ? op->check(g, l, written, err) : OPC_OK;
+}
+
+int opc_graph_add_output(opc_graph *g, const char *name, int blob, opc_error *err)
+{
+    if (g->n_outputs == OPC_MAX_OUTPUTS)
+        return opc_fail(err, OPC_ERR_FORMAT, "output %s: more than %d outputs", name,
+                        OPC_MAX_OUTPUTS);
+    for (int k = 0; k < g->n_outputs; k++)
+        if (strcmp(g->outputs[k].name, name) == 0)
+            return opc_fail(err, OPC_ERR_FORMAT, "output %s is named twice", name);
+    char *s = opc_graph_strdup(g, name);
+    if (!s)
+        return opc_fail(err, OPC_ERR_NOMEM, "output %s: out of memory", name);
+    g->outputs[g->n_outputs++] = (opc_graph_output){s, blob};
+    return OPC_OK;
+}
+
+int opc_graph_set_head(opc_graph *g, const char *decoder, const char *params, opc_error *err)
+{
+    if (strlen(decoder) >= sizeof g->head.decoder)
+        return opc_fail(err, OPC_ERR_FORMAT, "head: decoder name \"%.40s\" too long", decoder);
+    const char *copy = opc_graph_strdup(g, params);
+    if (!copy)
+        return opc_fail(err, OPC_ERR_NOMEM, "head: out of memory");
+    snprintf(g->head.decoder, sizeof g->head.decoder, "%s", decoder);
+    g->head.params = copy;
     return OPC_OK;
 }
 
@@ -391,19 +277,49 @@ static int check_preprocess(const opc_preprocess *p, opc_error *err)
     if (strcmp(p->channel_order, "BGR") != 0 && strcmp(p->channel_order, "RGB") != 0)
         return opc_fail(err, OPC_ERR_FORMAT, "channel order \"%.3s\" is not BGR or RGB",
                         p->channel_order);
-    if (!isfinite(p->scale) || !isfinite(p->offset[0]) || !isfinite(p->offset[1]) ||
-        !isfinite(p->offset[2]))
-        return opc_fail(err, OPC_ERR_FORMAT, "preprocessing scale/offset is not finite");
+    for (int c = 0; c < 3; c++)
+        if (!isfinite(p->scale[c]) || !isfinite(p->offset[c]))
+            return opc_fail(err, OPC_ERR_FORMAT, "preprocessing scale/offset is not finite");
     if (p->stride < 1 || p->stride > 64)
         return opc_fail(err, OPC_ERR_FORMAT, "output stride %d out of range", p->stride);
+    if (!opc_placement_find(p->placement))
+        return opc_fail(err, OPC_ERR_FORMAT, "placement \"%.32s\" is not one this build has",
+                        p->placement);
+    if (!opc_size_rule_known(p->size_rule) || p->size_step < 1 || p->size_step > 64)
+        return opc_fail(err, OPC_ERR_FORMAT, "size rule \"%.32s\" by %d is not multiple or plus_one by 1..64",
+                        p->size_rule, p->size_step);
     if (p->net_height < 16 || p->net_height > 16384 ||
         (p->net_width != -1 && (p->net_width < 16 || p->net_width > 16384)))
         return opc_fail(err, OPC_ERR_FORMAT, "default net resolution %dx%d out of range",
                         p->net_width, p->net_height);
+    if (!(p->crop_padding >= 0 && p->crop_padding <= 16))
+        return opc_fail(err, OPC_ERR_FORMAT, "crop padding %g out of range", p->crop_padding);
     return OPC_OK;
 }
 
-int opc_graph_validate(const opc_graph *g, int net_w, int net_h, opc_error *err)
+static int check_outputs(const opc_graph *g, const unsigned char *written, opc_error *err)
+{
+    if (g->n_outputs < 1 || g->n_outputs > OPC_MAX_OUTPUTS)
+        return opc_fail(err, OPC_ERR_FORMAT, "graph has %d outputs (1..%d)", g->n_outputs,
+                        OPC_MAX_OUTPUTS);
+    for (int k = 0; k < g->n_outputs; k++) {
+        const opc_graph_output *o = &g->outputs[k];
+        if (!o->name || !o->name[0])
+            return opc_fail(err, OPC_ERR_FORMAT, "output %d has no name", k);
+        if (o->blob < 1 || o->blob >= g->n_blobs || !written[o->blob])
+            return opc_fail(err, OPC_ERR_FORMAT, "output %s reads no blob a layer writes",
+                            o->name);
+        for (int j = 0; j < k; j++)
+            if (strcmp(g->outputs[j].name, o->name) == 0)
+                return opc_fail(err, OPC_ERR_FORMAT, "output %s is named twice", o->name);
+    }
+    if (!g->head.decoder[0] || !g->head.params)
+        return opc_fail(err, OPC_ERR_FORMAT, "the model has no head (decoder)");
+    return OPC_OK;
+}
+
+int opc_graph_validate(const opc_graph *g, int net_w, int net_h, opc_shape *shapes_out,
+                       opc_error *err)
 {
     int prc = check_preprocess(&g->preprocess, err);
     if (prc != OPC_OK)
@@ -412,10 +328,8 @@ int opc_graph_validate(const opc_graph *g, int net_w, int net_h, opc_error *err)
         return opc_fail(err, OPC_ERR_FORMAT, "graph has no layers");
     if (g->input_channels < 1 || g->input_channels > OPC_GRAPH_MAX_CHANNELS)
         return opc_fail(err, OPC_ERR_FORMAT, "graph input has %d channels", g->input_channels);
-    if (g->output_blob < 1 || g->output_blob >= g->n_blobs)
-        return opc_fail(err, OPC_ERR_FORMAT, "graph output blob is not set");
     unsigned char *written = calloc((size_t)g->n_blobs, 1);
-    opc_shape *shapes = calloc((size_t)g->n_blobs, sizeof *shapes);
+    opc_shape *shapes = shapes_out ? shapes_out : calloc((size_t)g->n_blobs, sizeof *shapes);
     int rc = OPC_OK;
     if (!written || !shapes) {
         rc = opc_fail(err, OPC_ERR_NOMEM, "graph: out of memory");
@@ -427,38 +341,21 @@ int opc_graph_validate(const opc_graph *g, int net_w, int net_h, opc_error *err)
         if (rc == OPC_OK)
             written[g->layers[i].output] = 1;
     }
-    if (rc != OPC_OK)
-        goto done;
-    if (!written[g->output_blob]) {
-        rc = opc_fail(err, OPC_ERR_FORMAT, "output blob %s is never written",
-                      g->blob_names[g->output_blob]);
-        goto done;
-    }
-    rc = opc_topology_validate(&g->topology, err);
-    if (rc != OPC_OK)
-        goto done;
-    rc = opc_graph_infer_shapes(g, net_h, net_w, shapes, err);
-    if (rc != OPC_OK)
-        goto done;
-    if (shapes[g->output_blob].c != g->topology.total_channels)
-        rc = opc_fail(err, OPC_ERR_FORMAT,
-                      "output %s has %d channels but topology %s needs %d",
-                      g->blob_names[g->output_blob], shapes[g->output_blob].c, g->topology.name,
-                      g->topology.total_channels);
+    if (rc == OPC_OK)
+        rc = check_outputs(g, written, err);
+    if (rc == OPC_OK)
+        rc = opc_keypoint_set_validate(&g->keypoints, err);
+    if (rc == OPC_OK)
+        rc = opc_graph_infer_shapes(g, net_h, net_w, shapes, err);
 done:
     free(written);
-    free(shapes);
+    if (shapes != shapes_out)
+        free(shapes);
     return rc;
 }
 
 double opc_layer_macs(const opc_graph *g, const opc_layer *l, const opc_shape *shapes)
 {
-    const opc_shape *o = &shapes[l->output];
-    double n = (double)o->c * o->h * o->w;
-    switch (l->op) {
-    case OPC_OP_CONV:
-        return n * (double)l->weight.shape[1] * l->kernel[0] * l->kernel[1];
-    default:
-        return 0;
-    }
+    const opc_op_info *op = opc_op_info_of(l->op);
+    return op && op->macs ? op->macs(l, shapes) : 0;
 }

@@ -1,17 +1,19 @@
 /* The .opc model file: a 64-byte binary header, a JSON description (cJSON) and the
  * weights, each tensor 64-byte aligned, so the file can be mapped and used in place.
  *
- *   0  magic "OPCMODEL"        8  u32 version (1)       12 u32 reserved (0)
+ *   0  magic "OPCMODEL"        8  u32 version (2)       12 u32 reserved (0)
  *  16  u64 json offset (64)   24  u64 json size        32  u64 data offset
  *  40  u64 data size          48  u64 file size        56  reserved
  *
  * All integers and floats are little-endian. Weight offsets in the JSON are relative to
  * the data offset. Nothing read from the file is trusted: every size, offset, index and
  * shape is checked before use. */
+#include <assert.h>
 #include <cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +24,12 @@
 #include "openpose-c/error.h"
 #include "openpose-c/files.h"
 #include "model/graph.h"
+#include "core/json.h"
+#include "decode/decoder.h"
 #include "model/limits.h"
 
 #define MAGIC "OPCMODEL"
-#define VERSION 1
+#define VERSION OPC_MODEL_FORMAT_VERSION
 #define HEADER_SIZE 64
 #define ALIGN 64
 
@@ -83,51 +87,99 @@ static void add_weight(cJSON *obj, const char *key, const opc_weight *w, uint64_
     *offset += (w->count * sizeof(float) + ALIGN - 1) / ALIGN * ALIGN;
 }
 
-static cJSON *topology_json(const opc_topology *t)
+static cJSON *pairs_json(const int (*pairs)[2], int n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(a, int_array(pairs[i], 2));
+    return a;
+}
+
+static cJSON *keypoints_json(const opc_keypoint_set *k)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "name", t->name);
+    cJSON_AddStringToObject(o, "name", k->name);
     cJSON *parts = cJSON_AddArrayToObject(o, "parts");
-    for (int i = 0; i < t->num_parts; i++)
-        cJSON_AddItemToArray(parts, cJSON_CreateString(t->part_names[i]));
-    cJSON_AddNumberToObject(o, "heatmap_channels", t->heatmap_channels);
-    cJSON_AddNumberToObject(o, "background", t->background);
-    cJSON_AddNumberToObject(o, "paf_offset", t->paf_offset);
-    cJSON *pairs = cJSON_AddArrayToObject(o, "pairs");
-    cJSON *maps = cJSON_AddArrayToObject(o, "paf_channels");
-    cJSON *fill = cJSON_AddArrayToObject(o, "fill_only_pairs");
-    for (int i = 0; i < t->num_pairs; i++) {
-        cJSON_AddItemToArray(pairs, int_array(t->pairs[i], 2));
-        cJSON_AddItemToArray(maps, int_array(t->paf_channels[i], 2));
-        if (t->pair_fill_only[i])
-            cJSON_AddItemToArray(fill, cJSON_CreateNumber(i));
-    }
-    cJSON *unc = cJSON_AddArrayToObject(o, "uncounted_parts");
-    for (int i = 0; i < t->num_parts; i++)
-        if (t->part_uncounted[i])
-            cJSON_AddItemToArray(unc, cJSON_CreateNumber(i));
-    cJSON_AddItemToObject(o, "coco17", int_array(t->coco17, 17));
-    cJSON *d = cJSON_AddObjectToObject(o, "defaults");
-    cJSON_AddNumberToObject(d, "nms_threshold", t->nms_threshold);
-    cJSON_AddNumberToObject(d, "inter_threshold", t->inter_threshold);
-    cJSON_AddNumberToObject(d, "inter_min_above", t->inter_min_above);
-    cJSON_AddNumberToObject(d, "min_parts", t->min_parts);
-    cJSON_AddNumberToObject(d, "min_score", t->min_score);
-    cJSON *dm = cJSON_AddObjectToObject(o, "defaults_maximize_positives");
-    cJSON_AddNumberToObject(dm, "nms_threshold", t->maxpos_nms_threshold);
-    cJSON_AddNumberToObject(dm, "inter_threshold", t->maxpos_inter_threshold);
-    cJSON_AddNumberToObject(dm, "inter_min_above", t->maxpos_inter_min_above);
-    cJSON_AddNumberToObject(dm, "min_parts", t->maxpos_min_parts);
-    cJSON_AddNumberToObject(dm, "min_score", t->maxpos_min_score);
-    cJSON *rp = cJSON_AddArrayToObject(o, "render_pairs");
-    for (int i = 0; i < t->num_render_pairs; i++)
-        cJSON_AddItemToArray(rp, int_array(t->render_pairs[i], 2));
+    for (int i = 0; i < k->num_parts; i++)
+        cJSON_AddItemToArray(parts, cJSON_CreateString(k->part_names[i]));
+    cJSON_AddItemToObject(o, "skeleton", pairs_json(k->skeleton, k->num_skeleton));
     cJSON *col = cJSON_AddArrayToObject(o, "colors");
-    for (int i = 0; i < t->num_parts; i++) {
-        int c[3] = {t->colors[i][0], t->colors[i][1], t->colors[i][2]};
+    for (int i = 0; i < k->num_parts; i++) {
+        int c[3] = {k->colors[i][0], k->colors[i][1], k->colors[i][2]};
         cJSON_AddItemToArray(col, int_array(c, 3));
     }
+    cJSON_AddItemToObject(o, "coco17", int_array(k->coco17, 17));
+    cJSON_AddItemToObject(o, "sigmas", float_array(k->sigmas, k->num_parts));
+    cJSON_AddItemToObject(o, "flip", int_array(k->flip, k->num_parts));
     return o;
+}
+
+/* ---- layer attributes: one row per attribute (the op table says which a layer has) ---- */
+
+typedef enum { A_INTS, A_BOOL, A_INT, A_FLOAT, A_BLOB, A_RESIZE_MODE } attr_type;
+
+static const struct {
+    unsigned bit;
+    const char *key;
+    attr_type type;
+    int n;          /* A_INTS: how many */
+    int lo, hi;     /* integer range */
+    int def;        /* A_INT: value when absent */
+    size_t offset;  /* of the field in opc_layer */
+} ATTRS[] = {
+    {OPC_ATTR_KERNEL, "kernel", A_INTS, 2, 1, 64, 0, offsetof(opc_layer, kernel)},
+    {OPC_ATTR_STRIDE, "stride", A_INTS, 2, 1, 64, 0, offsetof(opc_layer, stride)},
+    {OPC_ATTR_DILATION, "dilation", A_INTS, 2, 1, 64, 0, offsetof(opc_layer, dilation)},
+    {OPC_ATTR_PAD, "pad", A_INTS, 4, 0, 64, 0, offsetof(opc_layer, pad)},
+    {OPC_ATTR_PAD_SAME, "pad_same", A_BOOL, 0, 0, 1, 0, offsetof(opc_layer, pad_same)},
+    {OPC_ATTR_CEIL_MODE, "ceil_mode", A_BOOL, 0, 0, 1, 0, offsetof(opc_layer, ceil_mode)},
+    {OPC_ATTR_GROUP, "group", A_INT, 0, 1, 65536, 1, offsetof(opc_layer, group)},
+    {OPC_ATTR_OUT_CHANNELS, "out_channels", A_INT, 0, 0, 65536, 0,
+     offsetof(opc_layer, out_channels)},
+    {OPC_ATTR_EPS, "eps", A_FLOAT, 0, 0, 0, 0, offsetof(opc_layer, eps)},
+    {OPC_ATTR_SIZE_LIKE, "size_like", A_BLOB, 0, 0, 0, 0, offsetof(opc_layer, size_ref)},
+    {OPC_ATTR_FACTOR, "factor", A_INT, 0, 0, 64, 0, offsetof(opc_layer, resize_factor)},
+    {OPC_ATTR_RESIZE_MODE, "mode", A_RESIZE_MODE, 0, 0, 0, 0, offsetof(opc_layer, resize_mode)},
+};
+static_assert(sizeof ATTRS / sizeof ATTRS[0] == OPC_ATTR_COUNT, "one row per attribute");
+
+#define FIELD(l, a, type) ((type *)((char *)(l) + ATTRS[a].offset))
+
+static void write_attrs(cJSON *o, const opc_graph *g, const opc_layer *l)
+{
+    unsigned has = opc_op_info_of(l->op)->attrs;
+    for (int a = 0; a < OPC_ATTR_COUNT; a++) {
+        if (!(has & ATTRS[a].bit))
+            continue;
+        const char *key = ATTRS[a].key;
+        switch (ATTRS[a].type) {
+        case A_INTS:
+            cJSON_AddItemToObject(o, key, int_array(FIELD(l, a, const int), ATTRS[a].n));
+            break;
+        case A_BOOL:
+            cJSON_AddBoolToObject(o, key, *FIELD(l, a, const int));
+            break;
+        case A_INT:
+            cJSON_AddNumberToObject(o, key, *FIELD(l, a, const int));
+            break;
+        case A_FLOAT:
+            cJSON_AddNumberToObject(o, key, *FIELD(l, a, const float));
+            break;
+        case A_BLOB:
+            if (*FIELD(l, a, const int) >= 0)
+                cJSON_AddStringToObject(o, key, g->blob_names[*FIELD(l, a, const int)]);
+            break;
+        case A_RESIZE_MODE:
+            cJSON_AddStringToObject(o, key, opc_resize_mode_name(*FIELD(l, a, const opc_resize_mode)));
+            break;
+        }
+    }
+    if (l->act != OPC_ACT_NONE) {
+        cJSON_AddStringToObject(o, "act", opc_act_name(l->act));
+        int n = opc_act_info_of(l->act)->n_params;
+        if (n)
+            cJSON_AddItemToObject(o, "act_params", float_array(l->act_param, n));
+    }
 }
 
 static cJSON *graph_json(const opc_graph *g, uint64_t *data_size)
@@ -140,19 +192,34 @@ static cJSON *graph_json(const opc_graph *g, uint64_t *data_size)
     cJSON *in = cJSON_AddObjectToObject(root, "input");
     cJSON_AddStringToObject(in, "blob", g->blob_names[0]);
     cJSON_AddNumberToObject(in, "channels", g->input_channels);
-    cJSON_AddStringToObject(root, "output", g->blob_names[g->output_blob]);
+    cJSON *outs = cJSON_AddArrayToObject(root, "outputs");
+    for (int k = 0; k < g->n_outputs; k++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", g->outputs[k].name);
+        cJSON_AddStringToObject(o, "blob", g->blob_names[g->outputs[k].blob]);
+        cJSON_AddItemToArray(outs, o);
+    }
 
     const opc_preprocess *p = &g->preprocess;
     cJSON *pp = cJSON_AddObjectToObject(root, "preprocess");
     cJSON_AddStringToObject(pp, "channel_order", p->channel_order);
-    cJSON_AddNumberToObject(pp, "scale", p->scale);
+    cJSON_AddItemToObject(pp, "scale", float_array(p->scale, 3));
     cJSON_AddItemToObject(pp, "offset", float_array(p->offset, 3));
     cJSON_AddBoolToObject(pp, "nhwc", p->nhwc);
     cJSON_AddNumberToObject(pp, "stride", p->stride);
+    cJSON_AddStringToObject(pp, "placement", p->placement);
+    cJSON_AddStringToObject(pp, "size_rule", p->size_rule);
+    cJSON_AddNumberToObject(pp, "size_step", p->size_step);
     int res[2] = {p->net_width, p->net_height};
     cJSON_AddItemToObject(pp, "net_resolution", int_array(res, 2));
+    if (p->crop_padding > 0)
+        cJSON_AddNumberToObject(pp, "crop_padding", p->crop_padding);
 
-    cJSON_AddItemToObject(root, "topology", topology_json(&g->topology));
+    cJSON_AddItemToObject(root, "keypoints", keypoints_json(&g->keypoints));
+    cJSON *head = cJSON_AddObjectToObject(root, "head");
+    cJSON_AddStringToObject(head, "decoder", g->head.decoder);
+    cJSON *params = cJSON_Parse(g->head.params);
+    cJSON_AddItemToObject(head, "params", params ? params : cJSON_CreateObject());
 
     uint64_t offset = 0;
     cJSON *layers = cJSON_AddArrayToObject(root, "layers");
@@ -165,29 +232,7 @@ static cJSON *graph_json(const opc_graph *g, uint64_t *data_size)
         for (int k = 0; k < l->n_inputs; k++)
             cJSON_AddItemToArray(ins, cJSON_CreateString(g->blob_names[l->inputs[k]]));
         cJSON_AddStringToObject(o, "output", g->blob_names[l->output]);
-        if (l->op == OPC_OP_CONV || l->op == OPC_OP_MAXPOOL) {
-            cJSON_AddItemToObject(o, "kernel", int_array(l->kernel, 2));
-            cJSON_AddItemToObject(o, "stride", int_array(l->stride, 2));
-            cJSON_AddItemToObject(o, "dilation", int_array(l->dilation, 2));
-            cJSON_AddItemToObject(o, "pad", int_array(l->pad, 4));
-            cJSON_AddBoolToObject(o, "pad_same", l->pad_same);
-        }
-        if (l->op == OPC_OP_MAXPOOL)
-            cJSON_AddBoolToObject(o, "ceil_mode", l->ceil_mode);
-        if (l->op == OPC_OP_CONV) {
-            cJSON_AddNumberToObject(o, "group", l->group);
-            cJSON_AddNumberToObject(o, "out_channels", l->out_channels);
-        }
-        if (l->act != OPC_ACT_NONE)
-            cJSON_AddStringToObject(o, "act", opc_act_name(l->act));
-        if (l->op == OPC_OP_INSTANCE_NORM)
-            cJSON_AddNumberToObject(o, "eps", l->eps);
-        if (l->op == OPC_OP_RESIZE_BILINEAR) {
-            if (l->size_ref >= 0)
-                cJSON_AddStringToObject(o, "size_like", g->blob_names[l->size_ref]);
-            else
-                cJSON_AddNumberToObject(o, "factor", l->resize_factor);
-        }
+        write_attrs(o, g, l);
         add_weight(o, "weight", &l->weight, &offset);
         add_weight(o, "bias", &l->bias, &offset);
         add_weight(o, "slope", &l->slope, &offset);
@@ -207,11 +252,35 @@ static void write_weight(FILE *f, const opc_weight *w)
     fwrite(zeros, 1, (ALIGN - bytes % ALIGN) % ALIGN, f);
 }
 
+/* The graph at its default net resolution and its head, checked by the decoder the head
+ * names, as every model is before it is written or once it is read. */
+static int check_model(const opc_graph *g, const char *where, opc_error *err)
+{
+    const opc_preprocess *p = &g->preprocess;
+    int net_w = p->net_width > 0 ? p->net_width : p->net_height;
+    opc_shape *shapes = calloc((size_t)g->n_blobs, sizeof *shapes);
+    if (!shapes)
+        return opc_fail(err, OPC_ERR_NOMEM, "%s: out of memory", where);
+    int rc = opc_graph_validate(g, net_w, p->net_height, shapes, err);
+    if (rc == OPC_OK) {
+        const char *names[OPC_MAX_OUTPUTS];
+        int channels[OPC_MAX_OUTPUTS];
+        for (int k = 0; k < g->n_outputs; k++) {
+            names[k] = g->outputs[k].name;
+            channels[k] = shapes[g->outputs[k].blob].c;
+        }
+        opc_decoder_model dm = {&g->head, &g->keypoints, g->n_outputs, names, channels,
+                                p->stride, where};
+        rc = opc_decoder_check(&dm, err);
+    }
+    free(shapes);
+    return rc;
+}
+
 int opc_model_write(const opc_graph *g, const char *path, opc_error *err)
 {
-    int net_w = g->preprocess.net_width > 0 ? g->preprocess.net_width : g->preprocess.net_height;
     opc_error verr;
-    int rc = opc_graph_validate(g, net_w, g->preprocess.net_height, &verr);
+    int rc = check_model(g, g->name ? g->name : "model", &verr);
     if (rc != OPC_OK)
         return opc_fail(err, rc, "%s: refusing to write an invalid model: %s", path, verr.msg);
     uint64_t data_size = 0;
@@ -266,94 +335,40 @@ int opc_model_write(const opc_graph *g, const char *path, opc_error *err)
 typedef struct {
     const char *path;
     opc_error *err;
+    opc_json_ctx j;             /* messages "<path>: ..." */
     const unsigned char *data;  /* start of the weight section */
     uint64_t data_size;
 } reader;
 
 static int bad(reader *r, const char *fmt, const char *what)
 {
-    char buf[400];
-    snprintf(buf, sizeof buf, fmt, what);
-    return opc_fail(r->err, OPC_ERR_FORMAT, "%s: %s", r->path, buf);
+    return opc_json_fail(&r->j, fmt, what);
 }
 
-/* Reads an integer member in [lo, hi]; absent -> def (or failure if def is INT32_MIN). */
 static int get_int(reader *r, const cJSON *o, const char *key, int def, int lo, int hi, int *out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!v) {
-        if (def == INT32_MIN)
-            return bad(r, "missing field \"%s\"", key);
-        *out = def;
-        return OPC_OK;
-    }
-    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || v->valuedouble < lo ||
-        v->valuedouble > hi)
-        return bad(r, "field \"%s\" is not an integer in range", key);
-    *out = (int)v->valuedouble;
-    return OPC_OK;
+    return opc_json_int(&r->j, o, key, def, lo, hi, out);
 }
 
 static int get_float(reader *r, const cJSON *o, const char *key, float def, float *out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!v) {
-        *out = def;
-        return OPC_OK;
-    }
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
-        return bad(r, "field \"%s\" is not a number", key);
-    *out = (float)v->valuedouble;
-    return OPC_OK;
+    return opc_json_float(&r->j, o, key, def, out);
 }
 
 static int get_bool(reader *r, const cJSON *o, const char *key, int *out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!v) {
-        *out = 0;
-        return OPC_OK;
-    }
-    if (!cJSON_IsBool(v))
-        return bad(r, "field \"%s\" is not a boolean", key);
-    *out = cJSON_IsTrue(v);
-    return OPC_OK;
+    return opc_json_bool(&r->j, o, key, out);
 }
 
 static const char *get_string(reader *r, const cJSON *o, const char *key, int required)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!v && !required)
-        return "";
-    if (!cJSON_IsString(v) || !v->valuestring) {
-        bad(r, "field \"%s\" is missing or not a string", key);
-        return NULL;
-    }
-    return v->valuestring;
+    return opc_json_string(&r->j, o, key, required);
 }
 
-/* Reads an array of exactly n integers in [lo, hi] (n < 0: any length up to -n). */
 static int get_ints(reader *r, const cJSON *o, const char *key, int n, int lo, int hi, int *out,
                     int *count)
 {
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsArray(a))
-        return bad(r, "field \"%s\" is missing or not an array", key);
-    int len = cJSON_GetArraySize(a);
-    if (n >= 0 ? len != n : len > -n)
-        return bad(r, "field \"%s\" has the wrong length", key);
-    int i = 0;
-    const cJSON *v;
-    cJSON_ArrayForEach(v, a)
-    {
-        if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
-            v->valuedouble < lo || v->valuedouble > hi)
-            return bad(r, "field \"%s\" holds a value out of range", key);
-        out[i++] = (int)v->valuedouble;
-    }
-    if (count)
-        *count = len;
-    return OPC_OK;
+    return opc_json_ints(&r->j, o, key, n, lo, hi, out, count);
 }
 
 static int read_weight(reader *r, const cJSON *lo, const char *key, opc_weight *w)
@@ -391,122 +406,65 @@ static int read_weight(reader *r, const cJSON *lo, const char *key, opc_weight *
     return OPC_OK;
 }
 
-static int read_topology(reader *r, const cJSON *o, opc_topology *t)
+static int read_keypoints(reader *r, const cJSON *o, opc_keypoint_set *k)
 {
-    memset(t, 0, sizeof *t);
+    memset(k, 0, sizeof *k);
     if (!cJSON_IsObject(o))
-        return bad(r, "missing \"%s\" object", "topology");
+        return bad(r, "missing \"%s\" object", "keypoints");
     const char *name = get_string(r, o, "name", 1);
     if (!name)
         return OPC_ERR_FORMAT;
-    snprintf(t->name, sizeof t->name, "%s", name);
+    snprintf(k->name, sizeof k->name, "%s", name);
     const cJSON *parts = cJSON_GetObjectItemCaseSensitive(o, "parts");
     if (!cJSON_IsArray(parts) || cJSON_GetArraySize(parts) < 1 ||
-        cJSON_GetArraySize(parts) >= OPC_MAX_PARTS)
-        return bad(r, "topology field \"%s\" is missing or too long", "parts");
+        cJSON_GetArraySize(parts) > OPC_MAX_PARTS)
+        return bad(r, "keypoints field \"%s\" is missing or holds more than 80 names", "parts");
     const cJSON *v;
     cJSON_ArrayForEach(v, parts)
     {
         if (!cJSON_IsString(v))
-            return bad(r, "topology field \"%s\" holds a non-string", "parts");
-        snprintf(t->part_names[t->num_parts++], OPC_NAME_LEN, "%s", v->valuestring);
+            return bad(r, "keypoints field \"%s\" holds a non-string", "parts");
+        snprintf(k->part_names[k->num_parts++], OPC_NAME_LEN, "%s", v->valuestring);
     }
-    int rc;
-    if ((rc = get_int(r, o, "heatmap_channels", INT32_MIN, 1, OPC_MAX_PARTS, &t->heatmap_channels)) ||
-        (rc = get_int(r, o, "background", INT32_MIN, -1, OPC_MAX_PARTS, &t->background)) ||
-        (rc = get_int(r, o, "paf_offset", INT32_MIN, 0, 4 * OPC_MAX_PARTS, &t->paf_offset)))
+    int n = k->num_parts, rc, rgb[OPC_MAX_PARTS][3];
+    if ((rc = opc_json_pairs(&r->j, o, "skeleton", OPC_MAX_PAIRS, 0, n - 1, k->skeleton,
+                             &k->num_skeleton)) ||
+        (rc = get_ints(r, o, "coco17", 17, -1, n - 1, k->coco17, NULL)) ||
+        (rc = opc_json_floats(&r->j, o, "sigmas", n, k->sigmas, NULL)) ||
+        (rc = get_ints(r, o, "flip", n, 0, n - 1, k->flip, NULL)))
         return rc;
-    const cJSON *pairs = cJSON_GetObjectItemCaseSensitive(o, "pairs");
-    const cJSON *maps = cJSON_GetObjectItemCaseSensitive(o, "paf_channels");
-    if (!cJSON_IsArray(pairs) || !cJSON_IsArray(maps) ||
-        cJSON_GetArraySize(pairs) != cJSON_GetArraySize(maps) ||
-        cJSON_GetArraySize(pairs) > OPC_MAX_PAIRS)
-        return bad(r, "topology fields \"%s\" and \"paf_channels\" do not match", "pairs");
-    const cJSON *pm = maps->child;
-    cJSON_ArrayForEach(v, pairs)
-    {
-        int i = t->num_pairs++;
-        int ok = cJSON_IsArray(v) && cJSON_GetArraySize(v) == 2 && cJSON_IsArray(pm) &&
-                 cJSON_GetArraySize(pm) == 2;
-        for (int k = 0; ok && k < 2; k++) {
-            const cJSON *a = cJSON_GetArrayItem(v, k), *b = cJSON_GetArrayItem(pm, k);
-            ok = cJSON_IsNumber(a) && cJSON_IsNumber(b) && a->valuedouble >= 0 &&
-                 a->valuedouble < OPC_MAX_PARTS && b->valuedouble >= 0 &&
-                 b->valuedouble < 2 * OPC_MAX_PAIRS;
-            if (ok) {
-                t->pairs[i][k] = (int)a->valuedouble;
-                t->paf_channels[i][k] = (int)b->valuedouble;
-            }
-        }
-        if (!ok)
-            return bad(r, "topology pair %s is malformed", "entry");
-        pm = pm->next;
-    }
-    t->total_channels = t->paf_offset + 2 * t->num_pairs;
-    int idx[OPC_MAX_PAIRS], n;
-    if ((rc = get_ints(r, o, "fill_only_pairs", -OPC_MAX_PAIRS, 0, OPC_MAX_PAIRS - 1, idx, &n)))
-        return rc;
-    for (int i = 0; i < n; i++)
-        t->pair_fill_only[idx[i]] = 1;
-    if ((rc = get_ints(r, o, "uncounted_parts", -OPC_MAX_PAIRS, 0, OPC_MAX_PARTS - 1, idx, &n)))
-        return rc;
-    for (int i = 0; i < n; i++)
-        t->part_uncounted[idx[i]] = 1;
-    if ((rc = get_ints(r, o, "coco17", 17, -1, OPC_MAX_PARTS - 1, t->coco17, NULL)))
-        return rc;
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "defaults");
-    if (!cJSON_IsObject(d))
-        return bad(r, "topology field \"%s\" is missing", "defaults");
-    if ((rc = get_float(r, d, "nms_threshold", 0.05f, &t->nms_threshold)) ||
-        (rc = get_float(r, d, "inter_threshold", 0.05f, &t->inter_threshold)) ||
-        (rc = get_float(r, d, "inter_min_above", 0.95f, &t->inter_min_above)) ||
-        (rc = get_int(r, d, "min_parts", 3, 0, OPC_MAX_PARTS, &t->min_parts)) ||
-        (rc = get_float(r, d, "min_score", 0.4f, &t->min_score)))
-        return rc;
-    /* Optional (older files lack it): OpenPose's generic maximize_positives values. */
-    const cJSON *dm = cJSON_GetObjectItemCaseSensitive(o, "defaults_maximize_positives");
-    if (dm && !cJSON_IsObject(dm))
-        return bad(r, "topology field \"%s\" is malformed", "defaults_maximize_positives");
-    if ((rc = get_float(r, dm, "nms_threshold", 0.02f, &t->maxpos_nms_threshold)) ||
-        (rc = get_float(r, dm, "inter_threshold", 0.01f, &t->maxpos_inter_threshold)) ||
-        (rc = get_float(r, dm, "inter_min_above", 0.75f, &t->maxpos_inter_min_above)) ||
-        (rc = get_int(r, dm, "min_parts", 2, 0, OPC_MAX_PARTS, &t->maxpos_min_parts)) ||
-        (rc = get_float(r, dm, "min_score", 0.05f, &t->maxpos_min_score)))
-        return rc;
-    const cJSON *rp = cJSON_GetObjectItemCaseSensitive(o, "render_pairs");
-    if (!cJSON_IsArray(rp) || cJSON_GetArraySize(rp) > OPC_MAX_PAIRS)
-        return bad(r, "topology field \"%s\" is missing or too long", "render_pairs");
-    cJSON_ArrayForEach(v, rp)
-    {
-        int pr[2];
-        if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2)
-            return bad(r, "topology field \"%s\" is malformed", "render_pairs");
-        for (int k = 0; k < 2; k++) {
-            const cJSON *a = cJSON_GetArrayItem(v, k);
-            if (!cJSON_IsNumber(a) || a->valuedouble < 0 || a->valuedouble >= OPC_MAX_PARTS)
-                return bad(r, "topology field \"%s\" is malformed", "render_pairs");
-            pr[k] = (int)a->valuedouble;
-        }
-        t->render_pairs[t->num_render_pairs][0] = pr[0];
-        t->render_pairs[t->num_render_pairs][1] = pr[1];
-        t->num_render_pairs++;
-    }
     const cJSON *col = cJSON_GetObjectItemCaseSensitive(o, "colors");
-    if (!cJSON_IsArray(col) || cJSON_GetArraySize(col) > OPC_MAX_PARTS)
-        return bad(r, "topology field \"%s\" is missing or too long", "colors");
+    if (!cJSON_IsArray(col) || cJSON_GetArraySize(col) != n)
+        return bad(r, "keypoints field \"%s\" needs one colour a part", "colors");
     int ci = 0;
     cJSON_ArrayForEach(v, col)
     {
-        if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 3)
-            return bad(r, "topology field \"%s\" is malformed", "colors");
-        for (int k = 0; k < 3; k++) {
-            const cJSON *a = cJSON_GetArrayItem(v, k);
-            if (!cJSON_IsNumber(a) || a->valuedouble < 0 || a->valuedouble > 255)
-                return bad(r, "topology field \"%s\" is malformed", "colors");
-            t->colors[ci][k] = (unsigned char)a->valuedouble;
+        for (int c = 0; c < 3; c++) {
+            const cJSON *a = cJSON_IsArray(v) && cJSON_GetArraySize(v) == 3
+                                 ? cJSON_GetArrayItem(v, c) : NULL;
+            if (!cJSON_IsNumber(a) || a->valuedouble != (int)a->valuedouble ||
+                a->valuedouble < 0 || a->valuedouble > 255)
+                return bad(r, "keypoints field \"%s\" holds a colour that is not 3 bytes",
+                           "colors");
+            rgb[ci][c] = (int)a->valuedouble;
         }
         ci++;
     }
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++)
+            k->colors[i][c] = (unsigned char)rgb[i][c];
+    return OPC_OK;
+}
+
+/* A name field into a fixed buffer of OPC_NAME_LEN bytes. */
+static int get_name(reader *r, const cJSON *o, const char *key, char *out)
+{
+    const char *s = get_string(r, o, key, 1);
+    if (!s)
+        return OPC_ERR_FORMAT;
+    if (strlen(s) >= OPC_NAME_LEN)
+        return bad(r, "field \"%s\" is too long", key);
+    strcpy(out, s);
     return OPC_OK;
 }
 
@@ -522,23 +480,38 @@ static int read_preprocess(reader *r, const cJSON *o, opc_preprocess *p)
         return bad(r, "channel order \"%.20s\" is not BGR or RGB", order);
     memcpy(p->channel_order, order, 4);
     int rc, res[2];
-    const cJSON *off = cJSON_GetObjectItemCaseSensitive(o, "offset");
-    if (!cJSON_IsArray(off) || cJSON_GetArraySize(off) != 3)
-        return bad(r, "preprocess field \"%s\" must hold 3 numbers", "offset");
-    for (int k = 0; k < 3; k++) {
-        const cJSON *a = cJSON_GetArrayItem(off, k);
-        if (!cJSON_IsNumber(a) || !isfinite(a->valuedouble))
-            return bad(r, "preprocess field \"%s\" must hold 3 numbers", "offset");
-        p->offset[k] = (float)a->valuedouble;
-    }
-    if ((rc = get_float(r, o, "scale", 1.0f, &p->scale)) ||
+    if ((rc = opc_json_floats(&r->j, o, "scale", 3, p->scale, NULL)) ||
+        (rc = opc_json_floats(&r->j, o, "offset", 3, p->offset, NULL)) ||
         (rc = get_bool(r, o, "nhwc", &p->nhwc)) ||
-        (rc = get_int(r, o, "stride", 8, 1, 64, &p->stride)) ||
-        (rc = get_ints(r, o, "net_resolution", 2, -1, 16384, res, NULL)))
+        (rc = get_int(r, o, "stride", OPC_JSON_REQUIRED, 1, 64, &p->stride)) ||
+        (rc = get_name(r, o, "placement", p->placement)) ||
+        (rc = get_name(r, o, "size_rule", p->size_rule)) ||
+        (rc = get_int(r, o, "size_step", OPC_JSON_REQUIRED, 1, 64, &p->size_step)) ||
+        (rc = get_ints(r, o, "net_resolution", 2, -1, 16384, res, NULL)) ||
+        (rc = get_float(r, o, "crop_padding", 0, &p->crop_padding)))
         return rc;
     p->net_width = res[0];
     p->net_height = res[1];
     return OPC_OK;
+}
+
+static int read_head(reader *r, const cJSON *o, opc_graph *g)
+{
+    if (!cJSON_IsObject(o))
+        return bad(r, "missing \"%s\" object", "head");
+    const char *decoder = get_string(r, o, "decoder", 1);
+    if (!decoder)
+        return OPC_ERR_FORMAT;
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(o, "params");
+    if (!cJSON_IsObject(params))
+        return bad(r, "head field \"%s\" is not an object", "params");
+    char *text = cJSON_PrintUnformatted(params);
+    opc_error e;
+    int rc = text ? opc_graph_set_head(g, decoder, text, &e) : OPC_ERR_NOMEM;
+    free(text);
+    if (rc == OPC_ERR_NOMEM)
+        return opc_fail(r->err, rc, "%s: out of memory", r->path);
+    return rc ? opc_fail(r->err, rc, "%s: %s", r->path, e.msg) : OPC_OK;
 }
 
 static int blob_id(reader *r, opc_graph *g, const cJSON *v, const char *layer)
@@ -556,6 +529,71 @@ static int blob_id(reader *r, opc_graph *g, const cJSON *v, const char *layer)
     return id;
 }
 
+/* The attributes the op's row lists (absent ones keep opc_graph_add_layer's defaults), and
+ * the activation with its parameters. */
+static int read_attrs(reader *r, opc_graph *g, const cJSON *o, opc_layer *l)
+{
+    unsigned has = opc_op_info_of(l->op)->attrs;
+    int rc = OPC_OK;
+    for (int a = 0; a < OPC_ATTR_COUNT && rc == OPC_OK; a++) {
+        if (!(has & ATTRS[a].bit))
+            continue;
+        const char *key = ATTRS[a].key;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+        switch (ATTRS[a].type) {
+        case A_INTS:
+            rc = get_ints(r, o, key, ATTRS[a].n, ATTRS[a].lo, ATTRS[a].hi, FIELD(l, a, int), NULL);
+            break;
+        case A_BOOL:
+            rc = get_bool(r, o, key, FIELD(l, a, int));
+            break;
+        case A_INT:
+            rc = get_int(r, o, key, ATTRS[a].def, ATTRS[a].lo, ATTRS[a].hi, FIELD(l, a, int));
+            break;
+        case A_FLOAT:
+            rc = get_float(r, o, key, 0, FIELD(l, a, float));
+            break;
+        case A_BLOB:
+            if (v && (*FIELD(l, a, int) = blob_id(r, g, v, l->name)) < 0)
+                rc = OPC_ERR_FORMAT;
+            break;
+        case A_RESIZE_MODE: {
+            const char *m = get_string(r, o, key, 1);
+            int mode = m ? opc_resize_mode_by_name(m) : -1;
+            if (m && mode < 0)
+                return bad(r, "unknown resize mode \"%.100s\"", m);
+            if (!m)
+                return OPC_ERR_FORMAT;
+            *FIELD(l, a, opc_resize_mode) = (opc_resize_mode)mode;
+            break;
+        }
+        }
+    }
+    if (rc != OPC_OK)
+        return rc;
+    const char *act = get_string(r, o, "act", 0);
+    if (!act)
+        return OPC_ERR_FORMAT;
+    l->act = OPC_ACT_NONE;
+    if (*act) {
+        int k = opc_act_by_name(act);
+        if (k < 0)
+            return bad(r, "unknown activation \"%.100s\"", act);
+        l->act = (opc_act)k;
+        int n = opc_act_info_of(l->act)->n_params;
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "act_params");
+        if (n && (!cJSON_IsArray(p) || cJSON_GetArraySize(p) != n))
+            return bad(r, "activation %s needs its parameters in \"act_params\"", act);
+        for (int i = 0; i < n; i++) {
+            const cJSON *x = cJSON_GetArrayItem(p, i);
+            if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
+                return bad(r, "activation %s has a parameter that is not a number", act);
+            l->act_param[i] = (float)x->valuedouble;
+        }
+    }
+    return OPC_OK;
+}
+
 static int read_layer(reader *r, opc_graph *g, const cJSON *o)
 {
     if (!cJSON_IsObject(o))
@@ -565,10 +603,8 @@ static int read_layer(reader *r, opc_graph *g, const cJSON *o)
     const char *out = opname ? get_string(r, o, "output", 1) : NULL;
     if (!out)
         return OPC_ERR_FORMAT;
-    int op = 0;
-    while (op < OPC_OP_COUNT && strcmp(opc_op_name((opc_op)op), opname) != 0)
-        op++;
-    if (op == OPC_OP_COUNT) {
+    int op = opc_op_by_name(opname);
+    if (op < 0) {
         char buf[300];
         snprintf(buf, sizeof buf, "layer %.100s has unknown op \"%.100s\"", name, opname);
         return bad(r, "%s", buf);
@@ -589,40 +625,35 @@ static int read_layer(reader *r, opc_graph *g, const cJSON *o)
             return OPC_ERR_FORMAT;
         l->inputs[l->n_inputs++] = id;
     }
-    int rc;
-    if (op == OPC_OP_CONV || op == OPC_OP_MAXPOOL) {
-        if ((rc = get_ints(r, o, "kernel", 2, 1, 64, l->kernel, NULL)) ||
-            (rc = get_ints(r, o, "stride", 2, 1, 64, l->stride, NULL)) ||
-            (rc = get_ints(r, o, "dilation", 2, 1, 64, l->dilation, NULL)) ||
-            (rc = get_ints(r, o, "pad", 4, 0, 64, l->pad, NULL)) ||
-            (rc = get_bool(r, o, "pad_same", &l->pad_same)))
-            return rc;
-    }
-    if ((rc = get_bool(r, o, "ceil_mode", &l->ceil_mode)) ||
-        (rc = get_int(r, o, "group", 1, 1, 65536, &l->group)) ||
-        (rc = get_int(r, o, "out_channels", 0, 0, 65536, &l->out_channels)) ||
-        (rc = get_float(r, o, "eps", 0, &l->eps)) ||
-        (rc = get_int(r, o, "factor", 0, 0, 64, &l->resize_factor)))
+    int rc = read_attrs(r, g, o, l);
+    if (rc != OPC_OK)
         return rc;
-    const char *act = get_string(r, o, "act", 0);
-    if (!act)
-        return OPC_ERR_FORMAT;
-    l->act = OPC_ACT_NONE;
-    if (*act) {
-        int a = 0;
-        while (a <= OPC_ACT_PRELU && strcmp(opc_act_name((opc_act)a), act) != 0)
-            a++;
-        if (a > OPC_ACT_PRELU)
-            return bad(r, "unknown activation \"%s\"", act);
-        l->act = (opc_act)a;
-    }
-    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(o, "size_like");
-    if (ref && (l->size_ref = blob_id(r, g, ref, name)) < 0)
-        return OPC_ERR_FORMAT;
     if ((rc = read_weight(r, o, "weight", &l->weight)) ||
         (rc = read_weight(r, o, "bias", &l->bias)) ||
         (rc = read_weight(r, o, "slope", &l->slope)))
         return rc;
+    return OPC_OK;
+}
+
+static int read_outputs(reader *r, const cJSON *a, opc_graph *g)
+{
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) < 1 || cJSON_GetArraySize(a) > OPC_MAX_OUTPUTS)
+        return bad(r, "\"%s\" is not an array of 1 to 8 outputs", "outputs");
+    const cJSON *o;
+    cJSON_ArrayForEach(o, a)
+    {
+        const char *name = cJSON_IsObject(o) ? get_string(r, o, "name", 1) : NULL;
+        const cJSON *blob = name ? cJSON_GetObjectItemCaseSensitive(o, "blob") : NULL;
+        if (!name || !blob)
+            return name ? bad(r, "output %s names no blob", name)
+                        : bad(r, "an output is not an object with a %s", "name");
+        int id = blob_id(r, g, blob, name);
+        if (id < 0)
+            return OPC_ERR_FORMAT;
+        opc_error e;
+        if (opc_graph_add_output(g, name, id, &e) != OPC_OK)
+            return opc_fail(r->err, OPC_ERR_FORMAT, "%s: %s", r->path, e.msg);
+    }
     return OPC_OK;
 }
 
@@ -656,8 +687,9 @@ static int read_graph(reader *r, const cJSON *root, opc_graph **out)
     g->source = opc_graph_strdup(g, source);
     if ((rc = read_preprocess(r, cJSON_GetObjectItemCaseSensitive(root, "preprocess"),
                               &g->preprocess)) ||
-        (rc = read_topology(r, cJSON_GetObjectItemCaseSensitive(root, "topology"),
-                            &g->topology))) {
+        (rc = read_keypoints(r, cJSON_GetObjectItemCaseSensitive(root, "keypoints"),
+                             &g->keypoints)) ||
+        (rc = read_head(r, cJSON_GetObjectItemCaseSensitive(root, "head"), g))) {
         opc_graph_free(g);
         return rc;
     }
@@ -674,10 +706,9 @@ static int read_graph(reader *r, const cJSON *root, opc_graph **out)
             return rc;
         }
     }
-    const char *outname = get_string(r, root, "output", 1);
-    if (!outname || (g->output_blob = opc_graph_find_blob(g, outname)) < 0) {
+    if ((rc = read_outputs(r, cJSON_GetObjectItemCaseSensitive(root, "outputs"), g))) {
         opc_graph_free(g);
-        return outname ? bad(r, "output blob \"%s\" does not exist", outname) : OPC_ERR_FORMAT;
+        return rc;
     }
     *out = g;
     return OPC_OK;
@@ -719,15 +750,17 @@ opc_model *opc_model_open(const char *path, opc_error *err)
     opc_model *m = NULL;
     cJSON *root = NULL;
     opc_graph *g = NULL;
-    reader r = {.path = path, .err = err};
+    reader r = {.path = path, .err = err, .j = {path, err}};
     if (memcmp(h, MAGIC, 8) != 0) {
         opc_fail(err, OPC_ERR_FORMAT, "%s: not an openpose-c model (bad magic)", path);
         goto fail;
     }
     uint32_t version = get_u32(h + 8);
     if (version != VERSION) {
-        opc_fail(err, OPC_ERR_FORMAT, "%s: model format version %u, this build reads %d", path,
-                 version, VERSION);
+        opc_fail(err, OPC_ERR_FORMAT,
+                 "%s: model format version %u, this build reads %d: convert the network again "
+                 "(openpose-c convert, or tools/get-models.sh --force NAME)",
+                 path, version, VERSION);
         goto fail;
     }
     uint64_t json_off = get_u64(h + 16), json_size = get_u64(h + 24);
@@ -760,10 +793,13 @@ opc_model *opc_model_open(const char *path, opc_error *err)
     r.data_size = data_size;
     if (read_graph(&r, root, &g) != OPC_OK)
         goto fail;
-    int net_w = g->preprocess.net_width > 0 ? g->preprocess.net_width : g->preprocess.net_height;
     opc_error verr;
-    if (opc_graph_validate(g, net_w, g->preprocess.net_height, &verr) != OPC_OK) {
-        opc_fail(err, OPC_ERR_FORMAT, "%s: %s", path, verr.msg);
+    if (check_model(g, path, &verr) != OPC_OK) {
+        /* Graph messages name a layer, decoder messages the file already. */
+        if (strncmp(verr.msg, path, strlen(path)) == 0)
+            *err = verr;
+        else
+            opc_fail(err, OPC_ERR_FORMAT, "%s: %s", path, verr.msg);
         goto fail;
     }
     m = calloc(1, sizeof *m);
@@ -795,7 +831,20 @@ void opc_model_close(opc_model *m)
 const opc_graph *opc_model_graph(const opc_model *m) { return m->graph; }
 const char *opc_model_name(const opc_model *m) { return m->graph->name; }
 const char *opc_model_source(const opc_model *m) { return m->graph->source; }
-const opc_topology *opc_model_topology(const opc_model *m) { return &m->graph->topology; }
+const opc_keypoint_set *opc_model_keypoints(const opc_model *m) { return &m->graph->keypoints; }
+const opc_head *opc_model_head(const opc_model *m) { return &m->graph->head; }
+int opc_model_num_outputs(const opc_model *m) { return m->graph->n_outputs; }
+const char *opc_model_output_name(const opc_model *m, int i)
+{
+    return i >= 0 && i < m->graph->n_outputs ? m->graph->outputs[i].name : NULL;
+}
+int opc_model_output_index(const opc_model *m, const char *name)
+{
+    for (int k = 0; k < m->graph->n_outputs; k++)
+        if (strcmp(m->graph->outputs[k].name, name) == 0)
+            return k;
+    return -1;
+}
 const opc_preprocess *opc_model_preprocess(const opc_model *m) { return &m->graph->preprocess; }
 
 int opc_model_stats_at(const opc_model *m, int net_w, int net_h, opc_model_stats *st,
@@ -814,10 +863,21 @@ int opc_model_stats_at(const opc_model *m, int net_w, int net_h, opc_model_stats
             st->params += l->weight.count + l->bias.count + l->slope.count;
             st->macs += opc_layer_macs(g, l, shapes);
         }
-        st->out_c = shapes[g->output_blob].c;
-        st->out_h = shapes[g->output_blob].h;
-        st->out_w = shapes[g->output_blob].w;
+        st->out_c = shapes[g->outputs[0].blob].c;
+        st->out_h = shapes[g->outputs[0].blob].h;
+        st->out_w = shapes[g->outputs[0].blob].w;
     }
     free(shapes);
     return rc;
+}
+
+int opc_model_input_channels(const opc_model *m) { return m->graph->input_channels; }
+
+int opc_model_layer(const opc_model *m, int i, opc_layer_desc *d, opc_error *err)
+{
+    if (i < 0 || i >= m->graph->n_layers)
+        return opc_fail(err, OPC_ERR_ARG, "%s: no layer %d", m->graph->name, i);
+    const opc_layer *l = &m->graph->layers[i];
+    *d = (opc_layer_desc){l->name, opc_op_name(l->op), opc_act_name(l->act)};
+    return OPC_OK;
 }

@@ -71,23 +71,23 @@ static void put_float(FILE *f, float v)
     fputs(opc_format_float(buf, v), f);
 }
 
-int opc_coco_writer_add(opc_coco_writer *w, int64_t image_id, const opc_topology *t,
+int opc_coco_writer_add(opc_coco_writer *w, int64_t image_id, const opc_keypoint_set *k,
                         const opc_people *people, opc_error *err)
 {
-    if (people->num_parts != t->num_parts)
-        return opc_fail(err, OPC_ERR_ARG, "%s: people have %d parts, topology %s has %d",
-                        w->name, people->num_parts, t->name, t->num_parts);
+    if (people->num_parts != k->num_parts)
+        return opc_fail(err, OPC_ERR_ARG, "%s: people have %d parts, keypoint set %s has %d",
+                        w->name, people->num_parts, k->name, k->num_parts);
     if (image_id < 0)
         return opc_fail(err, OPC_ERR_ARG, "%s: image_id %lld is negative", w->name,
                         (long long)image_id);
     for (int p = 0; p < people->count; p++) {
         const float *kp = people->keypoints + (size_t)p * people->num_parts * 3;
         int found = 0, finite = isfinite(people->scores[p]);
-        for (int k = 0; k < 17; k++)
-            if (t->coco17[k] >= 0 && kp[3 * t->coco17[k] + 2] > 0) {
+        for (int c = 0; c < 17; c++)
+            if (k->coco17[c] >= 0 && kp[3 * k->coco17[c] + 2] > 0) {
                 found++;
-                finite = finite && isfinite(kp[3 * t->coco17[k]]) &&
-                         isfinite(kp[3 * t->coco17[k] + 1]);
+                finite = finite && isfinite(kp[3 * k->coco17[c]]) &&
+                         isfinite(kp[3 * k->coco17[c] + 1]);
             }
         if (!found)
             continue;
@@ -96,9 +96,9 @@ int opc_coco_writer_add(opc_coco_writer *w, int64_t image_id, const opc_topology
                             "or score", w->name, (long long)image_id, p);
         fprintf(w->f, "%s\n{\"image_id\":%lld,\"category_id\":1,\"keypoints\":[",
                 w->count ? "," : "", (long long)image_id);
-        for (int k = 0; k < 17; k++) {
-            const float *part = t->coco17[k] >= 0 ? kp + 3 * t->coco17[k] : NULL;
-            if (k)
+        for (int c = 0; c < 17; c++) {
+            const float *part = k->coco17[c] >= 0 ? kp + 3 * k->coco17[c] : NULL;
+            if (c)
                 fputc(',', w->f);
             if (part && part[2] > 0) {
                 put_float(w->f, part[0]);

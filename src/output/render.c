@@ -57,7 +57,7 @@ static void ring(opc_image *im, int cx, int cy, float r_in, float r_out, const u
         }
 }
 
-static void render_person(opc_image *im, const opc_topology *t, const float *kp)
+static void render_person(opc_image *im, const opc_keypoint_set *t, const float *kp)
 {
     float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
     for (int k = 0; k < t->num_parts; k++)
@@ -75,8 +75,8 @@ static void render_person(opc_image *im, const opc_topology *t, const float *kp)
     int line = int_round(thick * LINE_RATIO);
     line = line < 1 ? 1 : line;
     int radius = thick / 2;
-    for (int i = 0; i < t->num_render_pairs; i++) {
-        int a = t->render_pairs[i][0], b = t->render_pairs[i][1];
+    for (int i = 0; i < t->num_skeleton; i++) {
+        int a = t->skeleton[i][0], b = t->skeleton[i][1];
         if (kp[3 * a + 2] > RENDER_THRESHOLD && kp[3 * b + 2] > RENDER_THRESHOLD)
             thick_line(im, int_round(kp[3 * a]), int_round(kp[3 * a + 1]), int_round(kp[3 * b]),
                        int_round(kp[3 * b + 1]), line, t->colors[b]);
@@ -93,7 +93,7 @@ static void render_person(opc_image *im, const opc_topology *t, const float *kp)
     }
 }
 
-void opc_render_people(opc_image *img, const opc_topology *t, const opc_people *people)
+void opc_render_people(opc_image *img, const opc_keypoint_set *t, const opc_people *people)
 {
     for (int p = 0; p < people->count; p++)
         render_person(img, t, people->keypoints + (size_t)p * people->num_parts * 3);

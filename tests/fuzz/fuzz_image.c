@@ -3,6 +3,7 @@
  * normalisation). */
 #include "fuzz_target.h"
 #include "image/image_decode.h"
+#include "openpose-c/image.h"
 
 /* Images up to OPC_IMAGE_MAX_PIXELS are valid and decode, slowly: a few hundred
  * megabytes and seconds each. Such inputs are legitimate but would turn the run into
@@ -18,14 +19,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     /* Two scales at a small net height: one downscales a photo (bilinear), the other often
      * upscales a tiny image (bicubic), and each stays cheap. */
-    static const opc_preprocess pp = {"BGR", 1.0f / 256, {-0.5f, -0.5f, -0.5f}, 0, 8, -1, 64};
-    opc_scale_plan plan;
-    if (opc_scale_plan_make(img.width, img.height, -1, 64, 2, 0.5, &plan, &err) == OPC_OK)
-        for (int k = 0; k < plan.count; k++) {
+    static const opc_preprocess pp = {.channel_order = "BGR",
+                                      .scale = {1.0f / 256, 1.0f / 256, 1.0f / 256},
+                                      .offset = {-0.5f, -0.5f, -0.5f},
+                                      .stride = 8,
+                                      .placement = "top_left",
+                                      .size_rule = "multiple",
+                                      .size_step = 16,
+                                      .net_width = -1,
+                                      .net_height = 64};
+    opc_input_options o = {.net_width = -1, .net_height = 64, .scale_number = 2, .scale_gap = 0.5};
+    opc_view *views;
+    int n;
+    if (opc_input_views(&pp, &o, img.width, img.height, &views, &n, &err) == OPC_OK) {
+        for (int k = 0; k < n; k++) {
             opc_tensor t; /* empty on failure */
-            opc_image_to_input(&img, plan.scale[k], plan.net_w[k], plan.net_h[k], &pp, &t, &err);
+            opc_input_make(&img, &views[k], &pp, &t, &err);
             opc_tensor_free(&t);
         }
+        free(views);
+    }
     opc_image_free(&img);
     return 0;
 }

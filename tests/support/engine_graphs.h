@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert/common/convert_common.h"
 #include "model/graph.h"
 #include "openpose-c/net.h"
 #include "testutil.h"
@@ -36,8 +37,7 @@ static inline opc_graph *tg_new(int c)
     opc_graph *g = opc_graph_new("data", c);
     g->name = opc_graph_strdup(g, "test");
     g->source = opc_graph_strdup(g, "engine test");
-    g->topology = *opc_topology_builtin("coco");
-    g->preprocess = (opc_preprocess){"BGR", 1.0f / 256, {-0.5f, -0.5f, -0.5f}, 0, 8, 32, 32};
+    g->preprocess = opc_convert_openpose_preprocess(1.0f / 256, -0.5f, 0, 8, 32, 32);
     return g;
 }
 
@@ -75,6 +75,22 @@ static inline void tg_prelu(opc_graph *g, opc_layer *l, int c, int shared, unsig
         s[i] = 0.1f + 0.2f * (tg_rand(seed) + 1.0f);
 }
 
+/* Sets l's activation with test parameters: PReLU slopes (one shared or per channel), ELU
+ * alpha 0.7, CLAMP to [-0.5, 2.5] (so that both bounds clip some values). */
+static inline void tg_set_act(opc_graph *g, opc_layer *l, opc_act act, int c, int shared_slope,
+                              unsigned *seed)
+{
+    l->act = act;
+    if (act == OPC_ACT_PRELU)
+        tg_prelu(g, l, c, shared_slope, seed);
+    if (act == OPC_ACT_ELU)
+        l->act_param[0] = 0.7f;
+    if (act == OPC_ACT_CLAMP) {
+        l->act_param[0] = -0.5f;
+        l->act_param[1] = 2.5f;
+    }
+}
+
 typedef struct {
     int cout, kh, kw, sh, sw, dh, dw, group;
     int pad[4];     /* top, left, bottom, right */
@@ -100,7 +116,6 @@ static inline int tg_conv(opc_graph *g, const char *name, int in, int in_c, tg_c
     memcpy(l->pad, s.pad, sizeof l->pad);
     l->pad_same = s.pad_same;
     l->out_channels = s.cout;
-    l->act = s.act;
     int cin_g = in_c / l->group;
     float *w = opc_graph_new_weight(g, &l->weight, 4, (int[]){s.cout, cin_g, s.kh, s.kw}, &err);
     tg_fill(w, l->weight.count, sqrtf(3.0f / (float)(cin_g * s.kh * s.kw)), seed);
@@ -108,8 +123,7 @@ static inline int tg_conv(opc_graph *g, const char *name, int in, int in_c, tg_c
         float *b = opc_graph_new_weight(g, &l->bias, 1, &s.cout, &err);
         tg_fill(b, (size_t)s.cout, 0.1f, seed);
     }
-    if (s.act == OPC_ACT_PRELU)
-        tg_prelu(g, l, s.cout, s.shared_slope, seed);
+    tg_set_act(g, l, s.act, s.cout, s.shared_slope, seed);
     return l->output;
 }
 
@@ -135,9 +149,7 @@ static inline int tg_add(opc_graph *g, const char *name, int n, const int *in, o
                          int c, unsigned *seed)
 {
     opc_layer *l = tg_layer(g, OPC_OP_ADD, name, n, in);
-    l->act = act;
-    if (act == OPC_ACT_PRELU)
-        tg_prelu(g, l, c, 0, seed);
+    tg_set_act(g, l, act, c, 0, seed);
     return l->output;
 }
 
@@ -145,9 +157,7 @@ static inline int tg_act(opc_graph *g, const char *name, int in, opc_act act, in
                          unsigned *seed)
 {
     opc_layer *l = tg_layer(g, OPC_OP_ACT, name, 1, &in);
-    l->act = act;
-    if (act == OPC_ACT_PRELU)
-        tg_prelu(g, l, c, 0, seed);
+    tg_set_act(g, l, act, c, 0, seed);
     return l->output;
 }
 
@@ -157,7 +167,6 @@ static inline int tg_channelwise(opc_graph *g, opc_op op, const char *name, int 
 {
     opc_error err;
     opc_layer *l = tg_layer(g, op, name, 1, &in);
-    l->act = act;
     l->eps = 1e-3f;
     float *w = opc_graph_new_weight(g, &l->weight, 1, &c, &err);
     float *b = opc_graph_new_weight(g, &l->bias, 1, &c, &err);
@@ -165,25 +174,41 @@ static inline int tg_channelwise(opc_graph *g, opc_op op, const char *name, int 
         w[i] = 0.5f + 0.5f * (tg_rand(seed) + 1.0f);
         b[i] = 0.2f * tg_rand(seed);
     }
-    if (act == OPC_ACT_PRELU)
-        tg_prelu(g, l, c, 0, seed);
+    tg_set_act(g, l, act, c, 0, seed);
     return l->output;
 }
 
-/* Resize to size_ref's H x W (size_ref >= 0) or by an integer factor. */
+/* Resize (bilinear) to size_ref's H x W (size_ref >= 0) or by an integer factor. */
 static inline int tg_resize(opc_graph *g, const char *name, int in, int size_ref, int factor)
 {
-    opc_layer *l = tg_layer(g, OPC_OP_RESIZE_BILINEAR, name, 1, &in);
+    opc_layer *l = tg_layer(g, OPC_OP_RESIZE, name, 1, &in);
     l->size_ref = size_ref;
     l->resize_factor = factor;
     return l->output;
 }
 
-/* Ends the graph with a 1x1 conv to the topology's 57 channels and makes it the output. */
+/* The same with another mode and an activation. */
+static inline int tg_resize_mode(opc_graph *g, const char *name, int in, int size_ref, int factor,
+                                 opc_resize_mode mode, opc_act act, int c, unsigned *seed)
+{
+    int out = tg_resize(g, name, in, size_ref, factor);
+    opc_layer *l = &g->layers[g->n_layers - 1];
+    l->resize_mode = mode;
+    tg_set_act(g, l, act, c, 0, seed);
+    return out;
+}
+
+/* Ends the graph with a 1x1 conv to COCO's 57 channels and makes it the output "maps" of
+ * a "paf" head. */
 static inline void tg_head(opc_graph *g, int in, int in_c, unsigned *seed)
 {
-    tg_conv_spec s = {.cout = g->topology.total_channels, .kh = 1, .kw = 1};
-    g->output_blob = tg_conv(g, "head", in, in_c, s, seed);
+    const opc_paf_topology *t = opc_paf_topology_builtin("coco");
+    tg_conv_spec s = {.cout = t->total_channels, .kh = 1, .kw = 1};
+    opc_error err;
+    if (opc_convert_paf_output(g, t, tg_conv(g, "head", in, in_c, s, seed), &err) != OPC_OK) {
+        fprintf(stderr, "test graph: %s\n", err.msg);
+        exit(1);
+    }
 }
 
 /* Writes g to dir/name.opc and opens it; exits on failure (a broken test, not a result). */

@@ -160,7 +160,7 @@ int main(int argc, char **argv)
     unsigned seed = 99u;
     for (int i = 0; i < net->n_layers; i++) {
         const opc_layer *l = &net->layers[i];
-        if (l->n_inputs != 1 || l->op == OPC_OP_CONCAT || l->op == OPC_OP_RESIZE_BILINEAR)
+        if (l->n_inputs != 1 || l->op == OPC_OP_CONCAT || l->op == OPC_OP_RESIZE)
             continue;
         opc_shape is = shapes[l->inputs[0]], os = shapes[l->output];
         char key[160];

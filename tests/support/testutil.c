@@ -106,3 +106,9 @@ int opc_test_nhwc_to_nchw(const opc_tensor *in, opc_tensor *out, opc_error *err)
                 out->data[((size_t)k * h + y) * w + x] = in->data[((size_t)y * w + x) * c + k];
     return 0;
 }
+
+const char *opc_test_topology_name(const opc_model *m)
+{
+    static opc_paf_topology t;
+    return opc_model_paf_topology(m, &t, NULL) == OPC_OK ? t.name : "?";
+}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "model/graph.h"
+#include "openpose-c/paf.h"
 #include "openpose-c/tensor.h"
 
 extern int opc_test_failures;
@@ -51,5 +52,8 @@ typedef struct {
 } opc_diff;
 
 opc_diff opc_compare(const float *a, const float *b, size_t n);
+
+/* The PAF topology's name of a model with a "paf" head ("?" otherwise). */
+const char *opc_test_topology_name(const opc_model *m);
 
 #endif

@@ -14,10 +14,6 @@
 #include "model/graph.h"
 #include "openpose-c/convert.h"
 
-/* CMU OpenPose's input: BGR, pixel / 256 - 0.5, maps at 1/8, default -1x368. */
-static const opc_preprocess OPENPOSE_PREPROCESS = {"BGR", 1.0f / 256, {-0.5f, -0.5f, -0.5f}, 0, 8,
-                                                   -1,    368};
-
 static const char *const ROLE_NAMES[] = {
     "weights",
     "bias",
@@ -33,6 +29,7 @@ typedef struct {
     caffe_net net;
     caffe_model model;
     opc_graph *g;
+    const opc_paf_topology *topology;
     const char *caffemodel;
     opc_error *err;
 } converter;
@@ -152,23 +149,6 @@ static int attach_weights(converter *cv, int li)
 
 /* ---- folding ---------------------------------------------------------------------- */
 
-/* out = out * s + t per channel, for a weight laid out channel-major ([C, ...]). */
-static int fold_affine(converter *cv, opc_layer *p, const opc_layer *a)
-{
-    int c = p->op == OPC_OP_CONV ? p->out_channels : (int)p->weight.count;
-    if (!p->bias.data && !opc_graph_new_weight(cv->g, &p->bias, 1, &c, cv->err))
-        return OPC_ERR_NOMEM;
-    float *w = (float *)p->weight.data, *b = (float *)p->bias.data;
-    size_t per = p->weight.count / (size_t)c;
-    for (int o = 0; o < c; o++) {
-        float s = a->weight.data[o], t = a->bias.data ? a->bias.data[o] : 0.0f;
-        for (size_t i = 0; i < per; i++)
-            w[(size_t)o * per + i] *= s;
-        b[o] = b[o] * s + t;
-    }
-    return OPC_OK;
-}
-
 /* The node n (an activation or affine with one input) joins the node writing its input,
  * when nothing else reads that input and the writer has no activation yet. */
 static int fuse(converter *cv, caffe_node *n)
@@ -191,7 +171,9 @@ static int fuse(converter *cv, caffe_node *n)
     } else {
         if (op != OPC_OP_CONV && op != OPC_OP_AFFINE)
             return OPC_OK;
-        int rc = fold_affine(cv, &p->l, &n->l);
+        int c = op == OPC_OP_CONV ? p->l.out_channels : (int)p->l.weight.count;
+        int rc = opc_convert_fold_affine(cv->g, &p->l, n->l.weight.data, n->l.bias.data, c,
+                                         cv->err);
         if (rc != OPC_OK)
             return rc;
     }
@@ -242,7 +224,7 @@ static int emit(converter *cv)
         gid[n->l.output] = l->output;
     }
     if (rc == OPC_OK)
-        cv->g->output_blob = gid[net->output];
+        rc = opc_convert_paf_output(cv->g, cv->topology, gid[net->output], cv->err);
     free(gid);
     return rc;
 }
@@ -273,9 +255,8 @@ int opc_convert_caffe(const char *prototxt, const char *caffemodel, const char *
         rc = opc_fail(err, OPC_ERR_NOMEM, "out of memory");
         goto done;
     }
-    rc = opc_convert_pick_topology(cv.g, opt ? opt->topology : NULL,
-                                   net->blobs[net->output].channels, net->path,
-                                   net->blobs[net->output].name, err);
+    rc = opc_convert_pick_topology(opt ? opt->topology : NULL, net->blobs[net->output].channels,
+                                   net->path, net->blobs[net->output].name, &cv.topology, err);
     for (int i = 0; i < net->n_layers && rc == OPC_OK; i++)
         rc = attach_weights(&cv, i);
     for (int i = 0; i < net->n_nodes && rc == OPC_OK; i++)
@@ -286,7 +267,8 @@ int opc_convert_caffe(const char *prototxt, const char *caffemodel, const char *
         rc = opc_convert_set_names(cv.g, "caffe", net->path, out_path, opt ? opt->name : NULL, err);
     if (rc != OPC_OK)
         goto done;
-    cv.g->preprocess = OPENPOSE_PREPROCESS;
+    /* CMU OpenPose's input: BGR, pixel / 256 - 0.5, maps at 1/8, default -1x368. */
+    cv.g->preprocess = opc_convert_openpose_preprocess(1.0f / 256, -0.5f, 0, 8, -1, 368);
     if (opt && (opt->net_width || opt->net_height)) {
         cv.g->preprocess.net_width = opt->net_width;
         cv.g->preprocess.net_height = opt->net_height;
@@ -303,7 +285,7 @@ int opc_convert_caffe(const char *prototxt, const char *caffemodel, const char *
         goto done;
     }
     rc = opc_graph_validate(cv.g, p->net_width > 0 ? p->net_width : p->net_height, p->net_height,
-                            &verr);
+                            NULL, &verr);
     if (rc != OPC_OK) {
         rc = opc_fail(err, rc, "%s: %s", prototxt, verr.msg);
         goto done;

@@ -85,7 +85,8 @@ static void compact(opc_graph *g, const unsigned char *gone, int *new_id)
         g->layers[nl++] = l;
     }
     g->n_layers = nl;
-    g->output_blob = new_id[g->output_blob];
+    for (int k = 0; k < g->n_outputs; k++)
+        g->outputs[k].blob = new_id[g->outputs[k].blob];
 }
 
 int opc_convert_fold_scales(opc_graph *g, opc_error *err)
@@ -98,7 +99,8 @@ int opc_convert_fold_scales(opc_graph *g, opc_error *err)
         rc = opc_fail(err, OPC_ERR_NOMEM, "folding scales: out of memory");
         goto done;
     }
-    readers[g->output_blob]++; /* the output is read from outside */
+    for (int k = 0; k < g->n_outputs; k++)
+        readers[g->outputs[k].blob]++; /* outputs are read from outside */
     for (int i = 0; i < g->n_layers; i++) {
         const opc_layer *l = &g->layers[i];
         for (int k = 0; k < l->n_inputs; k++) {

@@ -329,19 +329,23 @@ static int finish(tf_ctx *c, const char *out_path, const opc_convert_options *op
     if (!shapes)
         return opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
     int rc = opc_graph_infer_shapes(g, h, w, shapes, &why);
-    opc_shape out = shapes[g->output_blob];
+    int out_blob = g->outputs[0].blob;
+    opc_shape out = shapes[out_blob];
     free(shapes);
     if (rc)
         return opc_fail(c->err, rc, "%s: at %dx%d: %s", c->path, w, h, why.msg);
-    if ((rc = opc_convert_pick_topology(g, opt ? opt->topology : NULL, out.c, c->path,
-                                        g->blob_names[g->output_blob], c->err)))
+    const opc_paf_topology *t;
+    if ((rc = opc_convert_pick_topology(opt ? opt->topology : NULL, out.c, c->path,
+                                        g->blob_names[out_blob], &t, c->err)))
         return rc;
+    if ((rc = opc_convert_set_paf_head(g, t, "maps", "maps", &why)))
+        return opc_fail(c->err, rc, "%s: %s", c->path, why.msg);
     int stride = (h + out.h / 2) / out.h;
     if ((w + out.w / 2) / out.w != stride)
         return opc_fail(c->err, OPC_ERR_FORMAT,
                         "%s: output %dx%d of a %dx%d input has no single stride", c->path,
                         out.w, out.h, w, h);
-    g->preprocess = (opc_preprocess){"BGR", 1.0f, {0, 0, 0}, 1, stride, net_w, net_h};
+    g->preprocess = opc_convert_openpose_preprocess(1.0f, 0.0f, 1, stride, net_w, net_h);
     return opc_convert_set_names(g, "tensorflow", c->path, out_path, opt ? opt->name : NULL,
                                  c->err);
 }
@@ -414,8 +418,12 @@ static int build(tf_ctx *c, const char *out_path, const opc_convert_options *opt
                           "the output must be a tensor computed from the input");
         goto done;
     }
+    opc_error why;
+    if ((rc = opc_graph_add_output(c->g, "maps", ov->blob, &why))) {
+        rc = opc_fail(c->err, rc, "%s: %s", c->path, why.msg);
+        goto done;
+    }
     /* The output blob is called what was asked for, even through an Identity. */
-    c->g->output_blob = ov->blob;
     char *oname = opc_graph_strdup(c->g, c->gd->nodes[requested_output].name);
     if (!oname) {
         rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert/common/convert_common.h"
 #include "convert/tf/tf_map.h"
 #include "openpose-c/error.h"
 
@@ -116,18 +117,6 @@ static int layer_channels(const opc_layer *l)
     return l->op == OPC_OP_CONV ? l->out_channels : (int)l->weight.count;
 }
 
-/* The layer's bias as writable storage (the graph owns it), created as zeros when absent. */
-static float *writable_bias(tf_ctx *c, opc_layer *l, int channels)
-{
-    if (l->bias.data)
-        return (float *)l->bias.data;
-    opc_error why;
-    float *b = opc_graph_new_weight(c->g, &l->bias, 1, (int[]){channels}, &why);
-    if (!b)
-        opc_fail(c->err, OPC_ERR_NOMEM, "%s: %s", c->path, why.msg);
-    return b;
-}
-
 /* A standalone per-channel AFFINE layer y = s * x + t reading blob x. */
 static int new_affine(tf_ctx *c, int node, int x, const float *s, const float *t, int channels)
 {
@@ -150,18 +139,9 @@ static int new_affine(tf_ctx *c, int node, int x, const float *s, const float *t
 /* Folds y = s * x + t (per channel) into the layer l writing x. */
 static int fold_affine(tf_ctx *c, opc_layer *l, const float *s, const float *t, int channels)
 {
-    float *b = writable_bias(c, l, channels);
-    if (!b)
-        return OPC_ERR_NOMEM;
-    size_t per = l->weight.count / (size_t)channels; /* CONV: one filter; NORM/AFFINE: 1 */
-    float *w = (float *)l->weight.data;
-    for (int o = 0; o < channels; o++) {
-        float so = s ? s[o] : 1.0f;
-        for (size_t k = 0; k < per; k++)
-            w[(size_t)o * per + k] *= so;
-        b[o] = b[o] * so + t[o];
-    }
-    return OPC_OK;
+    opc_error why;
+    int rc = opc_convert_fold_affine(c->g, l, s, t, channels, &why);
+    return rc ? opc_fail(c->err, rc, "%s: %s", c->path, why.msg) : OPC_OK;
 }
 
 /* ---- the ops ---- */
@@ -494,7 +474,7 @@ static int map_resize(tf_ctx *c, int node)
                             "size %s is neither a constant nor the [H, W] of a Shape",
                             node_of(c, s)->name);
     }
-    opc_layer *l = tf_new_layer(c, node, OPC_OP_RESIZE_BILINEAR);
+    opc_layer *l = tf_new_layer(c, node, OPC_OP_RESIZE);
     if (!l)
         return OPC_ERR_NOMEM;
     l->inputs[l->n_inputs++] = x;

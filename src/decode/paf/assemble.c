@@ -118,7 +118,7 @@ static int match_limb(opc_conn *c, int n, int na, int nb, unsigned char *used_a,
     return kept;
 }
 
-static int assemble_sequential(const opc_topology *t, const opc_peaks *pk,
+static int assemble_sequential(const opc_paf_topology *t, const opc_peaks *pk,
                                const opc_candidates *cand, opc_assembly_result *r)
 {
     unsigned char *used_a = malloc((size_t)pk->max_peaks);
@@ -198,7 +198,7 @@ static int cmp_global_desc(const void *pa, const void *pb)
     return (a->b < b->b) - (a->b > b->b);
 }
 
-static int assemble_global(const opc_topology *t, const opc_peaks *pk,
+static int assemble_global(const opc_paf_topology *t, const opc_peaks *pk,
                            const opc_candidates *cand, opc_assembly_result *r)
 {
     size_t n = 0;
@@ -301,7 +301,7 @@ static int assemble_global(const opc_topology *t, const opc_peaks *pk,
     return rc;
 }
 
-int opc_assemble(const opc_topology *t, opc_assembly mode, const opc_peaks *pk,
+int opc_assemble(const opc_paf_topology *t, opc_assembly mode, const opc_peaks *pk,
                  const opc_candidates *cand, opc_assembly_result *out, opc_error *err)
 {
     memset(out, 0, sizeof *out);

@@ -276,7 +276,7 @@ static int rows_have_spans(const work *wk, int y0, int y1)
     return wk->first[wk->run_of[y0]] != wk->first[wk->run_of[y1 - 1] + 1];
 }
 
-int opc_heatmap_peaks(const opc_topology *t, const opc_parse_params *p, const opc_tensor *m,
+int opc_heatmap_peaks(const opc_paf_topology *t, const opc_parse_params *p, const opc_tensor *m,
                       const opc_cubic *c, float offset, opc_peaks *pk, opc_error *err)
 {
     work wk;

@@ -44,7 +44,7 @@
        float offset, opc_peaks *pk, int part),                                                 \
       (b, ya, yb, spans, nspans, threshold, offset, pk, part))                                 \
     X(int, opc_heatmap_peaks,                                                                  \
-      (const opc_topology *t, const opc_parse_params *p, const opc_tensor *m,                  \
+      (const opc_paf_topology *t, const opc_parse_params *p, const opc_tensor *m,                  \
        const opc_cubic *c, float offset, opc_peaks *pk, opc_error *err),                       \
       (t, p, m, c, offset, pk, err))                                                           \
     X(int, opc_paf_num_samples, (float dx, float dy), (dx, dy))                                \
@@ -58,7 +58,7 @@
       (c, sx, sy, thr, scratch, live))                                                         \
     V(opc_candidates_free, (opc_candidates * c), (c))                                          \
     X(int, opc_candidates_score,                                                               \
-      (const opc_topology *t, const opc_peaks *pk, const opc_paf *pafs,                        \
+      (const opc_paf_topology *t, const opc_peaks *pk, const opc_paf *pafs,                        \
        const opc_parse_params *p, opc_candidates *out, opc_error *err),                        \
       (t, pk, pafs, p, out, err))
 

@@ -451,7 +451,7 @@ void opc_candidates_free(opc_candidates *c)
     memset(c, 0, sizeof *c);
 }
 
-int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_paf *pafs,
+int opc_candidates_score(const opc_paf_topology *t, const opc_peaks *pk, const opc_paf *pafs,
                          const opc_parse_params *p, opc_candidates *out, opc_error *err)
 {
     memset(out, 0, sizeof *out);

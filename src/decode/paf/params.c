@@ -9,7 +9,7 @@
 /* OpenPose's POSE_MAX_PEOPLE: peaks kept per part. */
 enum { DEFAULT_MAX_PEAKS = 127 };
 
-void opc_parse_params_default(opc_parse_params *p, const opc_topology *t,
+void opc_parse_params_default(opc_parse_params *p, const opc_paf_topology *t,
                               int maximize_positives)
 {
     memset(p, 0, sizeof *p);

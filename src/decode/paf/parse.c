@@ -13,10 +13,10 @@
 #include "decode/paf/parser.h"
 
 /* Topology, parameters and the net-to-image scale. */
-static int check_common(const opc_topology *t, const opc_parse_params *p, float scale,
+static int check_common(const opc_paf_topology *t, const opc_parse_params *p, float scale,
                         opc_error *err)
 {
-    int rc = opc_topology_validate(t, err);
+    int rc = opc_paf_topology_validate(t, err);
     if (rc == OPC_OK)
         rc = opc_parse_params_validate(p, err);
     if (rc != OPC_OK)
@@ -26,7 +26,7 @@ static int check_common(const opc_topology *t, const opc_parse_params *p, float 
     return OPC_OK;
 }
 
-static int check_args(const opc_topology *t, const opc_parse_params *p, const opc_tensor *m,
+static int check_args(const opc_paf_topology *t, const opc_parse_params *p, const opc_tensor *m,
                       float scale, opc_error *err)
 {
     int rc = check_common(t, p, scale, err);
@@ -43,7 +43,7 @@ static int check_args(const opc_topology *t, const opc_parse_params *p, const op
 }
 
 /* Connections, assembly and result from the peaks. */
-static int finish(const opc_topology *t, const opc_parse_params *p, const opc_peaks *pk,
+static int finish(const opc_paf_topology *t, const opc_parse_params *p, const opc_peaks *pk,
                   const opc_paf *pafs, float scale, opc_people *out, opc_error *err)
 {
     opc_candidates cand;
@@ -63,7 +63,7 @@ static int finish(const opc_topology *t, const opc_parse_params *p, const opc_pe
 /* OpenPose's NMS offset: half an image pixel, in net pixels. */
 static float nms_offset(float scale) { return (float)(0.5 / (double)scale); }
 
-static int empty_result(const opc_topology *t, const opc_parse_params *p, float scale,
+static int empty_result(const opc_paf_topology *t, const opc_parse_params *p, float scale,
                         opc_people *out, opc_error *err)
 {
     opc_peaks pk;
@@ -78,7 +78,7 @@ static int empty_result(const opc_topology *t, const opc_parse_params *p, float 
 
 /* The people from part heatmaps at net resolution (w x h planes from heat, parts first)
  * and the limbs' fields. */
-static int parse_at_net(const opc_topology *t, const opc_parse_params *p, const float *heat,
+static int parse_at_net(const opc_paf_topology *t, const opc_parse_params *p, const float *heat,
                         int w, int h, const opc_paf *pafs, float scale, opc_people *out,
                         opc_error *err)
 {
@@ -97,7 +97,7 @@ static int parse_at_net(const opc_topology *t, const opc_parse_params *p, const 
     return rc;
 }
 
-int opc_parse_maps(const opc_topology *t, const opc_parse_params *p, const opc_tensor *maps,
+int opc_parse_maps(const opc_paf_topology *t, const opc_parse_params *p, const opc_tensor *maps,
                    float scale, opc_people *out, opc_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -116,7 +116,7 @@ int opc_parse_maps(const opc_topology *t, const opc_parse_params *p, const opc_t
     return parse_at_net(t, p, maps->data, w, h, pafs, scale, out, err);
 }
 
-int opc_parse(const opc_topology *t, const opc_parse_params *p, const opc_tensor *net_output,
+int opc_parse(const opc_paf_topology *t, const opc_parse_params *p, const opc_tensor *net_output,
               int net_w, int net_h, float scale, opc_people *out, opc_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -154,7 +154,7 @@ int opc_parse(const opc_topology *t, const opc_parse_params *p, const opc_tensor
     return rc;
 }
 
-int opc_parse_scales(const opc_topology *t, const opc_parse_params *p, const opc_merge *m,
+int opc_parse_scales(const opc_paf_topology *t, const opc_parse_params *p, const opc_merge *m,
                      const opc_tensor *heatmaps, float scale, opc_people *out, opc_error *err)
 {
     memset(out, 0, sizeof *out);

@@ -9,12 +9,14 @@
  *   params.c    defaults and validation
  *   parse.c     the pipeline
  *
- * Everything topology-specific comes from opc_topology: one code path for all. */
+ * Everything topology-specific comes from opc_paf_topology: one code path for all. */
 #ifndef OPC_POSE_PARSER_H
 #define OPC_POSE_PARSER_H
 
-#include "openpose-c/image.h"
-#include "openpose-c/pose.h"
+#include "openpose-c/paf.h"
+
+/* The most outputs (scales) merged into one image's maps. */
+#define OPC_PAF_MAX_MAPS 8
 
 /* ---- resize.c ---- */
 
@@ -63,7 +65,7 @@ void opc_cubic_at2(const opc_cubic *c, const float *a, const float *b, int x, in
 typedef struct {
     const opc_tensor *const *maps;
     int n, net_w, net_h;
-    opc_cubic cubic[OPC_MAX_SCALES];
+    opc_cubic cubic[OPC_PAF_MAX_MAPS];
     size_t tmp_floats;     /* one rows-pass temporary */
     size_t scratch_floats; /* what opc_merge_channels needs: tmp + one plane when n > 1 */
 } opc_merge;
@@ -113,7 +115,7 @@ void opc_nms_band(const opc_band *b, int ya, int yb, const int *spans, int nspan
 
 /* The peaks of every part from the network output m (1 x C x h x w, parts first), as NMS
  * finds them on the maps upsampled through c, upsampling only what NMS reads. */
-int opc_heatmap_peaks(const opc_topology *t, const opc_parse_params *p, const opc_tensor *m,
+int opc_heatmap_peaks(const opc_paf_topology *t, const opc_parse_params *p, const opc_tensor *m,
                       const opc_cubic *c, float offset, opc_peaks *pk, opc_error *err);
 
 /* ---- paf.c ---- */
@@ -128,8 +130,8 @@ typedef struct {
     const opc_cubic *up;
     int w, h; /* net-input size */
     int more;
-    const float *more_x[OPC_MAX_SCALES - 1], *more_y[OPC_MAX_SCALES - 1];
-    const opc_cubic *more_up[OPC_MAX_SCALES - 1];
+    const float *more_x[OPC_PAF_MAX_MAPS - 1], *more_y[OPC_PAF_MAX_MAPS - 1];
+    const opc_cubic *more_up[OPC_PAF_MAX_MAPS - 1];
 } opc_paf;
 
 /* OpenPose's number of line samples for a displacement (dx, dy) in net pixels. */
@@ -160,7 +162,7 @@ typedef struct {
 
 void opc_candidates_free(opc_candidates *c);
 /* pafs[i] is limb i's map. */
-int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_paf *pafs,
+int opc_candidates_score(const opc_paf_topology *t, const opc_peaks *pk, const opc_paf *pafs,
                          const opc_parse_params *p, opc_candidates *out, opc_error *err);
 
 /* ---- parse.c ---- */
@@ -169,7 +171,7 @@ int opc_candidates_score(const opc_topology *t, const opc_peaks *pk, const opc_p
  * with only the part heatmaps merged: heatmaps holds the num_parts first channels of the
  * merge (1 x num_parts x net_h x net_w), the PAFs are read from the outputs at each sample
  * (opc_paf.more). scale as in opc_parse_maps. */
-int opc_parse_scales(const opc_topology *t, const opc_parse_params *p, const opc_merge *m,
+int opc_parse_scales(const opc_paf_topology *t, const opc_parse_params *p, const opc_merge *m,
                      const opc_tensor *heatmaps, float scale, opc_people *out, opc_error *err);
 
 /* ---- assemble.c ---- */
@@ -185,18 +187,18 @@ typedef struct {
 } opc_assembly_result;
 
 void opc_assembly_free(opc_assembly_result *r);
-int opc_assemble(const opc_topology *t, opc_assembly mode, const opc_peaks *pk,
+int opc_assemble(const opc_paf_topology *t, opc_assembly mode, const opc_peaks *pk,
                  const opc_candidates *cand, opc_assembly_result *out, opc_error *err);
 
 /* ---- people.c ---- */
 
 /* Indices (into r) of the people that pass the filter, in order; returns their number.
  * keep must hold r->count entries. */
-int opc_people_filter(const opc_topology *t, const opc_parse_params *p,
+int opc_people_filter(const opc_paf_topology *t, const opc_parse_params *p,
                       const opc_assembly_result *r, int *keep);
 /* The public result: filtered people scaled to image pixels, top number_people_max,
  * sorted by score; candidates when asked. */
-int opc_people_build(const opc_topology *t, const opc_parse_params *p, const opc_peaks *pk,
+int opc_people_build(const opc_paf_topology *t, const opc_parse_params *p, const opc_peaks *pk,
                      const opc_assembly_result *r, float scale, opc_people *out,
                      opc_error *err);
 

@@ -23,7 +23,7 @@
 /* OpenPose drops a person with uncounted parts and this many counted parts or fewer. */
 enum { UNCOUNTED_MIN_COUNTED = 4 };
 
-static int has_uncounted(const opc_topology *t)
+static int has_uncounted(const opc_paf_topology *t)
 {
     for (int k = 0; k < t->num_parts; k++)
         if (t->part_uncounted[k])
@@ -31,7 +31,7 @@ static int has_uncounted(const opc_topology *t)
     return 0;
 }
 
-static int filter_pass(const opc_topology *t, const opc_parse_params *p,
+static int filter_pass(const opc_paf_topology *t, const opc_parse_params *p,
                        const opc_assembly_result *r, int uncounted_rule, int *keep)
 {
     int n = 0;
@@ -55,7 +55,7 @@ static int filter_pass(const opc_topology *t, const opc_parse_params *p,
     return n;
 }
 
-int opc_people_filter(const opc_topology *t, const opc_parse_params *p,
+int opc_people_filter(const opc_paf_topology *t, const opc_parse_params *p,
                       const opc_assembly_result *r, int *keep)
 {
     const int rule = !p->maximize_positives && has_uncounted(t);
@@ -63,20 +63,6 @@ int opc_people_filter(const opc_topology *t, const opc_parse_params *p,
     if (n == 0 && rule)
         n = filter_pass(t, p, r, 0, keep);
     return n;
-}
-
-void opc_people_free(opc_people *p)
-{
-    if (!p)
-        return;
-    free(p->keypoints);
-    free(p->scores);
-    if (p->candidates)
-        for (int k = 0; k < p->num_parts; k++)
-            free(p->candidates[k]);
-    free(p->candidates);
-    free(p->candidate_counts);
-    memset(p, 0, sizeof *p);
 }
 
 typedef struct {
@@ -130,7 +116,7 @@ static int build_candidates(const opc_peaks *pk, float scale, opc_people *out)
     return OPC_OK;
 }
 
-int opc_people_build(const opc_topology *t, const opc_parse_params *p, const opc_peaks *pk,
+int opc_people_build(const opc_paf_topology *t, const opc_parse_params *p, const opc_peaks *pk,
                      const opc_assembly_result *r, float scale, opc_people *out,
                      opc_error *err)
 {

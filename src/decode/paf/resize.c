@@ -22,17 +22,9 @@
 #include <immintrin.h>
 #endif
 
-#include "openpose-c/error.h"
+#include "core/cubic.h"
 #include "decode/paf/parser.h"
-
-static void cubic_weights(float t, float *w)
-{
-    const float A = -0.75f;
-    w[0] = ((A * (t + 1) - 5 * A) * (t + 1) + 8 * A) * (t + 1) - 4 * A;
-    w[1] = ((A + 2) * t - (A + 3)) * t * t + 1;
-    w[2] = ((A + 2) * (1 - t) - (A + 3)) * (1 - t) * (1 - t) + 1;
-    w[3] = 1.f - w[0] - w[1] - w[2];
-}
+#include "openpose-c/error.h"
 
 /* Lanes of the vectorised rows pass (row_simd); 1: none. */
 #if defined(__AVX512F__)
@@ -91,7 +83,7 @@ static int axis_init(opc_cubic_axis *a, int src, int dst, opc_error *err)
         float f = (float)((d + 0.5) * scale - 0.5);
         int s = (int)floorf(f);
         float w[4];
-        cubic_weights(f - (float)s, w);
+        opc_cubic_coeffs(f - (float)s, w);
         for (int k = 0; k < 4; k++) {
             int i = s - 1 + k;
             a->idx[k * dst + d] = i < 0 ? 0 : i >= src ? src - 1 : i;
@@ -345,9 +337,9 @@ int opc_merge_init(opc_merge *m, const opc_tensor *const *maps, int n, int net_w
                    opc_error *err)
 {
     memset(m, 0, sizeof *m);
-    if (!maps || n < 1 || n > OPC_MAX_SCALES)
+    if (!maps || n < 1 || n > OPC_PAF_MAX_MAPS)
         return opc_fail(err, OPC_ERR_ARG, "resize: %d maps to merge (1 to %d)", n,
-                        OPC_MAX_SCALES);
+                        OPC_PAF_MAX_MAPS);
     for (int i = 0; i < n; i++) {
         const opc_tensor *t = maps[i];
         if (!t || !t->data || t->n != 1 || t->c < 1 || t->h < 1 || t->w < 1)

@@ -72,7 +72,9 @@ static inline __attribute__((always_inline)) void dw_band(const dw_ctx *x, int c
             wk[ky * kw + kx] = l->weight.data[((size_t)c * kh + ky) * kw + kx];
             off[ky * kw + kx] = (int)(ky * dh * row) + x->rows.tap[kx];
         }
-    float bias = l->bias.data ? l->bias.data[c] : 0.0f, slope = opc_layer_slope(l, c);
+    float bias = l->bias.data ? l->bias.data[c] : 0.0f;
+    opc_act_fn f = opc_layer_act(l, c);
+    f.act = act; /* the caller's constant, so each activation's loop is its own */
     float *out = a->out + (size_t)c * os.h * os.w;
     int nvec = (os.w + OPC_LANES - 1) / OPC_LANES, n = (oy1 - oy0) * nvec;
     int oy = oy0, v = 0; /* the next output vector */
@@ -99,10 +101,10 @@ static inline __attribute__((always_inline)) void dw_band(const dw_ctx *x, int c
             s2 += wk[t] * opc_load_lanes(p[2] + off[t]);
             s3 += wk[t] * opc_load_lanes(p[3] + off[t]);
         }
-        opc_store_lanes_n(d[0], opc_act_lanes(s0, act, slope), cnt[0]);
-        opc_store_lanes_n(d[1], opc_act_lanes(s1, act, slope), cnt[1]);
-        opc_store_lanes_n(d[2], opc_act_lanes(s2, act, slope), cnt[2]);
-        opc_store_lanes_n(d[3], opc_act_lanes(s3, act, slope), cnt[3]);
+        opc_store_lanes_n(d[0], opc_act_lanes(s0, f), cnt[0]);
+        opc_store_lanes_n(d[1], opc_act_lanes(s1, f), cnt[1]);
+        opc_store_lanes_n(d[2], opc_act_lanes(s2, f), cnt[2]);
+        opc_store_lanes_n(d[3], opc_act_lanes(s3, f), cnt[3]);
     }
     for (; i < n; i++) { /* the last 0-3 vectors */
         const float *p = src + (size_t)(oy - oy0) * sh * row + v * OPC_LANES;
@@ -111,7 +113,7 @@ static inline __attribute__((always_inline)) void dw_band(const dw_ctx *x, int c
         for (int t = 0; t < kh * kw; t++)
             s0 += wk[t] * opc_load_lanes(p + off[t]);
         int cnt = os.w - v * OPC_LANES < OPC_LANES ? os.w - v * OPC_LANES : OPC_LANES;
-        opc_store_lanes_n(out + (size_t)oy * os.w + v * OPC_LANES, opc_act_lanes(s0, act, slope),
+        opc_store_lanes_n(out + (size_t)oy * os.w + v * OPC_LANES, opc_act_lanes(s0, f),
                           cnt);
         if (++v == nvec)
             v = 0, oy++;
@@ -170,7 +172,7 @@ static inline __attribute__((always_inline)) void dw_band_3x3s1(const dw_ctx *x,
             int cnt = os.w - v * OPC_LANES < OPC_LANES ? os.w - v * OPC_LANES : OPC_LANES;
             for (int j = 0; j < 4; j++)
                 opc_store_lanes_n(out + (size_t)(oy + j) * os.w + v * OPC_LANES,
-                                  opc_act_lanes(s[j], act, 0.0f), cnt);
+                                  opc_act_lanes(s[j], (opc_act_fn){act, 0.0f, 0.0f}), cnt);
         }
     }
     if (oy < oy1)
@@ -197,7 +199,7 @@ static void dw_channel(const dw_ctx *x, int c, int oy_begin, int oy_end, float *
     int sh = l->stride[0], oh = oy_end;
     int k3 = l->kernel[0] == 3 && l->kernel[1] == 3;
     int s1 = k3 && sh == 1 && l->stride[1] == 1 && l->dilation[0] == 1 && l->dilation[1] == 1;
-    opc_act fixed = k3 ? l->act : OPC_ACT_PRELU;
+    opc_act fixed = k3 ? l->act : OPC_ACT_COUNT; /* OPC_ACT_COUNT: no unrolled loop */
     for (int oy0 = oy_begin; oy0 < oh; oy0 += x->rows.geo.band) {
         int oy1 = oy0 + x->rows.geo.band < oh ? oy0 + x->rows.geo.band : oh;
         for (int r = 0; r < (oy1 - oy0 - 1) * sh + x->rows.geo.span; r++)

@@ -34,7 +34,7 @@ static void bias_act_cols(const opc_layer *l, float *out, int channels, size_t n
         return;
     for (int c = 0; c < channels; c++)
         opc_bias_act_row(out + (size_t)c * n_total + begin, len,
-                         l->bias.data ? l->bias.data[c] : 0.0f, l->act, opc_layer_slope(l, c));
+                         l->bias.data ? l->bias.data[c] : 0.0f, opc_layer_act(l, c));
 }
 
 int opc_conv1x1_fits(const void *param, const opc_layer *l, const opc_shape *in,

@@ -76,13 +76,14 @@ static inline __attribute__((always_inline)) void block(const pw_ctx *x, int mb,
     int rows = x->m - mb * MR < MR ? x->m - mb * MR : MR;
     for (int r = 0; r < rows; r++) {
         int co = mb * MR + r;
-        float bias = l->bias.data ? l->bias.data[co] : 0.0f, slope = opc_layer_slope(l, co);
+        float bias = l->bias.data ? l->bias.data[co] : 0.0f;
+        opc_act_fn act = opc_layer_act(l, co);
         float *dst = x->a->out + (size_t)co * x->n + p;
         for (int v = 0; v < NV; v++) {
             int cnt = np - v * OPC_LANES;
             if (cnt <= 0)
                 break;
-            opc_store_lanes_n(dst + v * OPC_LANES, opc_act_lanes(acc[r][v] + bias, l->act, slope),
+            opc_store_lanes_n(dst + v * OPC_LANES, opc_act_lanes(acc[r][v] + bias, act),
                               cnt < OPC_LANES ? cnt : OPC_LANES);
         }
     }

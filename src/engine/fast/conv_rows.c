@@ -92,11 +92,12 @@ static inline __attribute__((always_inline)) void block(const rows_ctx *x, int m
     int rows = os.c - mb * MR < MR ? os.c - mb * MR : MR;
     for (int r = 0; r < rows; r++) {
         int co = mb * MR + r;
-        float bias = l->bias.data ? l->bias.data[co] : 0.0f, slope = opc_layer_slope(l, co);
+        float bias = l->bias.data ? l->bias.data[co] : 0.0f;
+        opc_act_fn act = opc_layer_act(l, co);
         float *dst = x->a->out + ((size_t)co * os.h + oy) * os.w + ox;
         for (int v = 0; v < NV && np > v * OPC_LANES; v++) {
             int cnt = np - v * OPC_LANES < OPC_LANES ? np - v * OPC_LANES : OPC_LANES;
-            opc_store_lanes_n(dst + v * OPC_LANES, opc_act_lanes(acc[r][v] + bias, l->act, slope),
+            opc_store_lanes_n(dst + v * OPC_LANES, opc_act_lanes(acc[r][v] + bias, act),
                               cnt);
         }
     }

@@ -373,7 +373,8 @@ static inline __attribute__((always_inline)) void output_channel(int N, int MM,
     const opc_layer *l = x->l;
     size_t ld = k->ld, point = (size_t)x->os.c * ld;
     const float *src = k->mm + (size_t)co * ld;
-    float bias = l->bias.data ? l->bias.data[co] : 0.0f, slope = opc_layer_slope(l, co);
+    float bias = l->bias.data ? l->bias.data[co] : 0.0f;
+    opc_act_fn act = opc_layer_act(l, co);
     float *o = k->patch;
     float at[MAXN][MAXN];
     memcpy(at, x->at, sizeof at);
@@ -392,7 +393,7 @@ static inline __attribute__((always_inline)) void output_channel(int N, int MM,
             transform(MM, N, at, t[i], res);
             for (int j = 0; j < MM; j++)
                 opc_store_lanes(o + (size_t)(i * MM + j) * ld + e,
-                                opc_act_lanes(res[j] + bias, l->act, slope));
+                                opc_act_lanes(res[j] + bias, act));
         }
     }
     int oh = x->os.h, ow = x->os.w, ox0 = k->tx0 * MM;

@@ -41,14 +41,14 @@ static void add_channel(const opc_kernel_args *a, int c, size_t hw)
         for (size_t i = 0; i < hw; i++)
             y[i] += x[i];
     }
-    opc_bias_act_row(y, hw, 0.0f, a->layer->act, opc_layer_slope(a->layer, c));
+    opc_bias_act_row(y, hw, 0.0f, opc_layer_act(a->layer, c));
 }
 
 static void act_channel(const opc_kernel_args *a, int c, size_t hw)
 {
     if (a->out != a->in[0])
         memcpy(a->out + c * hw, a->in[0] + c * hw, hw * sizeof(float));
-    opc_bias_act_row(a->out + c * hw, hw, 0.0f, a->layer->act, opc_layer_slope(a->layer, c));
+    opc_bias_act_row(a->out + c * hw, hw, 0.0f, opc_layer_act(a->layer, c));
 }
 
 /* out[c] = act(weight[c] * in[c] + bias[c]). */
@@ -60,7 +60,7 @@ static void affine_channel(const opc_kernel_args *a, int c, size_t hw)
     float w = l->weight.data[c];
     for (size_t i = 0; i < hw; i++)
         y[i] = w * x[i];
-    opc_bias_act_row(y, hw, l->bias.data ? l->bias.data[c] : 0.0f, l->act, opc_layer_slope(l, c));
+    opc_bias_act_row(y, hw, l->bias.data ? l->bias.data[c] : 0.0f, opc_layer_act(l, c));
 }
 
 /* Mean and biased variance of channel c in one pass in double over d = x - x[0]: with a
@@ -116,13 +116,13 @@ static void instance_norm_channel(const opc_kernel_args *a, int c, size_t hw)
     double n = (double)hw, mean = shift + s1 / n, var = (s2 - s1 * s1 / n) / n;
     float mh = (float)mean, ml = (float)(mean - mh);
     float k = (float)(l->weight.data[c] / sqrt((var > 0 ? var : 0) + (double)l->eps));
-    float b = l->bias.data ? l->bias.data[c] : 0.0f, slope = opc_layer_slope(l, c);
+    float b = l->bias.data ? l->bias.data[c] : 0.0f;
+    opc_act_fn act = opc_layer_act(l, c);
     size_t vec = hw / OPC_LANES * OPC_LANES;
     for (size_t i = 0; i < vec; i += OPC_LANES)
-        opc_store_lanes(y + i, opc_act_lanes(((opc_load_lanes(x + i) - mh) - ml) * k + b, l->act,
-                                             slope));
+        opc_store_lanes(y + i, opc_act_lanes(((opc_load_lanes(x + i) - mh) - ml) * k + b, act));
     for (size_t i = vec; i < hw; i++)
-        y[i] = opc_act1(((x[i] - mh) - ml) * k + b, l->act, slope);
+        y[i] = opc_act1(((x[i] - mh) - ml) * k + b, act);
 }
 
 void opc_fast_add(const opc_kernel_args *a) { for_channels(a, add_channel); }

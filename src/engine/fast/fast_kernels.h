@@ -41,9 +41,12 @@ void opc_fast_add(const opc_kernel_args *a);
 void opc_fast_act(const opc_kernel_args *a);
 void opc_fast_affine(const opc_kernel_args *a);
 void opc_fast_instance_norm(const opc_kernel_args *a);
+int opc_resize_bilinear_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                             const opc_shape *out);
 size_t opc_resize_scratch(const void *param, const opc_layer *l, const opc_shape *in,
                           const opc_shape *out, int threads);
 void opc_fast_resize_bilinear(const opc_kernel_args *a);
+void opc_fast_resize_nearest(const opc_kernel_args *a);
 
 /* For a window tap at offset kofs (= k * dilation) along one axis: the first output index
  * whose input index out*stride - pad + kofs is >= lo. With lo = 0 it is the first tap

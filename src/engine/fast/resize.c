@@ -1,7 +1,9 @@
-/* Fast bilinear resize (TF legacy rule, see opc_resize_coord): channels split between
- * threads; the arithmetic is the reference's, in the same order. The source columns and
- * weights of the output columns are worked out once per layer, not per channel and row. */
+/* Fast resizes: bilinear (TF legacy rule, see opc_resize_coord) and nearest; channels split
+ * between threads; the arithmetic is the reference's, in the same order. The bilinear
+ * source columns and weights are worked out once per layer, not per channel and row. */
 #include "engine/fast/fast_kernels.h"
+
+#include <string.h>
 
 #include "engine/act.h"
 #include "engine/ref/ref_kernels.h"
@@ -10,6 +12,12 @@ typedef struct {
     int x0, x1; /* source columns */
     float fx;   /* weight of x1 */
 } resize_col;
+
+int opc_resize_bilinear_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                             const opc_shape *out)
+{
+    return l->resize_mode == OPC_RESIZE_BILINEAR;
+}
 
 /* One resize_col per output column. */
 size_t opc_resize_scratch(const void *param, const opc_layer *l, const opc_shape *in,
@@ -43,7 +51,7 @@ static void resize_channels(void *p, int c0, int c1)
                 float bottom = r1[k.x0] + (r1[k.x1] - r1[k.x0]) * k.fx;
                 *y++ = top + (bottom - top) * fy;
             }
-            opc_bias_act_row(y - out.w, (size_t)out.w, 0.0f, l->act, opc_layer_slope(l, c));
+            opc_bias_act_row(y - out.w, (size_t)out.w, 0.0f, opc_layer_act(l, c));
         }
     }
 }
@@ -56,4 +64,35 @@ void opc_fast_resize_bilinear(const opc_kernel_args *a)
                          &cols[ox].fx);
     resize_ctx r = {a, cols};
     opc_pool_for(a->pool, a->out_shape.c, resize_channels, &r);
+}
+
+/* Nearest: each output row is a gather of one source row, copied on when the next output
+ * row reads the same source row (a factor-f upsampling writes each row once, copies f-1). */
+static void nearest_channels(void *p, int c0, int c1)
+{
+    const opc_kernel_args *a = p;
+    const opc_shape in = a->in_shape[0], out = a->out_shape;
+    for (int c = c0; c < c1; c++) {
+        const float *x = a->in[0] + (size_t)c * in.h * in.w;
+        float *y = a->out + (size_t)c * out.h * out.w;
+        opc_act_fn act = opc_layer_act(a->layer, c);
+        int prev = -1;
+        for (int oy = 0; oy < out.h; oy++, y += out.w) {
+            int sy = opc_resize_nearest_src(oy, in.h, out.h);
+            if (sy == prev) {
+                memcpy(y, y - out.w, (size_t)out.w * sizeof *y);
+                continue;
+            }
+            const float *r = x + (size_t)sy * in.w;
+            for (int ox = 0; ox < out.w; ox++)
+                y[ox] = r[opc_resize_nearest_src(ox, in.w, out.w)];
+            opc_bias_act_row(y, (size_t)out.w, 0.0f, act);
+            prev = sy;
+        }
+    }
+}
+
+void opc_fast_resize_nearest(const opc_kernel_args *a)
+{
+    opc_pool_for(a->pool, a->out_shape.c, nearest_channels, (void *)a);
 }

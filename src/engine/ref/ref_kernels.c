@@ -38,7 +38,7 @@ void opc_ref_conv(const opc_kernel_args *a)
                     }
                 }
                 a->out[((size_t)oc * out.h + oy) * out.w + ox] =
-                    opc_act1((float)sum, l->act, opc_layer_slope(l, oc));
+                    opc_act1((float)sum, opc_layer_act(l, oc));
             }
     }
 }
@@ -96,7 +96,7 @@ void opc_ref_add(const opc_kernel_args *a)
             float sum = a->in[0][at];
             for (int k = 1; k < a->n_inputs; k++)
                 sum += a->in[k][at];
-            a->out[at] = opc_act1(sum, l->act, opc_layer_slope(l, c));
+            a->out[at] = opc_act1(sum, opc_layer_act(l, c));
         }
 }
 
@@ -108,7 +108,7 @@ void opc_ref_act(const opc_kernel_args *a)
     size_t hw = (size_t)s.h * s.w;
     for (int c = 0; c < s.c; c++)
         for (size_t i = 0; i < hw; i++)
-            a->out[c * hw + i] = opc_act1(a->in[0][c * hw + i], l->act, opc_layer_slope(l, c));
+            a->out[c * hw + i] = opc_act1(a->in[0][c * hw + i], opc_layer_act(l, c));
 }
 
 /* out[c] = act(weight[c] * in[c] + bias[c]). */
@@ -121,7 +121,7 @@ void opc_ref_affine(const opc_kernel_args *a)
         float w = l->weight.data[c], b = l->bias.data ? l->bias.data[c] : 0.0f;
         for (size_t i = 0; i < hw; i++)
             a->out[c * hw + i] =
-                opc_act1(w * a->in[0][c * hw + i] + b, l->act, opc_layer_slope(l, c));
+                opc_act1(w * a->in[0][c * hw + i] + b, opc_layer_act(l, c));
     }
 }
 
@@ -146,7 +146,7 @@ void opc_ref_instance_norm(const opc_kernel_args *a)
         double b = l->bias.data ? l->bias.data[c] : 0.0;
         for (size_t i = 0; i < hw; i++)
             a->out[c * hw + i] =
-                opc_act1((float)(((double)x[i] - mean) * k + b), l->act, opc_layer_slope(l, c));
+                opc_act1((float)(((double)x[i] - mean) * k + b), opc_layer_act(l, c));
     }
 }
 
@@ -164,10 +164,21 @@ void opc_resize_coord(int dst, int in, int out, int *lo, int *hi, float *frac)
     *frac = src - fl;
 }
 
-void opc_ref_resize_bilinear(const opc_kernel_args *a)
+void opc_ref_resize(const opc_kernel_args *a)
 {
     const opc_layer *l = a->layer;
     const opc_shape in = a->in_shape[0], out = a->out_shape;
+    if (l->resize_mode == OPC_RESIZE_NEAREST) {
+        for (int c = 0; c < out.c; c++)
+            for (int oy = 0; oy < out.h; oy++)
+                for (int ox = 0; ox < out.w; ox++) {
+                    int sy = opc_resize_nearest_src(oy, in.h, out.h);
+                    int sx = opc_resize_nearest_src(ox, in.w, out.w);
+                    a->out[((size_t)c * out.h + oy) * out.w + ox] = opc_act1(
+                        a->in[0][((size_t)c * in.h + sy) * in.w + sx], opc_layer_act(l, c));
+                }
+        return;
+    }
     for (int c = 0; c < out.c; c++) {
         const float *x = a->in[0] + (size_t)c * in.h * in.w;
         for (int oy = 0; oy < out.h; oy++) {
@@ -182,7 +193,7 @@ void opc_ref_resize_bilinear(const opc_kernel_args *a)
                 float bl = x[y1 * in.w + x0], br = x[y1 * in.w + x1];
                 float top = tl + (tr - tl) * fx, bottom = bl + (br - bl) * fx;
                 a->out[((size_t)c * out.h + oy) * out.w + ox] =
-                    opc_act1(top + (bottom - top) * fy, l->act, opc_layer_slope(l, c));
+                    opc_act1(top + (bottom - top) * fy, opc_layer_act(l, c));
             }
         }
     }

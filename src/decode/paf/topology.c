@@ -1,6 +1,7 @@
-/* The keypoint topologies as data (from CMU OpenPose's poseParameters.cpp and
- * poseParametersRender.hpp). Adding a topology is adding one table entry. */
-#include "openpose-c/topology.h"
+/* OpenPose's topologies as data (poseParameters.cpp): for each, the keypoint set, the limbs
+ * and their PAF channels, and the parser's rules and defaults. Adding a topology is adding
+ * one table entry. */
+#include "openpose-c/paf.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -9,30 +10,20 @@
 
 typedef struct {
     const char *name;
-    const char *parts;          /* space-separated part names, background last */
+    const char *keypoints;      /* the keypoint set; the background heatmap follows them */
     int num_pairs;
     int pairs[OPC_MAX_PAIRS * 2];
     int maps[OPC_MAX_PAIRS * 2]; /* PAF channel pairs relative to the first PAF channel */
     int fill_only[4];           /* pair indices, -1 terminated */
     int uncounted[8];           /* part indices, -1 terminated */
-    int coco17[17];
     float nms, inter, min_above;
     float nms_maxpos, inter_maxpos; /* with maximize_positives */
-    int num_render_pairs;
-    int render_pairs[OPC_MAX_PAIRS * 2];
-    unsigned char colors[OPC_MAX_PARTS * 3];
 } topology_spec;
-
-#define COCO_COLORS \
-    255, 0, 85, 255, 0, 0, 255, 85, 0, 255, 170, 0, 255, 255, 0, 170, 255, 0, 85, 255, 0, \
-    0, 255, 0, 0, 255, 85, 0, 255, 170, 0, 255, 255, 0, 170, 255, 0, 85, 255, 0, 0, 255, \
-    255, 0, 170, 170, 0, 255, 255, 0, 255, 85, 0, 255
 
 static const topology_spec SPECS[] = {
     {
         .name = "coco",
-        .parts = "Nose Neck RShoulder RElbow RWrist LShoulder LElbow LWrist RHip RKnee RAnkle "
-                 "LHip LKnee LAnkle REye LEye REar LEar Background",
+        .keypoints = "coco18",
         .num_pairs = 19,
         .pairs = {1, 2, 1, 5, 2, 3, 3, 4, 5, 6, 6, 7, 1, 8, 8, 9, 9, 10, 1, 11, 11, 12, 12, 13,
                   1, 0, 0, 14, 14, 16, 0, 15, 15, 17, 2, 16, 5, 17},
@@ -40,19 +31,12 @@ static const topology_spec SPECS[] = {
                  10, 11, 28, 29, 30, 31, 34, 35, 32, 33, 36, 37, 18, 19, 26, 27},
         .fill_only = {17, 18, -1},
         .uncounted = {-1},
-        .coco17 = {0, 15, 14, 17, 16, 5, 2, 6, 3, 7, 4, 11, 8, 12, 9, 13, 10},
         .nms = 0.05f, .inter = 0.05f, .min_above = 0.95f,
         .nms_maxpos = 0.02f, .inter_maxpos = 0.01f,
-        .num_render_pairs = 17,
-        .render_pairs = {1, 2, 1, 5, 2, 3, 3, 4, 5, 6, 6, 7, 1, 8, 8, 9, 9, 10, 1, 11, 11, 12,
-                         12, 13, 1, 0, 0, 14, 14, 16, 0, 15, 15, 17},
-        .colors = {COCO_COLORS},
     },
     {
         .name = "body25",
-        .parts = "Nose Neck RShoulder RElbow RWrist LShoulder LElbow LWrist MidHip RHip RKnee "
-                 "RAnkle LHip LKnee LAnkle REye LEye REar LEar LBigToe LSmallToe LHeel RBigToe "
-                 "RSmallToe RHeel Background",
+        .keypoints = "body25",
         .num_pairs = 26,
         .pairs = {1, 8, 1, 2, 1, 5, 2, 3, 3, 4, 5, 6, 6, 7, 8, 9, 9, 10, 10, 11, 8, 12, 12, 13,
                   13, 14, 1, 0, 0, 15, 15, 17, 0, 16, 16, 18, 2, 17, 5, 18, 14, 19, 19, 20, 14,
@@ -62,23 +46,12 @@ static const topology_spec SPECS[] = {
                  42, 43, 44, 45, 46, 47, 48, 49, 50, 51},
         .fill_only = {18, 19, -1},
         .uncounted = {19, 20, 21, 22, 23, 24, -1},
-        .coco17 = {0, 16, 15, 18, 17, 5, 2, 6, 3, 7, 4, 12, 9, 13, 10, 14, 11},
         .nms = 0.05f, .inter = 0.05f, .min_above = 0.95f,
         .nms_maxpos = 0.02f, .inter_maxpos = 0.01f,
-        .num_render_pairs = 24,
-        .render_pairs = {1, 8, 1, 2, 1, 5, 2, 3, 3, 4, 5, 6, 6, 7, 8, 9, 9, 10, 10, 11, 8, 12,
-                         12, 13, 13, 14, 1, 0, 0, 15, 15, 17, 0, 16, 16, 18, 14, 19, 19, 20, 14,
-                         21, 11, 22, 22, 23, 11, 24},
-        .colors = {255, 0, 85, 255, 0, 0, 255, 85, 0, 255, 170, 0, 255, 255, 0, 170, 255, 0,
-                   85, 255, 0, 0, 255, 0, 255, 0, 0, 0, 255, 85, 0, 255, 170, 0, 255, 255, 0,
-                   170, 255, 0, 85, 255, 0, 0, 255, 255, 0, 170, 170, 0, 255, 255, 0, 255, 85,
-                   0, 255, 0, 0, 255, 0, 0, 255, 0, 0, 255, 0, 255, 255, 0, 255, 255, 0, 255,
-                   255},
     },
     {
         .name = "mpi",
-        .parts = "Head Neck RShoulder RElbow RWrist LShoulder LElbow LWrist RHip RKnee RAnkle "
-                 "LHip LKnee LAnkle Chest Background",
+        .keypoints = "mpi15",
         .num_pairs = 14,
         .pairs = {0, 1, 1, 2, 2, 3, 3, 4, 1, 5, 5, 6, 6, 7, 1, 14, 14, 8, 8, 9, 9, 10, 14, 11,
                   11, 12, 12, 13},
@@ -86,15 +59,8 @@ static const topology_spec SPECS[] = {
                  22, 23, 24, 25, 26, 27},
         .fill_only = {-1},
         .uncounted = {-1},
-        .coco17 = {-1, -1, -1, -1, -1, 5, 2, 6, 3, 7, 4, 11, 8, 12, 9, 13, 10},
         .nms = 0.6f, .inter = 0.01f, .min_above = 0.95f,
         .nms_maxpos = 0.6f, .inter_maxpos = 0.01f,
-        .num_render_pairs = 14,
-        .render_pairs = {0, 1, 1, 2, 2, 3, 3, 4, 1, 5, 5, 6, 6, 7, 1, 14, 14, 8, 8, 9, 9, 10,
-                         14, 11, 11, 12, 12, 13},
-        .colors = {255, 0, 85, 255, 0, 0, 255, 85, 0, 255, 170, 0, 255, 255, 0, 170, 255, 0,
-                   85, 255, 0, 43, 255, 0, 0, 255, 0, 0, 255, 85, 0, 255, 170, 0, 255, 255, 0,
-                   170, 255, 0, 85, 255, 0, 0, 255},
     },
 };
 
@@ -102,24 +68,18 @@ static const topology_spec SPECS[] = {
 #define NUM_SPECS (int)(sizeof SPECS / sizeof SPECS[0])
 static const char *const NAMES[] = {"coco", "body25", "mpi", "mpi4", NULL};
 
-static void build(const topology_spec *s, opc_topology *t)
+static void build(const topology_spec *s, opc_paf_topology *t)
 {
     memset(t, 0, sizeof *t);
     strncpy(t->name, s->name, OPC_NAME_LEN - 1);
-    int n = 0;
-    for (const char *p = s->parts; *p;) {
-        size_t len = strcspn(p, " ");
-        memcpy(t->part_names[n++], p, len < OPC_NAME_LEN ? len : OPC_NAME_LEN - 1);
-        p += len;
-        p += strspn(p, " ");
-    }
-    t->num_parts = n - 1;
-    memset(t->part_names[n - 1], 0, OPC_NAME_LEN); /* "Background" is a channel, not a part */
-    t->heatmap_channels = n;
-    t->background = n - 1;
-    t->paf_offset = n;
+    strncpy(t->keypoints, s->keypoints, OPC_NAME_LEN - 1);
+    int n = opc_keypoint_set_builtin(s->keypoints)->num_parts;
+    t->num_parts = n;
+    t->heatmap_channels = n + 1; /* the parts, then the background */
+    t->background = n;
+    t->paf_offset = n + 1;
     t->num_pairs = s->num_pairs;
-    t->total_channels = n + 2 * s->num_pairs;
+    t->total_channels = t->paf_offset + 2 * s->num_pairs;
     for (int i = 0; i < s->num_pairs; i++)
         for (int k = 0; k < 2; k++) {
             t->pairs[i][k] = s->pairs[2 * i + k];
@@ -129,7 +89,6 @@ static void build(const topology_spec *s, opc_topology *t)
         t->pair_fill_only[s->fill_only[i]] = 1;
     for (int i = 0; s->uncounted[i] >= 0; i++)
         t->part_uncounted[s->uncounted[i]] = 1;
-    memcpy(t->coco17, s->coco17, sizeof t->coco17);
     t->nms_threshold = s->nms;
     t->inter_threshold = s->inter;
     t->inter_min_above = s->min_above;
@@ -140,15 +99,9 @@ static void build(const topology_spec *s, opc_topology *t)
     t->maxpos_inter_min_above = 0.75f;
     t->maxpos_min_parts = 2;
     t->maxpos_min_score = 0.05f;
-    t->num_render_pairs = s->num_render_pairs;
-    for (int i = 0; i < s->num_render_pairs; i++) {
-        t->render_pairs[i][0] = s->render_pairs[2 * i];
-        t->render_pairs[i][1] = s->render_pairs[2 * i + 1];
-    }
-    memcpy(t->colors, s->colors, sizeof t->colors);
 }
 
-static opc_topology built[NUM_SPECS + 1];
+static opc_paf_topology built[NUM_SPECS + 1];
 static pthread_once_t built_once = PTHREAD_ONCE_INIT;
 
 static void build_all(void)
@@ -161,7 +114,7 @@ static void build_all(void)
     built[NUM_SPECS].maxpos_nms_threshold = 0.3f;
 }
 
-const opc_topology *opc_topology_builtin(const char *name)
+const opc_paf_topology *opc_paf_topology_builtin(const char *name)
 {
     pthread_once(&built_once, build_all);
     if (!name)
@@ -172,9 +125,9 @@ const opc_topology *opc_topology_builtin(const char *name)
     return NULL;
 }
 
-const char *const *opc_topology_names(void) { return NAMES; }
+const char *const *opc_paf_topology_names(void) { return NAMES; }
 
-int opc_topology_validate(const opc_topology *t, opc_error *err)
+int opc_paf_topology_validate(const opc_paf_topology *t, opc_error *err)
 {
     const char *n = t->name[0] ? t->name : "topology";
     if (t->num_parts < 1 || t->num_parts >= OPC_MAX_PARTS)
@@ -203,17 +156,6 @@ int opc_topology_validate(const opc_topology *t, opc_error *err)
                 return opc_fail(err, OPC_ERR_FORMAT, "%s: pair %d uses PAF channel %d of %d", n,
                                 i, t->paf_channels[i][k], 2 * t->num_pairs);
         }
-    for (int k = 0; k < 17; k++)
-        if (t->coco17[k] < -1 || t->coco17[k] >= t->num_parts)
-            return opc_fail(err, OPC_ERR_FORMAT, "%s: COCO keypoint %d maps to part %d", n, k,
-                            t->coco17[k]);
-    if (t->num_render_pairs < 0 || t->num_render_pairs > OPC_MAX_PAIRS)
-        return opc_fail(err, OPC_ERR_FORMAT, "%s: %d render pairs", n, t->num_render_pairs);
-    for (int i = 0; i < t->num_render_pairs; i++)
-        for (int k = 0; k < 2; k++)
-            if (t->render_pairs[i][k] < 0 || t->render_pairs[i][k] >= t->num_parts)
-                return opc_fail(err, OPC_ERR_FORMAT, "%s: render pair %d names part %d", n, i,
-                                t->render_pairs[i][k]);
     if (!(t->nms_threshold >= 0 && t->inter_threshold >= 0 && t->inter_min_above >= 0 &&
           t->inter_min_above <= 1 && t->min_parts >= 0 && t->min_score >= 0 &&
           t->maxpos_nms_threshold >= 0 && t->maxpos_inter_threshold >= 0 &&

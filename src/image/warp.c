@@ -1,6 +1,5 @@
-/* OpenPose's network input: the net size and scale per image and scale
- * (ScaleAndSizeExtractor), the image warped into the top-left of the canvas exactly as
- * OpenCV 4's warpAffine does it (resizeFixedAspectRatio), then normalised.
+/* The image scaled into the top-left of a canvas exactly as OpenCV 4's warpAffine does it
+ * (OpenPose's resizeFixedAspectRatio).
  *
  * warpAffine in fixed point: destination pixel x maps to X = (16 + round(x/s * 1024)) >> 5
  * in 1/32 source pixels, i.e. integer part X >> 5 and fraction X & 31; the fraction picks
@@ -16,13 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cubic.h"
 #include "openpose-c/error.h"
 
 #define TAB_BITS 5
 #define TAB_SIZE (1 << TAB_BITS)          /* 32 sub-pixel positions per axis */
 #define COEF_BITS 15
 #define COEF_ONE (1 << COEF_BITS)
-#define MAX_NET_SIDE 4096
 
 static short saturate_short(float v)
 {
@@ -37,11 +36,7 @@ static void coeffs_1d(int ksize, float x, float *c)
         c[1] = x;
         return;
     }
-    const float A = -0.75f;  /* OpenCV's bicubic (Keys, a = -0.75) */
-    c[0] = ((A * (x + 1) - 5 * A) * (x + 1) + 8 * A) * (x + 1) - 4 * A;
-    c[1] = ((A + 2) * x - (A + 3)) * x * x + 1;
-    c[2] = ((A + 2) * (1 - x) - (A + 3)) * (1 - x) * (1 - x) + 1;
-    c[3] = 1.f - c[0] - c[1] - c[2];
+    opc_cubic_coeffs(x, c);
 }
 
 /* The 32x32 tables of ksize x ksize weights, computed in OpenCV's order. When the rounded
@@ -257,91 +252,3 @@ int opc_warp_scale(const opc_image *src, double s, unsigned char *dst, int dst_w
     return OPC_OK;
 }
 
-static int channel_index(char c) { return c == 'R' ? 0 : c == 'G' ? 1 : 2; }
-
-int opc_image_to_input(const opc_image *img, double s, int net_w, int net_h,
-                       const opc_preprocess *pp, opc_tensor *out, opc_error *err)
-{
-    memset(out, 0, sizeof *out);
-    if (net_w <= 0 || net_h <= 0 || net_w > MAX_NET_SIDE || net_h > MAX_NET_SIDE || !(s > 0))
-        return opc_fail(err, OPC_ERR_ARG, "network input: bad size %dx%d or scale %g", net_w,
-                        net_h, s);
-    size_t plane = (size_t)net_w * net_h;
-    unsigned char *px = malloc(plane * 3);
-    if (!px)
-        return opc_fail(err, OPC_ERR_NOMEM, "network input: out of memory");
-    int rc = opc_tensor_alloc(out, 1, 3, net_h, net_w, err);
-    if (rc != OPC_OK) {
-        free(px);
-        return rc;
-    }
-    if ((rc = opc_warp_scale(img, s, px, net_w, net_h, err)) != OPC_OK) {
-        free(px);
-        opc_tensor_free(out);
-        return rc;
-    }
-    for (int c = 0; c < 3; c++) {
-        int from = channel_index(pp->channel_order[c]);
-        float *o = out->data + c * plane;
-        for (size_t i = 0; i < plane; i++)
-            o[i] = (float)px[i * 3 + from] * pp->scale + pp->offset[c];
-    }
-    free(px);
-    return OPC_OK;
-}
-
-/* OpenPose's intRound: add one half, truncate. */
-static int int_round(double v) { return (int)(v + 0.5); }
-
-int opc_scale_plan_make(int img_w, int img_h, int net_w, int net_h, int scale_number,
-                        double scale_gap, opc_scale_plan *plan, opc_error *err)
-{
-    memset(plan, 0, sizeof *plan);
-    if (img_w <= 0 || img_h <= 0)
-        return opc_fail(err, OPC_ERR_ARG, "image: bad size %dx%d", img_w, img_h);
-    if (net_w <= 0 && net_h <= 0)
-        return opc_fail(err, OPC_ERR_ARG,
-                        "net resolution %dx%d: only one dimension may be -1", net_w, net_h);
-    if ((net_w > 0 && net_w % 16) || (net_h > 0 && net_h % 16) || net_w > MAX_NET_SIDE ||
-        net_h > MAX_NET_SIDE)
-        return opc_fail(err, OPC_ERR_ARG,
-                        "net resolution %dx%d: sides must be multiples of 16, at most %d",
-                        net_w, net_h, MAX_NET_SIDE);
-    if (scale_number < 1 || scale_number > OPC_MAX_SCALES)
-        return opc_fail(err, OPC_ERR_ARG, "scale number %d: must be 1 to %d", scale_number,
-                        OPC_MAX_SCALES);
-    if (scale_number > 1 && !(scale_gap > 0 && 1.0 - (scale_number - 1) * scale_gap > 0))
-        return opc_fail(err, OPC_ERR_ARG,
-                        "scale gap %g: must be > 0 with 1 - (scale number - 1) * gap > 0",
-                        scale_gap);
-    /* The free side follows the aspect ratio in float as OpenPose computes it, capped at
-     * the 16:9 size (OpenPose's --net_resolution_dynamic 1, its default). */
-    if (net_w <= 0) {
-        int cap = 16 * int_round(net_h * 16.f / 9.f / 16.f);
-        net_w = 16 * int_round(net_h * img_w / (float)img_h / 16.f);
-        net_w = net_w < 16 ? 16 : net_w > cap ? cap : net_w;
-    } else if (net_h <= 0) {
-        int cap = 16 * int_round(net_w * 16.f / 9.f / 16.f);
-        net_h = 16 * int_round(net_w * img_h / (float)img_w / 16.f);
-        net_h = net_h < 16 ? 16 : net_h > cap ? cap : net_h;
-    }
-    for (int i = 0; i < scale_number; i++) {
-        double cur = 1.0 - i * scale_gap;
-        int w = int_round(net_w * cur) / 16 * 16, h = int_round(net_h * cur) / 16 * 16;
-        if (w < 16 || h < 16)
-            return opc_fail(err, OPC_ERR_ARG,
-                            "scale %d (%.2f of %dx%d) leaves a net input under 16 pixels", i,
-                            cur, net_w, net_h);
-        w = w > net_w ? net_w : w;
-        h = h > net_h ? net_h : h;
-        /* (target - 1) / (image - 1): OpenPose maps the corner pixels onto each other. */
-        double rw = img_w > 1 ? (w - 1) / (double)(img_w - 1) : INFINITY;
-        double rh = img_h > 1 ? (h - 1) / (double)(img_h - 1) : INFINITY;
-        double s = rw < rh ? rw : rh;
-        plan->net_w[i] = w;
-        plan->net_h[i] = h;
-        plan->scale[i] = isinf(s) ? 1.0 : s;
-    }
-    plan->count = scale_number;
-    return OPC_OK;
-}

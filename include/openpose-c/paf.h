@@ -1,23 +1,70 @@
-/* From network output to people: bicubic upsampling of the maps, NMS, PAF scoring and
- * greedy assembly, as CMU OpenPose does it. Pure computation over arrays; single-threaded,
- * so results never depend on the thread count.
+/* OpenPose's decoder, the first row of the decoder table: part heatmaps and Part Affinity
+ * Fields to people, as CMU OpenPose does it (bicubic upsampling of the maps, NMS, PAF
+ * line integrals, greedy assembly). A topology says which output channel is which part
+ * and limb, and holds OpenPose's rules and defaults for it; models with a "paf" head carry
+ * one. Pure computation over arrays; single-threaded, so results never depend on the thread
+ * count.
  *
- * Coordinates. Keypoints are in image pixels in OpenPose's convention: pixel i covers
- * [i, i+1), so the centre of the top-left pixel is (0.5, 0.5). Internally a peak found at
- * net-input pixel index p is reported at p * scale + 0.5, exactly as OpenPose does (it adds
- * 0.5/scale in net pixels before scaling). The maps' cell g covers net pixels [8g, 8g+8)
- * under cv::resize's half-pixel mapping, which is also how OpenPose's training draws its
- * targets, so a keypoint drawn at (x, y) in this convention comes back at (x, y). */
-#ifndef OPENPOSE_C_POSE_H
-#define OPENPOSE_C_POSE_H
+ * Coordinates (openpose-c/people.h). A peak found at net-input pixel index p is reported at
+ * p * scale + 0.5, exactly as OpenPose does (it adds 0.5/scale in net pixels before
+ * scaling). The maps' cell g covers net pixels [8g, 8g+8) under cv::resize's half-pixel
+ * mapping, which is also how OpenPose's training draws its targets, so a keypoint drawn at
+ * (x, y) in this convention comes back at (x, y). */
+#ifndef OPENPOSE_C_PAF_H
+#define OPENPOSE_C_PAF_H
 
 #include "error.h"
+#include "keypoints.h"
+#include "people.h"
 #include "tensor.h"
-#include "topology.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Which output channel is which part and limb, and the parser's rules and defaults. */
+typedef struct opc_paf_topology {
+    char name[OPC_NAME_LEN];          /* "coco", "body25", "mpi", "mpi4" */
+    char keypoints[OPC_NAME_LEN];     /* the keypoint set it finds ("coco18", ...) */
+    int num_parts;                    /* keypoints, background excluded */
+    int num_pairs;
+    int pairs[OPC_MAX_PAIRS][2];      /* limb i joins part pairs[i][0] -> pairs[i][1] */
+    int paf_channels[OPC_MAX_PAIRS][2]; /* x and y channel of limb i, counted from paf_offset */
+    int heatmap_channels;             /* part heatmaps + background */
+    int background;                   /* channel of the background heatmap, -1 if none */
+    int paf_offset;                   /* first PAF channel in the network output */
+    int total_channels;               /* heatmap_channels + 2 * num_pairs */
+
+    /* Parser rules (OpenPose's bodyPartConnector). */
+    unsigned char pair_fill_only[OPC_MAX_PAIRS]; /* limb only fills parts, never starts a person */
+    unsigned char part_uncounted[OPC_MAX_PARTS]; /* part does not count toward min parts (feet) */
+
+    /* Parser defaults (OpenPose's poseParameters.cpp). */
+    float nms_threshold;
+    float inter_threshold;
+    float inter_min_above;
+    int min_parts;
+    float min_score;
+    /* The same under OpenPose's maximize_positives flag (lower thresholds; MPI keeps its NMS
+     * and inter thresholds). */
+    float maxpos_nms_threshold;
+    float maxpos_inter_threshold;
+    float maxpos_inter_min_above;
+    int maxpos_min_parts;
+    float maxpos_min_score;
+} opc_paf_topology;
+
+/* Built-in topologies by name: "coco" (keypoint set coco18), "body25", "mpi", "mpi4"
+ * (mpi15; the 4-stage network's defaults). Returns NULL for an unknown name. */
+const opc_paf_topology *opc_paf_topology_builtin(const char *name);
+/* The names accepted above, NULL-terminated. */
+const char *const *opc_paf_topology_names(void);
+/* Checks internal consistency (indices in range, channel counts, defaults). */
+int opc_paf_topology_validate(const opc_paf_topology *t, opc_error *err);
+
+/* The topology of a model whose head is "paf" (an error for other models). */
+struct opc_model;
+int opc_model_paf_topology(const struct opc_model *m, opc_paf_topology *t, opc_error *err);
 
 /* OpenPose's two ways of joining limbs into people (see src/decode/paf/assemble.c). Both find
  * every person in rendered ground truth. Global is the default: it is what OpenPose's GPU
@@ -51,31 +98,15 @@ typedef struct opc_parse_params {
 
 /* OpenPose's defaults for the topology (from its table); maximize_positives selects the
  * values of OpenPose's flag of that name. */
-void opc_parse_params_default(opc_parse_params *p, const opc_topology *t,
+void opc_parse_params_default(opc_parse_params *p, const opc_paf_topology *t,
                               int maximize_positives);
 /* Checks that every field is finite and in range (thresholds >= 0, inter_min_above in
  * [0, 1], max_peaks in 1..OPC_MAX_PEAKS_LIMIT, a known assembly). */
 int opc_parse_params_validate(const opc_parse_params *p, opc_error *err);
 
-/* The people found in one image. Keypoints are (x, y, score) per part in image pixels;
- * a missing part is (0, 0, 0). People are sorted by score, best first (OpenPose itself
- * leaves them in assembly order). The score is OpenPose's: the sum of the person's peak
- * and connection scores divided by parts + pairs of the topology. */
-typedef struct opc_people {
-    int num_parts;
-    int count;
-    float *keypoints;        /* count x num_parts x 3 */
-    float *scores;           /* count */
-    /* With part_candidates: every peak of every part, (x, y, score), image pixels. */
-    int *candidate_counts;   /* num_parts, or NULL */
-    float **candidates;      /* num_parts arrays of candidate_counts[i] x 3, or NULL */
-} opc_people;
-
-void opc_people_free(opc_people *p);
-
 /* Resizes each of n network outputs (1 x C x h_i x w_i, same C) to net_w x net_h with
  * OpenPose's bicubic interpolation (cv::resize INTER_CUBIC) and averages them (n > 1 is
- * multi-scale, as OpenPose's resizeAndMerge; n at most OPC_MAX_SCALES of image.h) into
+ * multi-scale, as OpenPose's resizeAndMerge; n at most 8) into
  * *out (allocated 1 x C x net_h x net_w). */
 int opc_maps_resize_merge(const opc_tensor *const *maps, int n, int net_w, int net_h,
                           opc_tensor *out, opc_error *err);
@@ -84,13 +115,13 @@ int opc_maps_resize_merge(const opc_tensor *const *maps, int n, int net_w, int n
  * total_channels). scale maps net pixels to image pixels (image = net * scale); OpenPose's
  * is min((W-1)/(net_w-1), (H-1)/(net_h-1)) for a W x H image (opc_net_to_image_scale);
  * it must lie in [1e-6, 1e6]. Maps of 0 x 0 give nobody. */
-int opc_parse_maps(const opc_topology *t, const opc_parse_params *p, const opc_tensor *maps,
+int opc_parse_maps(const opc_paf_topology *t, const opc_parse_params *p, const opc_tensor *maps,
                    float scale, opc_people *out, opc_error *err);
 
 /* Both steps for one network output: the same result as opc_maps_resize_merge followed by
  * opc_parse_maps (identical arithmetic), but it upsamples only the part heatmaps and reads
  * the PAFs at the sampled pixels only, so it is several times faster. */
-int opc_parse(const opc_topology *t, const opc_parse_params *p, const opc_tensor *net_output,
+int opc_parse(const opc_paf_topology *t, const opc_parse_params *p, const opc_tensor *net_output,
               int net_w, int net_h, float scale, opc_people *out, opc_error *err);
 
 /* OpenPose's net-to-image scale for a W x H image parsed at net_w x net_h (1 when a side
