@@ -73,10 +73,11 @@ typedef struct {
     int blocks;             /* blocks_y * chunks */
     size_t ld;              /* floats of one row of a block's V or M: cw * rows in vectors */
     int q;                  /* entries per phase of an input row split for cw tiles */
-    size_t phase;           /* floats per phase: q in vectors, and one more */
+    size_t phase;           /* floats per phase: q in whole vectors, and one more */
+    int rows_in;            /* input rows a block reads */
     int cout_groups;        /* output channels in OPC_LANES groups */
     int part_groups;        /* output channel groups of one part of U */
-    size_t gg_floats, upart_floats, thread_floats;
+    size_t gg_floats, upart_floats, out_floats, thread_floats;
 } wino_geometry;
 
 /* Blocks: a tile row cut into chunks when longer than MAX_CW, then as many tile rows as
@@ -109,16 +110,20 @@ static wino_geometry geometry(const opc_wino_variant *v, const opc_shape *in,
     g.ld = lanes_up((size_t)g.rows * g.cw);
     g.q = g.cw + (g.n - 1) / g.m;
     g.phase = lanes_up((size_t)g.q) + OPC_LANES;
+    g.rows_in = (g.rows - 1) * g.m + g.n;
     g.cout_groups = (out->c + OPC_LANES - 1) / OPC_LANES;
-    g.gg_floats = (size_t)g.n * g.r * g.cout_groups * in->c * OPC_LANES;
     g.part_groups = (int)(U_PART_FLOATS / ((size_t)g.n * OPC_LANES * in->c));
     if (g.part_groups < 1)
         g.part_groups = 1;
     g.upart_floats = (size_t)g.n * g.part_groups * OPC_LANES * in->c;
-    /* V and M, U's row, the lane patches, the output lanes, a padded input row, its phases
-     * (whole vectors of slack after each: the phase splits read and write whole vectors). */
-    g.thread_floats = per_tile * g.ld + g.upart_floats + nn * g.ld + (size_t)g.m * g.m * g.ld +
-                      OPC_LANES + (g.phase + OPC_LANES) * g.m + (size_t)g.m * g.phase;
+    g.gg_floats = (size_t)g.n * g.r * g.cout_groups * in->c * OPC_LANES;
+    g.out_floats = (size_t)g.m * g.m * g.ld + OPC_LANES; /* one output channel's lanes */
+    /* V and M, a part of U, one vector's patch or the output lanes, a padded input or
+     * output row, the phases of the input rows (the phase splits read and write whole
+     * vectors: slack after each). */
+    size_t patch = nn * OPC_LANES > g.out_floats ? nn * OPC_LANES : g.out_floats;
+    g.thread_floats = per_tile * g.ld + g.upart_floats + patch + g.phase * g.m + OPC_LANES +
+                      (size_t)g.rows_in * g.m * g.phase;
     return g;
 }
 
@@ -133,11 +138,16 @@ typedef struct {
     const opc_layer *l;
     int m, r, n;
     float at[MAXN][MAXN], g[MAXN][MAXN], bt[MAXN][MAXN];
+    /* Points in +- pairs (see mirrored()): BT's and G's rows p0 + 2i, p0 + 2i + 1 and AT's
+     * columns, i < np, with the signs of BT's and G's second rows. */
+    int p0, np;
+    float bt_sign[MAXN], g_sign[MAXN];
     const float *in;
     float *out;
     opc_shape is, os;
     int pad[4];
     wino_geometry geo;
+    int col_off[MAXN]; /* column j of a tile in a phase-split row: phase j % m, entry j / m */
     float *gg;       /* [n][Cout / OPC_LANES][Cin][r][OPC_LANES]: G g */
     float *work;     /* each thread's buffers */
     atomic_int next; /* the next block to take */
@@ -151,9 +161,9 @@ typedef struct {
     float *v;      /* [n*n][Cin][ld] */
     float *mm;     /* [n*n][Cout][ld] */
     float *upart;  /* part of U's row a: [n][part_groups * OPC_LANES x Cin packed] */
-    float *patch;  /* [n*n][ld]: one input channel's patches; then m*m rows of outputs */
+    float *patch;  /* one vector's patch [n*n][OPC_LANES], or an output channel [m*m][ld] */
     float *row;    /* a padded input row, or an output row */
-    float *phases; /* [m][phase] */
+    float *phases; /* the block's input rows, split: [rows_in][m][phase] */
 } wino_block;
 
 static wino_block block_at(const wino_ctx *x, int b, int thread)
@@ -171,29 +181,114 @@ static wino_block block_at(const wino_ctx *x, int b, int thread)
     k.mm = k.v + nn * x->is.c * k.ld;
     k.upart = k.mm + nn * x->os.c * k.ld;
     k.patch = k.upart + g->upart_floats;
-    k.row = k.patch + nn * g->ld + (size_t)x->m * x->m * g->ld + OPC_LANES;
-    k.phases = k.row + (g->phase + OPC_LANES) * x->m;
+    k.row = k.patch + (nn * OPC_LANES > g->out_floats ? nn * OPC_LANES : g->out_floats);
+    k.phases = k.row + g->phase * x->m + OPC_LANES;
     return k;
 }
 
-/* y = c x for R outputs of N inputs, one vector each: c dense, zeros included (a
- * branch-free unrolled sum once R and N are constants). */
+/* ---- the transforms -------------------------------------------------------------------- */
+
+/* Points in +- pairs make rows of BT and G, and columns of AT, equal up to signs: row
+ * j + 1 = s (-1)^k row j (k the column), column j + 1 = (-1)^o column j (o the row). Whether
+ * c has that structure for pairs p0 + 2i, i < np (rows: signs into sign[i]); the matrices
+ * are built in double and rounded, so equal to a relative 1e-6. */
+static int mirrored(const float c[MAXN][MAXN], int rows, int cols, int p0, int np, int by_rows,
+                    float *sign)
+{
+    for (int i = 0; i < np; i++) {
+        int j = p0 + 2 * i;
+        float s = 0.0f;
+        int len = by_rows ? cols : rows;
+        for (int k = 0; k < len && s == 0.0f; k++) {
+            float a = by_rows ? c[j][k] : c[k][j], b = by_rows ? c[j + 1][k] : c[k][j + 1];
+            if (a != 0.0f)
+                s = b / a * (k % 2 ? -1.0f : 1.0f);
+        }
+        if (!by_rows && s != 1.0f)
+            return 0;
+        for (int k = 0; k < len; k++) {
+            float a = by_rows ? c[j][k] : c[k][j], b = by_rows ? c[j + 1][k] : c[k][j + 1];
+            float want = (k % 2 ? -s : s) * a, tol = 1e-6f * (a < 0 ? -a : a);
+            if (b - want > tol || want - b > tol)
+                return 0;
+        }
+        if (by_rows) /* +-1 to rounding: the pair's rows then mirror exactly */
+            sign[i] = s > 0.0f ? 1.0f : -1.0f;
+    }
+    return 1;
+}
+
+/* y = c x, R outputs of N inputs, one vector each, c's rows mirrored in NP pairs from P0
+ * (above): a pair's even and odd parts take one pass over the inputs, its two rows their
+ * sum and difference; the other rows dense, zeros included. Branch-free, unrolled once the
+ * sizes are constants. */
 static inline __attribute__((always_inline)) void
-transform(int R, int N, const float c[MAXN][MAXN], const opc_vlanes *x, opc_vlanes *y)
+rows_mirrored(int R, int N, int P0, int NP, const float c[MAXN][MAXN], const float *sign,
+              const opc_vlanes *x, opc_vlanes *y)
 {
     for (int o = 0; o < R; o++) {
+        if (o >= P0 && o < P0 + 2 * NP)
+            continue;
         opc_vlanes acc = c[o][0] * x[0];
         for (int k = 1; k < N; k++)
             acc += c[o][k] * x[k];
         y[o] = acc;
     }
+    for (int i = 0; i < NP; i++) {
+        int j = P0 + 2 * i;
+        opc_vlanes even = c[j][0] * x[0], odd = c[j][1] * x[1];
+        for (int k = 2; k < N; k++) {
+            if (k % 2)
+                odd += c[j][k] * x[k];
+            else
+                even += c[j][k] * x[k];
+        }
+        y[j] = even + odd;
+        y[j + 1] = sign[i] * (even - odd);
+    }
 }
+
+/* y = c x with c's columns mirrored in NP pairs from P0: each pair's sum and difference
+ * once, each row taking the sum (even rows) or the difference (odd rows). */
+static inline __attribute__((always_inline)) void
+cols_mirrored(int R, int N, int P0, int NP, const float c[MAXN][MAXN], const opc_vlanes *x,
+              opc_vlanes *y)
+{
+    opc_vlanes sum[MAXN], diff[MAXN];
+    for (int i = 0; i < NP; i++) {
+        sum[i] = x[P0 + 2 * i] + x[P0 + 2 * i + 1];
+        diff[i] = x[P0 + 2 * i] - x[P0 + 2 * i + 1];
+    }
+    for (int o = 0; o < R; o++) {
+        opc_vlanes acc = {0};
+        for (int k = 0; k < N; k++)
+            if (k < P0 || k >= P0 + 2 * NP)
+                acc += c[o][k] * x[k];
+        for (int i = 0; i < NP; i++)
+            acc += c[o][P0 + 2 * i] * (o % 2 ? diff[i] : sum[i]);
+        y[o] = acc;
+    }
+}
+
+/* Calls F(N, M, R, P0, NP, args...) with constant sizes for the kernel table's variants
+ * (F(6x6, 3x3): points 0, +-1, +-2, +-1/2; F(3x3, 7x7): +-1, +-2, +-2/3, +-1/4), with
+ * their pairs when the matrices have them, else with the sizes at run time, no pairs. */
+#define WINO_DISPATCH(x, F, ...)                                                               \
+    do {                                                                                       \
+        if ((x)->n == 8 && (x)->m == 6 && (x)->p0 == 1 && (x)->np == 3)                        \
+            F(8, 6, 3, 1, 3, __VA_ARGS__);                                                     \
+        else if ((x)->n == 9 && (x)->m == 3 && (x)->p0 == 0 && (x)->np == 4)                   \
+            F(9, 3, 7, 0, 4, __VA_ARGS__);                                                     \
+        else                                                                                   \
+            F((x)->n, (x)->m, (x)->r, 0, 0, __VA_ARGS__);                                      \
+    } while (0)
 
 /* ---- filters -------------------------------------------------------------------------- */
 
 /* gg[a][group][ci][l] = (G g)[a][l] of the filters (group * OPC_LANES + e, ci), their taps
  * gathered OPC_LANES output channels side by side (0 past Cout). */
-static inline __attribute__((always_inline)) void gg_filters(int N, int RR, const wino_ctx *x,
+static inline __attribute__((always_inline)) void gg_filters(int N, int M, int RR, int P0,
+                                                             int NP, const wino_ctx *x,
                                                              int group, int ci)
 {
     int cin = x->is.c;
@@ -212,130 +307,180 @@ static inline __attribute__((always_inline)) void gg_filters(int N, int RR, cons
         opc_vlanes col[MAXN], res[MAXN];
         for (int k = 0; k < RR; k++)
             col[k] = opc_load_lanes(taps + (k * RR + l) * OPC_LANES);
-        transform(N, RR, g, col, res);
+        rows_mirrored(N, RR, P0, NP, g, x->g_sign, col, res);
         for (int a = 0; a < N; a++)
             opc_store_lanes(dst + a * row + l * OPC_LANES, res[a]);
     }
 }
 
+#define GG_FILTERS(N, M, R, P0, NP, x, grp, ci) gg_filters(N, M, R, P0, NP, x, grp, ci)
+
 /* Units u0 .. u1 - 1 of (output channel group, input channel). */
 static void gg_units(void *p, int u0, int u1)
 {
     const wino_ctx *x = p;
-    for (int u = u0; u < u1; u++) {
-        int grp = u / x->is.c, ci = u % x->is.c;
-        if (x->n == 8 && x->r == 3)
-            gg_filters(8, 3, x, grp, ci);
-        else if (x->n == 9 && x->r == 7)
-            gg_filters(9, 7, x, grp, ci);
-        else
-            gg_filters(x->n, x->r, x, grp, ci);
-    }
+    for (int u = u0; u < u1; u++)
+        WINO_DISPATCH(x, GG_FILTERS, x, u / x->is.c, u % x->is.c);
 }
 
-
 /* part[b] = U[a][b] = ((G g)[a] GT)[b] of output channel groups g0 .. g1 - 1, packed as
- * their own (g1 - g0) * OPC_LANES x Cin matrix. */
-static inline __attribute__((always_inline)) void u_part(int N, int RR, const wino_ctx *x, int a,
-                                                         int g0, int g1, float *part)
+ * their own (g1 - g0) * OPC_LANES x Cin matrix: one vector store per point and filter
+ * group. */
+static inline __attribute__((always_inline)) void u_part(int N, int M, int RR, int P0, int NP,
+                                                         const wino_ctx *x, int a, int g0,
+                                                         int g1, float *part)
 {
     int cin = x->is.c, rows = (g1 - g0) * OPC_LANES;
     size_t point = opc_gemm_packed_floats(rows, cin);
     const float *src = x->gg + ((size_t)a * x->geo.cout_groups + g0) * cin * RR * OPC_LANES;
-    float g[MAXN][MAXN]; /* a copy the stores below cannot alias: kept in registers */
+    float g[MAXN][MAXN], sign[MAXN]; /* copies the stores below cannot alias */
     memcpy(g, x->g, sizeof g);
+    memcpy(sign, x->g_sign, sizeof sign);
     for (int grp = 0; grp < g1 - g0; grp++)
         for (int ci = 0; ci < cin; ci++, src += RR * OPC_LANES) {
             opc_vlanes t[MAXN], res[MAXN];
             for (int l = 0; l < RR; l++)
                 t[l] = opc_load_lanes(src + l * OPC_LANES);
-            transform(N, RR, g, t, res);
+            rows_mirrored(N, RR, P0, NP, g, sign, t, res);
             for (int b = 0; b < N; b++)
                 opc_store_lanes(part + b * point + opc_gemm_packed_at(cin, grp * OPC_LANES, ci),
                                 res[b]);
         }
 }
 
+#define U_PART(N, M, R, P0, NP, x, a, g0, g1, part) u_part(N, M, R, P0, NP, x, a, g0, g1, part)
+
 /* ---- inputs --------------------------------------------------------------------------- */
 
-/* The lane patches of input channel ci for block k: P[i*n + j][e] = input row
- * ty*m - pad_top + i, column tx*m - pad_left + j of tile e, 0 outside the image. */
-static void input_patches(const wino_ctx *x, const wino_block *k, int ci)
+/* The input rows block k reads, channel ci, zero-padded and split into phases: input row
+ * ty0*m - pad_top + ir at k->phases + ir * m * phase, its phase p at + p * phase. The
+ * first q entries of a phase in whole vectors; the vector after them stays zero
+ * (input_block). */
+static void input_rows(const wino_ctx *x, const wino_block *k, int ci)
 {
-    int n = x->n, m = x->m, iw = x->is.w;
+    int m = x->m, iw = x->is.w, q = (int)lanes_up((size_t)x->geo.q);
     const float *plane = x->in + (size_t)ci * x->is.h * iw;
-    size_t ld = k->ld, phase = x->geo.phase;
-    int x0 = k->tx0 * m - x->pad[1], span = (int)lanes_up((size_t)x->geo.q) * m;
+    size_t phase = x->geo.phase;
+    int x0 = k->tx0 * m - x->pad[1], span = q * m;
     /* The columns of the row inside the image: [c0, c1) of span. */
     int c0 = x0 < 0 ? -x0 : 0, c1 = iw - x0 < span ? iw - x0 : span;
     if (c1 < c0)
         c1 = c0;
     const opc_vlanes zero = {0};
-    for (int r = 0; r < k->rows; r++) {
-        int e0 = r * k->cw;
-        for (int i = 0; i < n; i++) {
-            int iy = (k->ty0 + r) * m - x->pad[0] + i;
-            float *dst = k->patch + (size_t)i * n * ld + e0;
-            if (iy < 0 || iy >= x->is.h) {
-                for (int j = 0; j < n; j++)
-                    memset(dst + j * ld, 0, (size_t)k->cw * sizeof(float));
-                continue;
-            }
-            /* Inline vector moves: library calls cost more than these short rows. */
-            for (int c = 0; c < c0; c += OPC_LANES) /* the left padding */
-                opc_store_lanes(k->row + c, zero);
-            opc_copy_floats(k->row + c0, plane + (size_t)iy * iw + x0 + c0, c1 - c0);
-            for (int c = c1; c < span; c += OPC_LANES)
-                opc_store_lanes(k->row + c, zero);
-            opc_to_phases(m, k->row, x->geo.q, k->phases, phase);
-            for (int j = 0, p = 0, s = 0; j < n; j++, p = p + 1 < m ? p + 1 : 0, s += !p)
-                opc_copy_floats(dst + j * ld, k->phases + p * phase + s, k->cw);
+    int rows_in = (k->rows - 1) * m + x->n;
+    for (int ir = 0; ir < rows_in; ir++) {
+        float *dst = k->phases + (size_t)ir * m * phase;
+        int iy = k->ty0 * m - x->pad[0] + ir;
+        if (iy < 0 || iy >= x->is.h) {
+            for (int p = 0; p < m; p++)
+                for (int c = 0; c < q; c += OPC_LANES)
+                    opc_store_lanes(dst + p * phase + c, zero);
+            continue;
         }
+        /* Inline vector moves: library calls cost more than these short rows. */
+        for (int c = 0; c < c0; c += OPC_LANES) /* the left padding */
+            opc_store_lanes(k->row + c, zero);
+        opc_copy_floats(k->row + c0, plane + (size_t)iy * iw + x0 + c0, c1 - c0);
+        for (int c = c1; c < span; c += OPC_LANES)
+            opc_store_lanes(k->row + c, zero);
+        opc_to_phases(m, k->row, q, dst, phase);
     }
 }
 
-/* V[(a*n + b)][ci] = (BT d B)[a][b] for every lane vector of the patches. */
-static inline __attribute__((always_inline)) void input_transform(int N, const wino_ctx *x,
-                                                                  const wino_block *k, int ci)
+/* V[(a*n + b)][ci] of the OPC_LANES tiles from lane e = (BT d B)[a][b]. Column j of input
+ * row i of the tiles is one vector of a phase split row when the lanes lie in one tile row
+ * (or run past the block's last tile: the lanes past it are never used); else they are
+ * gathered into the patch first. */
+#define LANE_INDEX(l, unused) (l)
+
+static inline __attribute__((always_inline)) void
+input_vector(int N, int M, int P0, int NP, const wino_ctx *x, const wino_block *k, int ci,
+             int e, const float bt[MAXN][MAXN], const float *sign)
 {
-    size_t ld = k->ld, point = (size_t)x->is.c * ld;
-    float *v = k->v + (size_t)ci * ld;
-    float bt[MAXN][MAXN];
-    memcpy(bt, x->bt, sizeof bt);
-    for (size_t e = 0; e < ld; e += OPC_LANES) {
-        opc_vlanes t[MAXN][MAXN]; /* t[a][j] = (BT d)[a][j] */
-        for (int j = 0; j < N; j++) {
-            opc_vlanes col[MAXN], res[MAXN];
+    size_t phase = x->geo.phase, point = (size_t)x->is.c * k->ld;
+    const float *base[MAXN], *next[MAXN] = {0};
+    int off[MAXN];
+    int r = e / k->cw, tx = e % k->cw, first = k->cw - tx; /* lanes in tile row r */
+    if (first >= OPC_LANES || r == k->rows - 1 ||
+        OPC_LANES - first <= k->cw || r + 1 == k->rows - 1) {
+        /* Lanes in at most two tile rows: vectors of phase-split rows, the second row's
+         * vector loaded shifted so that its tiles land in the lanes after the first's. */
+        for (int i = 0; i < N; i++) {
+            base[i] = k->phases + (size_t)(r * M + i) * M * phase + tx;
+            if (first < OPC_LANES && r + 1 < k->rows)
+                next[i] = k->phases + (size_t)((r + 1) * M + i) * M * phase - first;
+        }
+        for (int j = 0; j < N; j++)
+            off[j] = x->col_off[j];
+    } else {
+        for (int l = 0; l < OPC_LANES;) {
+            int el = e + l, rl = el / k->cw, tl = el % k->cw;
+            int len = OPC_LANES - l < k->cw - tl ? OPC_LANES - l : k->cw - tl;
             for (int i = 0; i < N; i++)
-                col[i] = opc_load_lanes(k->patch + (size_t)(i * N + j) * ld + e);
-            transform(N, N, bt, col, res);
-            for (int a = 0; a < N; a++)
-                t[a][j] = res[a];
+                for (int j = 0; j < N; j++) {
+                    float *dst = k->patch + (i * N + j) * OPC_LANES + l;
+                    if (rl < k->rows)
+                        opc_copy_floats(dst, k->phases + (size_t)(rl * M + i) * M * phase +
+                                                 x->col_off[j] + tl, len);
+                    else
+                        memset(dst, 0, (size_t)len * sizeof(float));
+                }
+            l += len;
         }
-        for (int a = 0; a < N; a++) {
-            opc_vlanes res[MAXN];
-            transform(N, N, bt, t[a], res);
-            for (int b = 0; b < N; b++)
-                opc_store_lanes(v + (size_t)(a * N + b) * point + e, res[b]);
+        for (int i = 0; i < N; i++)
+            base[i] = k->patch + i * N * OPC_LANES;
+        for (int j = 0; j < N; j++)
+            off[j] = j * OPC_LANES;
+    }
+    typedef int vmask __attribute__((vector_size(sizeof(opc_vlanes))));
+    const vmask lane = {OPC_LANES_EACH(LANE_INDEX, 0)};
+    vmask in_first = lane < (vmask){0} + first;
+    opc_vlanes t[MAXN][MAXN]; /* t[a][j] = (BT d)[a][j] */
+    for (int j = 0; j < N; j++) {
+        opc_vlanes col[MAXN], res[MAXN];
+        for (int i = 0; i < N; i++) {
+            col[i] = opc_load_lanes(base[i] + off[j]);
+            if (next[0])
+                col[i] = (opc_vlanes)(((vmask)col[i] & in_first) |
+                                      ((vmask)opc_load_lanes(next[i] + off[j]) & ~in_first));
         }
+        rows_mirrored(N, N, P0, NP, bt, sign, col, res);
+        for (int a = 0; a < N; a++)
+            t[a][j] = res[a];
+    }
+    float *v = k->v + (size_t)ci * k->ld + e;
+    for (int a = 0; a < N; a++) {
+        opc_vlanes res[MAXN];
+        rows_mirrored(N, N, P0, NP, bt, sign, t[a], res);
+        for (int b = 0; b < N; b++)
+            opc_store_lanes(v + (size_t)(a * N + b) * point, res[b]);
     }
 }
+
+static inline __attribute__((always_inline)) void input_channel(int N, int M, int RR, int P0,
+                                                                int NP, const wino_ctx *x,
+                                                                const wino_block *k, int ci)
+{
+    float bt[MAXN][MAXN], sign[MAXN]; /* copies the stores cannot alias */
+    memcpy(bt, x->bt, sizeof bt);
+    memcpy(sign, x->bt_sign, sizeof sign);
+    input_rows(x, k, ci);
+    for (int e = 0; e < (int)k->ld; e += OPC_LANES)
+        input_vector(N, M, P0, NP, x, k, ci, e, bt, sign);
+}
+
+#define INPUT_CHANNEL(N, M, R, P0, NP, x, k, ci) input_channel(N, M, R, P0, NP, x, k, ci)
 
 static void input_block(const wino_ctx *x, const wino_block *k)
 {
-    size_t nn = (size_t)x->n * x->n;
-    /* Lanes past the tiles: zero, so V and M hold finite values there. */
-    for (size_t t = 0; t < nn; t++)
-        memset(k->patch + t * k->ld + k->nt, 0, (k->ld - k->nt) * sizeof(float));
-    for (int ci = 0; ci < x->is.c; ci++) {
-        input_patches(x, k, ci);
-        if (x->n == 8)
-            input_transform(8, x, k, ci);
-        else if (x->n == 9)
-            input_transform(9, x, k, ci);
-        else
-            input_transform(x->n, x, k, ci);
-    }
+    /* The vector after each phase's entries: zero (loads of the block's last tiles reach
+     * into it). */
+    const opc_vlanes zero = {0};
+    size_t q = lanes_up((size_t)x->geo.q);
+    for (int ph = 0; ph < ((k->rows - 1) * x->m + x->n) * x->m; ph++)
+        opc_store_lanes(k->phases + ph * x->geo.phase + q, zero);
+    for (int ci = 0; ci < x->is.c; ci++)
+        WINO_DISPATCH(x, INPUT_CHANNEL, x, k, ci);
 }
 
 /* ---- GEMMs and outputs ---------------------------------------------------------------- */
@@ -349,12 +494,7 @@ static void gemm_block(const wino_ctx *x, const wino_block *k)
         for (int g0 = 0; g0 < x->geo.cout_groups; g0 += step) {
             int g1 = g0 + step < x->geo.cout_groups ? g0 + step : x->geo.cout_groups;
             int co0 = g0 * OPC_LANES, rows = (g1 * OPC_LANES < cout ? g1 * OPC_LANES : cout) - co0;
-            if (n == 8 && x->r == 3)
-                u_part(8, 3, x, a, g0, g1, k->upart);
-            else if (n == 9 && x->r == 7)
-                u_part(9, 7, x, a, g0, g1, k->upart);
-            else
-                u_part(n, x->r, x, a, g0, g1, k->upart);
+            WINO_DISPATCH(x, U_PART, x, a, g0, g1, k->upart);
             size_t point = opc_gemm_packed_floats((g1 - g0) * OPC_LANES, cin);
             for (int b = 0; b < n; b++) {
                 size_t t = (size_t)a * n + b;
@@ -365,9 +505,9 @@ static void gemm_block(const wino_ctx *x, const wino_block *k)
 }
 
 /* Output channel co of block k: AT M A + bias, activated, into the output lanes
- * O[i*m + j][e] (k->patch), then to the output rows. */
-static inline __attribute__((always_inline)) void output_channel(int N, int MM,
-                                                                 const wino_ctx *x,
+ * O[i*m + j][e] (k->patch), then to the output rows through the phase split. */
+static inline __attribute__((always_inline)) void output_channel(int N, int MM, int RR, int P0,
+                                                                 int NP, const wino_ctx *x,
                                                                  const wino_block *k, int co)
 {
     const opc_layer *l = x->l;
@@ -384,13 +524,13 @@ static inline __attribute__((always_inline)) void output_channel(int N, int MM,
             opc_vlanes col[MAXN], res[MAXN];
             for (int a = 0; a < N; a++)
                 col[a] = opc_load_lanes(src + (size_t)(a * N + b) * point + e);
-            transform(MM, N, at, col, res);
+            cols_mirrored(MM, N, P0, NP, at, col, res);
             for (int i = 0; i < MM; i++)
                 t[i][b] = res[i];
         }
         for (int i = 0; i < MM; i++) {
             opc_vlanes res[MAXN];
-            transform(MM, N, at, t[i], res);
+            cols_mirrored(MM, N, P0, NP, at, t[i], res);
             for (int j = 0; j < MM; j++)
                 opc_store_lanes(o + (size_t)(i * MM + j) * ld + e,
                                 opc_act_lanes(res[j] + bias, act));
@@ -408,16 +548,12 @@ static inline __attribute__((always_inline)) void output_channel(int N, int MM,
         }
 }
 
+#define OUTPUT_CHANNEL(N, M, R, P0, NP, x, k, co) output_channel(N, M, R, P0, NP, x, k, co)
+
 static void output_block(const wino_ctx *x, const wino_block *k)
 {
-    for (int co = 0; co < x->os.c; co++) {
-        if (x->n == 8 && x->m == 6)
-            output_channel(8, 6, x, k, co);
-        else if (x->n == 9 && x->m == 3)
-            output_channel(9, 3, x, k, co);
-        else
-            output_channel(x->n, x->m, x, k, co);
-    }
+    for (int co = 0; co < x->os.c; co++)
+        WINO_DISPATCH(x, OUTPUT_CHANNEL, x, k, co);
 }
 
 /* Each thread takes whole blocks, in whatever order they come free, and does all of a
@@ -433,6 +569,24 @@ static void block_loop(void *p, int thread, int thread_end)
     }
 }
 
+/* The first of the variant's finite points that starts a +- pair, and how many pairs
+ * follow one another from there. */
+static void point_pairs(const opc_wino_variant *v, int *p0, int *np)
+{
+    int count = v->m + v->r - 2;
+    *p0 = 0;
+    *np = 0;
+    for (int i = 0; i + 1 < count; i++)
+        if (v->points[i] != 0.0 && v->points[i + 1] == -v->points[i]) {
+            *p0 = i;
+            while (i + 1 < count && v->points[i] != 0.0 && v->points[i + 1] == -v->points[i]) {
+                ++*np;
+                i += 2;
+            }
+            return;
+        }
+}
+
 void opc_fast_conv_winograd(const opc_kernel_args *a)
 {
     const opc_wino_variant *v = a->param;
@@ -446,9 +600,16 @@ void opc_fast_conv_winograd(const opc_kernel_args *a)
     memcpy(x.at, w.at, sizeof x.at);
     memcpy(x.g, w.g, sizeof x.g);
     memcpy(x.bt, w.bt, sizeof x.bt);
+    point_pairs(v, &x.p0, &x.np);
+    if (!mirrored(w.bt, x.n, x.n, x.p0, x.np, 1, x.bt_sign) ||
+        !mirrored(w.g, x.n, x.r, x.p0, x.np, 1, x.g_sign) ||
+        !mirrored(w.at, x.m, x.n, x.p0, x.np, 0, NULL))
+        x.np = 0;
     opc_layer_pads(x.l, x.is.h, x.is.w, x.pad);
     int threads = opc_pool_threads(a->pool);
     x.geo = geometry(v, &x.is, &x.os, threads);
+    for (int j = 0; j < x.n; j++)
+        x.col_off[j] = (int)(j % x.m * x.geo.phase + j / x.m);
     x.gg = a->scratch;
     x.work = x.gg + x.geo.gg_floats;
     atomic_init(&x.next, 0);
