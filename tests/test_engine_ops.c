@@ -177,6 +177,13 @@ static const conv_case CONVS[] = {
     {"rows_3x3_elu", 3, 40, 50, {.cout = 12, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_ELU}},
     {"rows_3x3_s2_sigmoid", 3, 41, 35, {.cout = 16, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad_same = 1, .act = OPC_ACT_SIGMOID}},
     {"rows_3x3_clamp", 3, 33, 20, {.cout = 9, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_CLAMP}},
+    /* 1x1 convolutions on the project's GEMM (conv_1x1_gemm): K beyond the direct
+     * kernel's range, a partial panel of output channels, pixels not a multiple of a
+     * vector nor of a register block, several pixel slices, each activation kind. */
+    {"g1x1_wide_k_prelu", 200, 7, 23, {.cout = 70, .kh = 1, .kw = 1, .act = OPC_ACT_PRELU}},
+    {"g1x1_slices_relu6_nobias", 300, 30, 31, {.cout = 40, .kh = 1, .kw = 1, .act = OPC_ACT_RELU6, .no_bias = 1}},
+    {"g1x1_narrow_k_elu", 32, 9, 50, {.cout = 130, .kh = 1, .kw = 1, .act = OPC_ACT_ELU}},
+    {"g1x1_one_pixel", 20, 1, 1, {.cout = 17, .kh = 1, .kw = 1, .act = OPC_ACT_RELU}},
 };
 
 typedef struct {
@@ -224,6 +231,9 @@ static void conv_cases(void)
                   "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
         if (!strncmp(c->name, "pw_", 3))
             CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_1x1_direct"),
+                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
+        if (!strncmp(c->name, "g1x1_", 5))
+            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_1x1_gemm"),
                   "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
         if (!strncmp(c->name, "rows_", 5))
             CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_direct_rows"),

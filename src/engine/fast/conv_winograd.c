@@ -485,6 +485,8 @@ static void input_block(const wino_ctx *x, const wino_block *k)
 
 /* ---- GEMMs and outputs ---------------------------------------------------------------- */
 
+static const opc_gemm_epilogue NO_EPILOGUE = {0};
+
 /* M_t = U_t V_t for every transform point t of block k, U made a part at a time: a row a
  * of points, a few output channel groups. */
 static void gemm_block(const wino_ctx *x, const wino_block *k)
@@ -499,7 +501,7 @@ static void gemm_block(const wino_ctx *x, const wino_block *k)
             for (int b = 0; b < n; b++) {
                 size_t t = (size_t)a * n + b;
                 opc_gemm_packed(rows, k->nt, cin, k->upart + b * point, k->v + t * cin * k->ld,
-                                k->ld, k->mm + (t * cout + co0) * k->ld, k->ld);
+                                k->ld, k->mm + (t * cout + co0) * k->ld, k->ld, &NO_EPILOGUE);
             }
         }
 }

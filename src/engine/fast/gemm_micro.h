@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include "engine/act.h"
 #include "engine/lanes.h"
 
 /* Rows x vectors of one register block: MR * NV accumulators, NV loads of B and one
@@ -42,10 +43,19 @@ static inline size_t opc_gemm_packed_at(int k, int r, int kk)
     return ((size_t)(r / OPC_LANES) * k + kk) * OPC_LANES + r % OPC_LANES;
 }
 
-/* One register block: rows < MR of C, nv vectors of columns (cols in the last one). */
+/* Done to C's values as they are stored: with layer set, C's row r becomes output channel
+ * row0 + r of the layer: plus its bias, through its activation. */
+typedef struct {
+    const opc_layer *layer;
+    int row0;
+} opc_gemm_epilogue;
+
+/* One register block: rows < MR of C from row `row` on, nv vectors of columns (cols in the
+ * last one). */
 static inline __attribute__((always_inline)) void
 opc_gemm_block(int nv, int k, const float *restrict a, const float *restrict b, size_t ldb,
-               float *restrict c, size_t ldc, int rows, int cols)
+               float *restrict c, size_t ldc, int rows, int cols, const opc_gemm_epilogue *ep,
+               int row)
 {
     opc_vlanes acc[OPC_GEMM_MR][OPC_GEMM_NV];
     for (int r = 0; r < OPC_GEMM_MR; r++)
@@ -59,18 +69,27 @@ opc_gemm_block(int nv, int k, const float *restrict a, const float *restrict b, 
             for (int v = 0; v < nv; v++)
                 acc[r][v] += a[r] * bv[v];
     }
-    for (int r = 0; r < rows; r++)
+    for (int r = 0; r < rows; r++) {
+        if (ep->layer) {
+            const opc_layer *l = ep->layer;
+            int ch = ep->row0 + row + r;
+            float bias = l->bias.data ? l->bias.data[ch] : 0.0f;
+            opc_act_fn act = opc_layer_act(l, ch);
+            for (int v = 0; v < nv; v++)
+                acc[r][v] = opc_act_lanes(acc[r][v] + bias, act);
+        }
         for (int v = 0; v < nv; v++) {
             if (v < nv - 1 || cols == OPC_LANES)
                 opc_store_lanes(c + r * ldc + v * OPC_LANES, acc[r][v]);
             else
                 opc_store_lanes_n(c + r * ldc + v * OPC_LANES, acc[r][v], cols);
         }
+    }
 }
 
-/* C (m x n) = A (packed) B. */
+/* C (m x n) = A (packed) B, then the epilogue. */
 static inline void opc_gemm_packed(int m, int n, int k, const float *a, const float *b,
-                                   size_t ldb, float *c, size_t ldc)
+                                   size_t ldb, float *c, size_t ldc, const opc_gemm_epilogue *ep)
 {
     const int nr = OPC_GEMM_NV * OPC_LANES;
     for (int r0 = 0; r0 < m; r0 += OPC_GEMM_MR) {
@@ -79,16 +98,16 @@ static inline void opc_gemm_packed(int m, int n, int k, const float *a, const fl
         int rows = m - r0 < OPC_GEMM_MR ? m - r0 : OPC_GEMM_MR;
         int j = 0;
         for (; j + nr <= n; j += nr)
-            opc_gemm_block(OPC_GEMM_NV, k, ab, b + j, ldb, cb + j, ldc, rows, OPC_LANES);
+            opc_gemm_block(OPC_GEMM_NV, k, ab, b + j, ldb, cb + j, ldc, rows, OPC_LANES, ep, r0);
         int left = n - j;
         if (left > 0) {
             int nv = (left + OPC_LANES - 1) / OPC_LANES, last = left - (nv - 1) * OPC_LANES;
             switch (nv) { /* constant nv: the accumulators stay in registers */
-            case 1: opc_gemm_block(1, k, ab, b + j, ldb, cb + j, ldc, rows, last); break;
+            case 1: opc_gemm_block(1, k, ab, b + j, ldb, cb + j, ldc, rows, last, ep, r0); break;
 #if OPC_GEMM_NV > 2
-            case 2: opc_gemm_block(2, k, ab, b + j, ldb, cb + j, ldc, rows, last); break;
+            case 2: opc_gemm_block(2, k, ab, b + j, ldb, cb + j, ldc, rows, last, ep, r0); break;
 #endif
-            default: opc_gemm_block(OPC_GEMM_NV, k, ab, b + j, ldb, cb + j, ldc, rows, last);
+            default: opc_gemm_block(OPC_GEMM_NV, k, ab, b + j, ldb, cb + j, ldc, rows, last, ep, r0);
             }
         }
     }
