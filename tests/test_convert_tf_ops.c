@@ -289,7 +289,7 @@ static void feature_graph(pbw_buf *g, int with_unused)
     batch_norm(g, "bna", "cat,g8,z8,z8,v8", 1.0f, 0); /* s = 2 / sqrt(4) = 1 */
     node(g, "add", "AddV2", "ra,bna", NULL);
     if (with_unused)
-        node(g, "unused", "Sigmoid", "add", NULL);
+        node(g, "unused", "Tanh", "add", NULL);
     head(g, "add", 8);
 }
 
@@ -360,7 +360,7 @@ static void test_features(run *r)
     CHECK(convert(r, &g) == OPC_OK, "unused node: %s", r->err.msg);
     feature_graph(&g, 1);
     r->opt.output_node = "unused";
-    expect_error(r, &g, "unknown op", "node unused (Sigmoid)", "unsupported op");
+    expect_error(r, &g, "unknown op", "node unused (Tanh)", "unsupported op");
     r->opt.output_node = NULL;
 }
 
@@ -493,9 +493,9 @@ static void test_errors(run *r)
     expect_error(r, &g, "negative dimension", "node w (Const)", "negative");
 
     placeholder(&g, "x", FLOAT, -1, -1, 3);
-    node(&g, "s", "Sigmoid", "x", NULL);
+    node(&g, "s", "Tanh", "x", NULL);
     head(&g, "s", 3);
-    expect_error(r, &g, "unknown op", "node s (Sigmoid)", "unsupported op");
+    expect_error(r, &g, "unknown op", "node s (Tanh)", "unsupported op");
 
     pbw_buf a = {0};
     placeholder(&g, "x", FLOAT, -1, -1, 3);

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # tools/get-models.sh from a local mirror (as CI runs it): the default model is fetched,
 # checksummed and converted, found by openpose-c without --model, not redone when fresh
-# (redone when the converter is newer);
+# (redone when the converter is newer); PoseNet's model.json and its shard likewise;
 # a model the mirror lacks, an unknown name and a damaged file are refused.
 . "$(dirname "$0")/support/lib.sh"
 make_tmp
-need_shared models/tf-pose/mobilenet_v2_small/graph_opt.pb images/tf-pose/p2.jpg
+need_shared models/tf-pose/mobilenet_v2_small/graph_opt.pb images/tf-pose/p2.jpg \
+    models/posenet/mobilenet_v1_075/model.json
 SCRIPT=${OPC_SOURCE_DIR:?}/tools/get-models.sh
 export OPENPOSE_C_BIN=$BIN OPENPOSE_C_MIRROR=$SHARED/models OPENPOSE_C_MODELS_DIR=$TMP/models
 unset OPENPOSE_C_MODEL
@@ -32,6 +33,13 @@ bash "$SCRIPT" coco >"$TMP/log" 2>&1
 [ $? = 1 ] || fail "coco without its caffemodel in the mirror should fail"
 grep -q "pose_iter_440000.caffemodel: not in the mirror" "$TMP/log" || fail "coco: $(cat "$TMP/log")"
 [ ! -e "$TMP/models/coco.opc" ] || fail "coco.opc made without weights"
+# PoseNet: model.json and the shard its manifest names, converted, found by name.
+bash "$SCRIPT" posenet >"$TMP/log" 2>&1 || fail "posenet failed: $(cat "$TMP/log")"
+[ -s "$TMP/models/cache/posenet/mobilenet_v1_075/posenet.bin" ] || fail "posenet: no shard in the cache"
+run 0 "$SHARED/images/tf-pose/p2.jpg" -o - --model posenet
+[ "$(people "$TMP/stdout")" -ge 1 ] || fail "posenet: nobody on p2"
+grep -q '"pose_keypoints_2d":\[\([^,]*,\)\{50\}[^,]*\]' "$TMP/stdout" || fail "posenet: not 17 keypoints"
+
 bash "$SCRIPT" nonsense >"$TMP/log" 2>&1
 [ $? = 2 ] || fail "an unknown model name should be a usage error"
 

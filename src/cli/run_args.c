@@ -72,8 +72,14 @@ static const char HELP[] =
     "  --min-parts N          a person needs N parts (3)\n"
     "  --min-score X          and an average score of X (0.4)\n"
     "  --maximize-positives   OpenPose's lower thresholds: more people, more mistakes\n"
-    "  --number-people-max N  keep the N best people per image\n"
+    "  --number-people-max N  keep the N best people per image (PoseNet: its maxDetections,\n"
+    "                         default 5)\n"
     "  --assembly global|sequential  OpenPose's GPU-build (default) or CPU-build grouping\n"
+    "  --pose-decoder multi|single  PoseNet models: the posenet package's multi-person\n"
+    "                         decoder (default) or its single-person one\n"
+    "  --score-threshold X    PoseNet: a person's first keypoint needs a score >= X (0.5)\n"
+    "  --nms-radius R         PoseNet: keypoints within R net-input pixels of the same\n"
+    "                         keypoint of a better person do not start or count (20)\n"
     "  --keypoint-scale S     pixels (default), 0..1 or -1..1 (also OpenPose's 0, 3, 4)\n"
     "\n"
     "Other commands: convert, info, forward, parse, eval ('openpose-c help').\n"
@@ -86,7 +92,7 @@ enum {
     OPT_PART_CANDIDATES, OPT_SKIP_EXISTING, OPT_SHARD, OPT_NET_RES, OPT_SCALE_NUMBER,
     OPT_SCALE_GAP, OPT_THREADS, OPT_ENGINE, OPT_KEYPOINT_SCALE, OPT_MAXPOS, OPT_NMS, OPT_PAF,
     OPT_PAF_MIN_ABOVE, OPT_MIN_SCORE, OPT_MIN_PARTS, OPT_PEOPLE_MAX, OPT_ASSEMBLY, OPT_VERSION,
-    OPT_TIMING
+    OPT_TIMING, OPT_POSE_DECODER, OPT_SCORE_THRESHOLD, OPT_NMS_RADIUS
 };
 
 static const struct option LONG_OPTS[] = {
@@ -118,6 +124,9 @@ static const struct option LONG_OPTS[] = {
     {"min-parts", required_argument, NULL, OPT_MIN_PARTS},
     {"number-people-max", required_argument, NULL, OPT_PEOPLE_MAX},
     {"assembly", required_argument, NULL, OPT_ASSEMBLY},
+    {"pose-decoder", required_argument, NULL, OPT_POSE_DECODER},
+    {"score-threshold", required_argument, NULL, OPT_SCORE_THRESHOLD},
+    {"nms-radius", required_argument, NULL, OPT_NMS_RADIUS},
     {NULL, 0, NULL, 0},
 };
 
@@ -167,6 +176,8 @@ static void defaults(run_args *a)
     a->min_parts = -1;
     a->number_people_max = -1;
     a->assembly = -1;
+    a->pose_decoder = -1;
+    a->score_threshold = a->nms_radius = NAN;
 }
 
 static int one_option(int c, const char *arg, run_args *a)
@@ -236,6 +247,23 @@ static int one_option(int c, const char *arg, run_args *a)
     case OPT_PEOPLE_MAX:
         if (!cli_int(arg, -1, 1000000, &a->number_people_max))
             return cli_usage_error(NULL, "--number-people-max: expected a count (-1 = all), got '%s'", arg);
+        return 0;
+    case OPT_POSE_DECODER: {
+        static const char *const decoders[] = {"multi", "single", NULL};
+        for (int k = 0; decoders[k]; k++)
+            if (strcmp(arg, decoders[k]) == 0)
+                a->pose_decoder = k;
+        if (a->pose_decoder < 0)
+            return cli_usage_error(NULL, "--pose-decoder: expected multi or single, got '%s'", arg);
+        return 0;
+    }
+    case OPT_SCORE_THRESHOLD:
+        if (!cli_double(arg, 0, 1, &a->score_threshold))
+            return cli_usage_error(NULL, "--score-threshold: expected a number in [0, 1], got '%s'", arg);
+        return 0;
+    case OPT_NMS_RADIUS:
+        if (!cli_double(arg, 1e-6, 1e6, &a->nms_radius))
+            return cli_usage_error(NULL, "--nms-radius: expected a number of pixels > 0, got '%s'", arg);
         return 0;
     case OPT_SCALE_GAP:
         if (!cli_double(arg, 1e-6, 1, &a->scale_gap))
@@ -326,9 +354,51 @@ static void apply_paf(const run_args *a, opc_parse_params *p)
     p->part_candidates = a->part_candidates;
 }
 
+/* The first option given on the command line that is another family's, or NULL. */
+static const char *paf_option_given(const run_args *a)
+{
+    return !isnan(a->nms_threshold)   ? "--nms-threshold"
+           : !isnan(a->paf_threshold) ? "--paf-threshold"
+           : !isnan(a->paf_min_above) ? "--paf-min-above"
+           : !isnan(a->min_score)     ? "--min-score"
+           : a->min_parts >= 0        ? "--min-parts"
+           : a->assembly >= 0         ? "--assembly"
+           : a->maximize_positives    ? "--maximize-positives"
+           : a->part_candidates       ? "--part-candidates"
+                                      : NULL;
+}
+
+static const char *posenet_option_given(const run_args *a)
+{
+    return a->pose_decoder >= 0         ? "--pose-decoder"
+           : !isnan(a->score_threshold) ? "--score-threshold"
+           : !isnan(a->nms_radius)      ? "--nms-radius"
+                                        : NULL;
+}
+
+static void apply_posenet(const run_args *a, opc_posenet_options *o)
+{
+    if (a->pose_decoder >= 0)
+        o->single = a->pose_decoder == 1;
+    if (!isnan(a->score_threshold))
+        o->multi.score_threshold = a->score_threshold;
+    if (!isnan(a->nms_radius))
+        o->multi.nms_radius = a->nms_radius;
+    if (a->number_people_max >= 0) /* checked by the decoder: 1 to OPC_POSENET_MAX_DETECTIONS */
+        o->multi.max_detections = a->number_people_max;
+}
+
 int run_args_apply_decode(const run_args *a, const opc_model *m, opc_decode_options *d,
                           opc_error *err)
 {
+    const char *family = opc_model_head(m)->decoder;
+    int posenet = strcmp(family, "posenet") == 0;
+    const char *other = posenet ? paf_option_given(a) : posenet_option_given(a);
+    if (other)
+        return opc_fail(err, OPC_ERR_ARG, "%s does not apply to a model with a %s head",
+                        other, family);
+    if (posenet)
+        apply_posenet(a, &d->posenet);
     if (strcmp(opc_model_head(m)->decoder, "paf") == 0) {
         if (a->maximize_positives) {
             opc_paf_topology t;

@@ -37,6 +37,10 @@ typedef struct run_args {
     int min_parts;
     int number_people_max;
     int assembly;              /* -1 = default */
+
+    /* PoseNet's decoder: -1 = its default (multi), 0 = multi, 1 = single; NAN = default. */
+    int pose_decoder;
+    double score_threshold, nms_radius;
 } run_args;
 
 /* Returns 0 on success, or an exit status (0 after --help/--version, 2 on a usage error,
@@ -45,7 +49,9 @@ int run_args_parse(int argc, char **argv, run_args *a, int *done);
 
 /* Applies the parser overrides to p (already holding the topology's defaults). */
 /* The decoder options of the command line onto the model's defaults in d (its head's
- * family's: OpenPose's parser settings for a "paf" model). */
+ * family's: OpenPose's parser settings for a "paf" model, the posenet package's decoder
+ * for a "posenet" one; --number-people-max is both's). Another family's options are
+ * refused with a message. */
 int run_args_apply_decode(const run_args *a, const opc_model *m, opc_decode_options *d,
                           opc_error *err);
 

@@ -51,5 +51,6 @@ int opc_decoder_check(const opc_decoder_model *m, opc_error *err);
 
 /* The rows (decoders.c) come from each family's folder. */
 extern const opc_decoder opc_paf_decoder;
+extern const opc_decoder opc_posenet_decoder;
 
 #endif

@@ -6,6 +6,7 @@
 
 static const opc_decoder *const DECODERS[] = {
     &opc_paf_decoder,
+    &opc_posenet_decoder,
 };
 #define NUM_DECODERS (int)(sizeof DECODERS / sizeof DECODERS[0])
 

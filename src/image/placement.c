@@ -7,6 +7,7 @@
 
 static const opc_placement *const PLACEMENTS[] = {
     &opc_placement_top_left,
+    &opc_placement_letterbox,
 };
 #define NUM_PLACEMENTS (int)(sizeof PLACEMENTS / sizeof PLACEMENTS[0])
 
@@ -87,6 +88,23 @@ int opc_pixels_to_input(const unsigned char *px, int w, int h, const opc_preproc
     return OPC_OK;
 }
 
+/* opc_pixels_to_input for float values. */
+static int values_to_input(const float *rgb, int w, int h, const opc_preprocess *pp,
+                           opc_tensor *out, opc_error *err)
+{
+    int rc = opc_tensor_alloc(out, 1, 3, h, w, err);
+    if (rc != OPC_OK)
+        return rc;
+    size_t plane = (size_t)w * h;
+    for (int c = 0; c < 3; c++) {
+        int from = channel_index(pp->channel_order[c]);
+        float *o = out->data + c * plane, k = pp->scale[c], b = pp->offset[c];
+        for (size_t i = 0; i < plane; i++)
+            o[i] = rgb[i * 3 + from] * k + b;
+    }
+    return OPC_OK;
+}
+
 int opc_input_make(const opc_image *img, const opc_view *v, const opc_preprocess *pp,
                    opc_tensor *out, opc_error *err)
 {
@@ -97,7 +115,18 @@ int opc_input_make(const opc_image *img, const opc_view *v, const opc_preprocess
     if (v->net_w <= 0 || v->net_h <= 0 || v->net_w > OPC_MAX_NET_SIDE ||
         v->net_h > OPC_MAX_NET_SIDE)
         return opc_fail(err, OPC_ERR_ARG, "network input: bad size %dx%d", v->net_w, v->net_h);
-    unsigned char *px = malloc((size_t)v->net_w * v->net_h * 3);
+    size_t n = (size_t)v->net_w * v->net_h * 3;
+    if (p->values) {
+        float *rgb = malloc(n * sizeof *rgb);
+        if (!rgb)
+            return opc_fail(err, OPC_ERR_NOMEM, "network input: out of memory");
+        int rc = p->values(img, v, pp, rgb, err);
+        if (rc == OPC_OK)
+            rc = values_to_input(rgb, v->net_w, v->net_h, pp, out, err);
+        free(rgb);
+        return rc;
+    }
+    unsigned char *px = malloc(n);
     if (!px)
         return opc_fail(err, OPC_ERR_NOMEM, "network input: out of memory");
     int rc = p->pixels(img, v, pp, px, err);

@@ -19,6 +19,10 @@ typedef struct opc_placement {
     /* The view's pixels, interleaved RGB (net_w x net_h x 3), before normalisation. */
     int (*pixels)(const opc_image *img, const opc_view *v, const opc_preprocess *pp,
                   unsigned char *px, opc_error *err);
+    /* Instead of pixels (NULL when unused), for placements whose resampling falls between
+     * grey levels (PoseNet's bilinear resize in double): the same as float values. */
+    int (*values)(const opc_image *img, const opc_view *v, const opc_preprocess *pp,
+                  float *rgb, opc_error *err);
 } opc_placement;
 
 /* The row called name, or NULL. */
@@ -30,5 +34,6 @@ int opc_size_fits(const char *rule, int step, int side);
 
 /* The rows, from each placement's file. */
 extern const opc_placement opc_placement_top_left;
+extern const opc_placement opc_placement_letterbox;
 
 #endif

@@ -96,4 +96,4 @@ static int top_left_pixels(const opc_image *img, const opc_view *v, const opc_pr
 }
 
 const opc_placement opc_placement_top_left = {"top_left", top_left_check, top_left_views,
-                                              top_left_max, top_left_pixels};
+                                              top_left_max, top_left_pixels, NULL};

@@ -180,49 +180,56 @@ static int default_output(tf_ctx *c, int *node)
     return OPC_OK;
 }
 
-/* The nodes that feed the output, inputs before readers (depth-first, iterative so a
- * long chain cannot overflow the stack). Stops at the input node, if known. */
-static int order_nodes(tf_ctx *c, int *order, int *n_order)
+/* Appends the nodes that feed root and are not visited yet to order, inputs before readers
+ * (depth-first, iterative so a long chain cannot overflow the stack; state: 0 new, 1 on
+ * the stack, 2 done). Stops at the input node, if known. */
+static int visit(tf_ctx *c, int root, unsigned char *state, int *stack, int *next, int *order,
+                 int *n_order)
 {
-    int n = c->gd->n_nodes, rc = OPC_OK;
-    unsigned char *state = calloc((size_t)n, 1); /* 0 new, 1 on the stack, 2 done */
-    int *stack = malloc((size_t)n * sizeof *stack), *next = calloc((size_t)n, sizeof *next);
-    if (!state || !stack || !next) {
-        rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
-        goto done;
-    }
     int top = 0;
-    *n_order = 0;
-    stack[top++] = c->output;
-    state[c->output] = 1;
-    while (top > 0 && rc == OPC_OK) {
-        int v = stack[top - 1];
-        const tf_node *nd = &c->gd->nodes[v];
-        if (v == c->input || next[v] == nd->n_inputs) {
+    if (state[root])
+        return OPC_OK;
+    stack[top++] = root;
+    state[root] = 1;
+    while (top > 0) {
+        int v = stack[top - 1], s, rc;
+        if (v == c->input || next[v] == c->gd->nodes[v].n_inputs) {
             top--;
             state[v] = 2;
             order[(*n_order)++] = v;
             continue;
         }
-        int s;
         if ((rc = tf_source(c, v, next[v]++, &s)))
-            break;
+            return rc;
         if (state[s] == 1)
-            rc = tf_node_fail(c, v, OPC_ERR_FORMAT, "the graph has a cycle through %s",
-                              c->gd->nodes[s].name);
-        else if (state[s] == 0) {
+            return tf_node_fail(c, v, OPC_ERR_FORMAT, "the graph has a cycle through %s",
+                                c->gd->nodes[s].name);
+        if (state[s] == 0) {
             state[s] = 1;
             stack[top++] = s;
         }
     }
-done:
+    return OPC_OK;
+}
+
+/* The nodes that feed the outputs, in an order where inputs come before their readers. */
+static int order_nodes(tf_ctx *c, int *order, int *n_order)
+{
+    int n = c->gd->n_nodes, rc = OPC_OK;
+    unsigned char *state = calloc((size_t)n, 1);
+    int *stack = malloc((size_t)n * sizeof *stack), *next = calloc((size_t)n, sizeof *next);
+    *n_order = 0;
+    if (!state || !stack || !next)
+        rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
+    for (int k = 0; k < c->n_outputs && rc == OPC_OK; k++)
+        rc = visit(c, c->outputs[k], state, stack, next, order, n_order);
     free(state);
     free(stack);
     free(next);
     return rc;
 }
 
-/* Without --input-node: the one Placeholder among the nodes that feed the output. */
+/* Without --input-node: the one Placeholder among the nodes that feed the outputs. */
 static int find_input(tf_ctx *c, const int *order, int n_order)
 {
     int found = -1;
@@ -233,13 +240,13 @@ static int find_input(tf_ctx *c, const int *order, int n_order)
             return opc_fail(c->err, OPC_ERR_ARG,
                             "%s: Placeholders %s and %s both feed %s: choose one with --input-node",
                             c->path, c->gd->nodes[found].name, c->gd->nodes[order[i]].name,
-                            c->gd->nodes[c->output].name);
+                            c->gd->nodes[c->outputs[0]].name);
         found = order[i];
     }
     if (found < 0)
         return opc_fail(c->err, OPC_ERR_FORMAT,
                         "%s: no Placeholder feeds %s: name the input node with --input-node",
-                        c->path, c->gd->nodes[c->output].name);
+                        c->path, c->gd->nodes[c->outputs[0]].name);
     c->input = found;
     return OPC_OK;
 }
@@ -275,7 +282,7 @@ static int input_shape(tf_ctx *c, const int *order, int n_order)
         const tf_node *n = &c->gd->nodes[order[i]];
         int s;
         tf_tensor f;
-        if (strcmp(n->op, "Conv2D") != 0 && strcmp(n->op, "DepthwiseConv2dNative") != 0)
+        if (!strstr(n->op, "Conv2D") && !strstr(n->op, "DepthwiseConv2dNative"))
             continue;
         if (tf_source(c, order[i], 0, &s) || s != c->input ||
             tf_in_const(c, order[i], 1, TF_DT_FLOAT, &f))
@@ -350,17 +357,16 @@ static int finish(tf_ctx *c, const char *out_path, const opc_convert_options *op
                                  c->err);
 }
 
-/* Picks the output (resolving an Identity) and the input, orders the nodes between them
- * and counts each node's readers. */
-static int plan(tf_ctx *c, const opc_convert_options *opt, int *order, int *n_order,
-                int *requested_output)
+/* Resolves the outputs (through Identity nodes) and the input, orders the nodes between
+ * them and counts each node's readers. */
+static int plan(tf_ctx *c, const char *in_name, const int *requested, int *order,
+                int *n_order)
 {
-    const char *out_name = opt ? opt->output_node : NULL, *in_name = opt ? opt->input_node : NULL;
     int rc;
-    if ((rc = out_name ? named_node(c, out_name, "--output-node", requested_output)
-                       : default_output(c, requested_output)) ||
-        (in_name && (rc = named_node(c, in_name, "--input-node", &c->input))) ||
-        (rc = skip_identity(c, *requested_output, &c->output)) ||
+    for (int k = 0; k < c->n_outputs; k++)
+        if ((rc = skip_identity(c, requested[k], &c->outputs[k])))
+            return rc;
+    if ((in_name && (rc = named_node(c, in_name, "--input-node", &c->input))) ||
         (rc = order_nodes(c, order, n_order)) ||
         (c->input < 0 && (rc = find_input(c, order, *n_order))))
         return rc;
@@ -369,7 +375,7 @@ static int plan(tf_ctx *c, const opc_convert_options *opt, int *order, int *n_or
         fed |= order[i] == c->input;
     if (!fed)
         return opc_fail(c->err, OPC_ERR_ARG, "%s: input %s does not feed output %s", c->path,
-                        c->gd->nodes[c->input].name, c->gd->nodes[*requested_output].name);
+                        c->gd->nodes[c->input].name, c->gd->nodes[requested[0]].name);
     for (int i = 0; i < *n_order; i++) {
         int v = order[i], s;
         for (int k = 0; v != c->input && k < c->gd->nodes[v].n_inputs; k++)
@@ -377,6 +383,75 @@ static int plan(tf_ctx *c, const opc_convert_options *opt, int *order, int *n_or
                 c->readers[s]++;
     }
     return OPC_OK;
+}
+
+/* Output k's blob, called what was asked for even through an Identity. */
+static int name_outputs(tf_ctx *c, const int *requested, int *blobs)
+{
+    for (int k = 0; k < c->n_outputs; k++) {
+        const tf_value *ov = &c->val[c->outputs[k]];
+        if (ov->kind != TF_V_BLOB || ov->blob == 0)
+            return tf_node_fail(c, requested[k], OPC_ERR_UNSUPPORTED,
+                                "an output must be a tensor computed from the input");
+        for (int j = 0; j < k; j++)
+            if (blobs[j] == ov->blob)
+                return opc_fail(c->err, OPC_ERR_ARG, "%s: outputs %s and %s are one tensor",
+                                c->path, c->gd->nodes[requested[j]].name,
+                                c->gd->nodes[requested[k]].name);
+        char *name = opc_graph_strdup(c->g, c->gd->nodes[requested[k]].name);
+        if (!name)
+            return opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
+        c->g->blob_names[ov->blob] = name;
+        blobs[k] = ov->blob;
+    }
+    return OPC_OK;
+}
+
+int tf_build_graph(tf_ctx *c, const char *in_name, const char *const *outputs, int n_outputs,
+                   int *blobs)
+{
+    int n = c->gd->n_nodes, n_order = 0, rc = OPC_OK;
+    int *order = malloc((size_t)n * sizeof *order);
+    int *requested = calloc((size_t)n_outputs, sizeof *requested);
+    c->outputs = calloc((size_t)n_outputs, sizeof *c->outputs);
+    c->n_outputs = n_outputs;
+    c->readers = calloc((size_t)n, sizeof *c->readers);
+    c->val = calloc((size_t)n, sizeof *c->val);
+    c->blob_readers = calloc((size_t)n + 1, sizeof *c->blob_readers);
+    c->blob_layer = calloc((size_t)n + 1, sizeof *c->blob_layer);
+    c->input = -1;
+    c->g = NULL;
+    if (!order || !requested || !c->outputs || !c->readers || !c->val || !c->blob_readers ||
+        !c->blob_layer)
+        rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
+    for (int k = 0; k < n_outputs && rc == OPC_OK; k++)
+        rc = named_node(c, outputs[k], "an output", &requested[k]);
+    if (rc == OPC_OK && !(rc = plan(c, in_name, requested, order, &n_order)) &&
+        !(c->g = opc_graph_new(c->gd->nodes[c->input].name, 3)))
+        rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
+    if (rc == OPC_OK && !(rc = map_nodes(c, order, n_order)))
+        rc = name_outputs(c, requested, blobs);
+    free(order);
+    free(requested);
+    free(c->outputs);
+    free(c->readers);
+    free(c->val);
+    free(c->blob_readers);
+    free(c->blob_layer);
+    c->outputs = c->readers = c->blob_readers = c->blob_layer = NULL;
+    c->val = NULL;
+    if (rc) {
+        opc_graph_free(c->g);
+        c->g = NULL;
+    }
+    return rc;
+}
+
+static int add_output(tf_ctx *c, const char *name, int blob)
+{
+    opc_error why;
+    int rc = opc_graph_add_output(c->g, name, blob, &why);
+    return rc ? opc_fail(c->err, rc, "%s: %s", c->path, why.msg) : OPC_OK;
 }
 
 static int check_resolution(tf_ctx *c, const opc_convert_options *opt)
@@ -394,57 +469,8 @@ static int check_resolution(tf_ctx *c, const opc_convert_options *opt)
     return OPC_OK;
 }
 
-/* Builds the graph of path (the caller frees *out). */
-static int build(tf_ctx *c, const char *out_path, const opc_convert_options *opt, opc_graph **out)
-{
-    int n = c->gd->n_nodes, n_order = 0, requested_output = -1, rc;
-    int *order = malloc((size_t)n * sizeof *order);
-    c->readers = calloc((size_t)n, sizeof *c->readers);
-    c->val = calloc((size_t)n, sizeof *c->val);
-    c->blob_readers = calloc((size_t)n + 1, sizeof *c->blob_readers);
-    c->blob_layer = calloc((size_t)n + 1, sizeof *c->blob_layer);
-    c->input = -1;
-    if (!order || !c->readers || !c->val || !c->blob_readers || !c->blob_layer)
-        rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
-    else if (!(rc = check_resolution(c, opt)) &&
-             !(rc = plan(c, opt, order, &n_order, &requested_output)) &&
-             !(c->g = opc_graph_new(c->gd->nodes[c->input].name, 3)))
-        rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
-    if (rc || (rc = map_nodes(c, order, n_order)))
-        goto done;
-    const tf_value *ov = &c->val[c->output];
-    if (ov->kind != TF_V_BLOB || ov->blob == 0) {
-        rc = tf_node_fail(c, requested_output, OPC_ERR_UNSUPPORTED,
-                          "the output must be a tensor computed from the input");
-        goto done;
-    }
-    opc_error why;
-    if ((rc = opc_graph_add_output(c->g, "maps", ov->blob, &why))) {
-        rc = opc_fail(c->err, rc, "%s: %s", c->path, why.msg);
-        goto done;
-    }
-    /* The output blob is called what was asked for, even through an Identity. */
-    char *oname = opc_graph_strdup(c->g, c->gd->nodes[requested_output].name);
-    if (!oname) {
-        rc = opc_fail(c->err, OPC_ERR_NOMEM, "%s: out of memory", c->path);
-        goto done;
-    }
-    c->g->blob_names[ov->blob] = oname;
-    rc = finish(c, out_path, opt);
-done:
-    free(order);
-    free(c->readers);
-    free(c->val);
-    free(c->blob_readers);
-    free(c->blob_layer);
-    if (rc) {
-        opc_graph_free(c->g);
-        c->g = NULL;
-    }
-    *out = c->g;
-    return rc;
-}
-
+/* The graph of a frozen GraphDef with its one output (--output-node, else the one node
+ * nothing reads); the caller frees *out. */
 static int convert_graph(const char *graph_pb, const char *out_path,
                          const opc_convert_options *opt, opc_graph **out, opc_error *err)
 {
@@ -454,7 +480,18 @@ static int convert_graph(const char *graph_pb, const char *out_path,
     if (rc)
         return rc;
     tf_ctx c = {.path = graph_pb, .gd = &gd, .err = err};
-    rc = build(&c, out_path, opt, out);
+    int output = -1, blob;
+    const char *out_name = opt ? opt->output_node : NULL;
+    if (!(rc = check_resolution(&c, opt)) &&
+        !(rc = out_name ? named_node(&c, out_name, "--output-node", &output)
+                        : default_output(&c, &output)) &&
+        !(rc = tf_build_graph(&c, opt ? opt->input_node : NULL,
+                              (const char *const[]){gd.nodes[output].name}, 1, &blob)) &&
+        ((rc = add_output(&c, "maps", blob)) || (rc = finish(&c, out_path, opt)))) {
+        opc_graph_free(c.g);
+        c.g = NULL;
+    }
+    *out = c.g;
     tf_graphdef_free(&gd);
     return rc;
 }

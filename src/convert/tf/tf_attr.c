@@ -159,3 +159,28 @@ int tf_attr_tensor(const tf_node *n, const char *key, pb_reader *tensor)
         *tensor = pb_sub(&f);
     return rc;
 }
+
+int tf_attr_list_string(const tf_node *n, const char *key, int k, char *buf, size_t cap)
+{
+    pb_field list = {0};
+    int rc = attr_field(n, key, AV_LIST, PB_BYTES, &list);
+    if (rc != 1)
+        return rc;
+    pb_reader r = pb_sub(&list);
+    pb_field f = {0};
+    int at = 0;
+    while ((rc = pb_next(&r, &f)) == 1) {
+        if (f.number != AV_S)
+            continue;
+        if (f.wire != PB_BYTES)
+            return -1;
+        if (at++ < k)
+            continue;
+        if (f.len >= cap || memchr(f.data, 0, f.len))
+            return -1;
+        memcpy(buf, f.data, f.len);
+        buf[f.len] = 0;
+        return 1;
+    }
+    return rc < 0 ? -1 : 0;
+}

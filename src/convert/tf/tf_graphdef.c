@@ -185,18 +185,28 @@ static int parse(tf_graphdef *gd, opc_error *err)
     return index_nodes(gd, err);
 }
 
-int tf_graphdef_read(tf_graphdef *gd, const char *path, opc_error *err)
+int tf_graphdef_parse(tf_graphdef *gd, unsigned char *buf, size_t size, const char *path,
+                      opc_error *err)
 {
     memset(gd, 0, sizeof *gd);
-    int rc = opc_read_file(path, OPC_CONVERT_MAX_PROTOBUF_BYTES, &gd->buf, &gd->size, err);
-    if (rc != OPC_OK)
-        return rc;
+    gd->buf = buf;
+    gd->size = size;
     opc_error why;
-    if ((rc = parse(gd, &why)) != OPC_OK) {
+    int rc = parse(gd, &why);
+    if (rc != OPC_OK) {
         tf_graphdef_free(gd);
         return opc_fail(err, rc, "%s: %s", path, why.msg);
     }
     return OPC_OK;
+}
+
+int tf_graphdef_read(tf_graphdef *gd, const char *path, opc_error *err)
+{
+    unsigned char *buf;
+    size_t size;
+    memset(gd, 0, sizeof *gd);
+    int rc = opc_read_file(path, OPC_CONVERT_MAX_PROTOBUF_BYTES, &buf, &size, err);
+    return rc ? rc : tf_graphdef_parse(gd, buf, size, path, err);
 }
 
 void tf_graphdef_free(tf_graphdef *gd)

@@ -22,7 +22,7 @@
 #include "convert/common/protobuf.h"
 #include "openpose-c/error.h"
 
-enum { TF_DT_FLOAT = 1, TF_DT_DOUBLE = 2, TF_DT_INT32 = 3, TF_DT_INT64 = 9 };
+enum { TF_DT_FLOAT = 1, TF_DT_DOUBLE = 2, TF_DT_INT32 = 3, TF_DT_INT64 = 9, TF_DT_BOOL = 10 };
 #define TF_MAX_DIMS 8
 
 typedef struct tf_node {
@@ -54,6 +54,10 @@ typedef struct tf_graphdef {
 
 /* Reads and indexes path. Errors are "<path>: <reason>". */
 int tf_graphdef_read(tf_graphdef *gd, const char *path, opc_error *err);
+/* The same for a GraphDef already in memory (buf, malloc'd, is the graph's from now on,
+ * also on failure); path names it in messages. */
+int tf_graphdef_parse(tf_graphdef *gd, unsigned char *buf, size_t size, const char *path,
+                      opc_error *err);
 void tf_graphdef_free(tf_graphdef *gd);
 /* Index of the node called name, or -1. */
 int tf_graphdef_find(const tf_graphdef *gd, const char *name);
@@ -68,6 +72,9 @@ int tf_attr_bool(const tf_node *n, const char *key, int *v);
 int tf_attr_type(const tf_node *n, const char *key, int *dtype);
 /* A string attribute copied into buf (NUL-terminated); -1 also when it does not fit. */
 int tf_attr_string(const tf_node *n, const char *key, char *buf, size_t cap);
+/* Entry k of a list(string) attribute, copied into buf (NUL-terminated); 0 when the list
+ * has no entry k (or the attribute is absent), -1 when malformed or it does not fit. */
+int tf_attr_list_string(const tf_node *n, const char *key, int k, char *buf, size_t cap);
 /* A list(int) attribute: at most cap values; -1 also when there are more. */
 int tf_attr_ints(const tf_node *n, const char *key, int64_t *v, int cap, int *count);
 /* A shape attribute: dims (-1 = unknown); *ndim = -1 for an unknown rank. */

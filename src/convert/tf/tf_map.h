@@ -1,6 +1,6 @@
 /* Mapping a TensorFlow graph onto our graph (internal to the TensorFlow converter).
  *
- * The nodes that feed the output are visited in execution order; each becomes a layer,
+ * The nodes that feed the outputs are visited in execution order; each becomes a layer,
  * folds into the layer that wrote its input (BiasAdd, stored-statistics FusedBatchNorm,
  * Relu, Relu6 when that layer's output has no other reader), or becomes a value the
  * following nodes use (constants, a Shape, the [H, W] slice of a Shape). */
@@ -29,7 +29,9 @@ typedef struct tf_ctx {
     const tf_graphdef *gd;
     opc_graph *g;
     opc_error *err;
-    int input, output;     /* node indices */
+    int input;             /* node index */
+    int n_outputs;
+    int *outputs;          /* node indices (past Identity nodes) */
     int *readers;          /* per node: how many data inputs of the nodes that feed the
                               output read it (seen through Identity) */
     tf_value *val;         /* per node */
@@ -56,6 +58,14 @@ opc_layer *tf_new_layer(tf_ctx *c, int node, opc_op op);
 opc_layer *tf_foldable(tf_ctx *c, int blob, unsigned ops);
 /* Records that node folded into the layer writing blob (the blob takes node's name). */
 int tf_fold_into(tf_ctx *c, int node, int blob);
+
+/* Builds c->g from c->gd (c->path, gd, err and, when known, ref_w/ref_h set): the nodes
+ * that feed the n_outputs nodes called outputs[], from the input node (in_name, else the
+ * one Placeholder that feeds them). Output k's blob is called outputs[k] (also through an
+ * Identity) and its id goes to blobs[k] (the caller names the graph's outputs). On failure
+ * c->g is NULL. A fixed-size Placeholder sets ref_w/ref_h. */
+int tf_build_graph(tf_ctx *c, const char *in_name, const char *const *outputs, int n_outputs,
+                   int *blobs);
 
 /* The mapping of one op, or NULL when the op is not supported. */
 typedef int (*tf_map_fn)(tf_ctx *c, int node);

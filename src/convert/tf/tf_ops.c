@@ -162,7 +162,7 @@ static int map_const(tf_ctx *c, int node)
  * C * M outputs, output c * M + m from input c. Our weights are [out, in/group, kh, kw]. */
 static int map_conv(tf_ctx *c, int node)
 {
-    int depthwise = strcmp(node_of(c, node)->op, "DepthwiseConv2dNative") == 0;
+    int depthwise = strstr(node_of(c, node)->op, "DepthwiseConv2dNative") != NULL;
     int rc, x, stride[2], dilation[2], pad[4], pad_same;
     if ((rc = check_float(c, node)) || (rc = check_nhwc(c, node)) ||
         (rc = window_attr(c, node, "strides", 0, stride)) ||
@@ -214,6 +214,78 @@ static int map_conv(tf_ctx *c, int node)
                 }
     tf_tensor_free(&f);
     return OPC_OK;
+}
+
+
+/* TensorFlow's activations, as ops of their own and as fused_ops entries. */
+static const struct {
+    const char *name;
+    opc_act act;
+    float param;           /* act_param[0]: ELU's alpha (TensorFlow's is 1) */
+} ACTS[] = {
+    {"Relu", OPC_ACT_RELU, 0},
+    {"Relu6", OPC_ACT_RELU6, 0},
+    {"Elu", OPC_ACT_ELU, 1.0f},
+    {"Sigmoid", OPC_ACT_SIGMOID, 0},
+};
+
+/* The row of ACTS called name, or -1. */
+static int act_named(const char *name)
+{
+    for (int i = 0; i < (int)(sizeof ACTS / sizeof ACTS[0]); i++)
+        if (strcmp(ACTS[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static void set_act(opc_layer *l, int row)
+{
+    l->act = ACTS[row].act;
+    l->act_param[0] = ACTS[row].param;
+}
+
+/* _FusedConv2D and FusedDepthwiseConv2dNative, as Grappler and TensorFlow.js write them:
+ * the convolution of inputs 0 and 1, then the fused_ops in order, BiasAdd of input 2 and
+ * at most one activation. */
+static int map_fused_conv(tf_ctx *c, int node)
+{
+    char ops[3][32];
+    int n_ops = 0, rc = 0;
+    for (; n_ops < 3; n_ops++)
+        if ((rc = tf_attr_list_string(node_of(c, node), "fused_ops", n_ops, ops[n_ops],
+                                      sizeof ops[0])) != 1)
+            break;
+    if (rc < 0 || n_ops > 2)
+        return tf_node_fail(c, node, OPC_ERR_UNSUPPORTED,
+                            "fused_ops malformed or longer than BiasAdd and one activation");
+    if (n_ops == 0 || strcmp(ops[0], "BiasAdd") != 0)
+        return tf_node_fail(c, node, OPC_ERR_UNSUPPORTED,
+                            "fused op %s (BiasAdd, then an activation, is supported)",
+                            n_ops ? ops[0] : "(none)");
+    int act = n_ops == 2 ? act_named(ops[1]) : -1;
+    if (n_ops == 2 && act < 0)
+        return tf_node_fail(c, node, OPC_ERR_UNSUPPORTED,
+                            "fused activation %s (Relu, Relu6, Elu and Sigmoid are supported)",
+                            ops[1]);
+    int64_t num_args;
+    if ((rc = int_attr(c, node, "num_args", 1, &num_args)))
+        return rc;
+    if (num_args != 1)
+        return tf_node_fail(c, node, OPC_ERR_UNSUPPORTED, "num_args %lld (BiasAdd takes 1)",
+                            (long long)num_args);
+    if ((rc = map_conv(c, node)))
+        return rc;
+    opc_layer *l = &c->g->layers[c->g->n_layers - 1];
+    tf_tensor b;
+    if ((rc = tf_in_const(c, node, 2, TF_DT_FLOAT, &b)))
+        return rc;
+    if (b.ndim != 1 || (int)b.count != l->out_channels)
+        rc = tf_node_fail(c, node, OPC_ERR_FORMAT, "%zu biases for %d channels", b.count,
+                          l->out_channels);
+    else if ((rc = fold_affine(c, l, NULL, b.f, l->out_channels)) == OPC_OK && act >= 0)
+        set_act(l, act);
+    tf_tensor_free(&b);
+    return rc;
 }
 
 static int map_bias_add(tf_ctx *c, int node)
@@ -328,17 +400,17 @@ static int map_act(tf_ctx *c, int node)
     int rc, x;
     if ((rc = check_float(c, node)) || (rc = tf_in_blob(c, node, 0, &x)))
         return rc;
-    opc_act act = strcmp(node_of(c, node)->op, "Relu6") == 0 ? OPC_ACT_RELU6 : OPC_ACT_RELU;
+    int act = act_named(node_of(c, node)->op);
     opc_layer *l = tf_foldable(c, x, 1u << OPC_OP_CONV | 1u << OPC_OP_ADD | 1u << OPC_OP_AFFINE |
                                          1u << OPC_OP_INSTANCE_NORM);
     if (l) {
-        l->act = act;
+        set_act(l, act);
         return tf_fold_into(c, node, x);
     }
     if (!(l = tf_new_layer(c, node, OPC_OP_ACT)))
         return OPC_ERR_NOMEM;
     l->inputs[l->n_inputs++] = x;
-    l->act = act;
+    set_act(l, act);
     return OPC_OK;
 }
 
@@ -540,12 +612,16 @@ static const struct {
     {"Const", map_const},
     {"Conv2D", map_conv},
     {"DepthwiseConv2dNative", map_conv},
+    {"_FusedConv2D", map_fused_conv},
+    {"FusedDepthwiseConv2dNative", map_fused_conv},
     {"BiasAdd", map_bias_add},
     {"FusedBatchNorm", map_batch_norm},
     {"FusedBatchNormV2", map_batch_norm},
     {"FusedBatchNormV3", map_batch_norm},
     {"Relu", map_act},
     {"Relu6", map_act},
+    {"Elu", map_act},
+    {"Sigmoid", map_act},
     {"Add", map_add},
     {"AddV2", map_add},
     {"AddN", map_add},
