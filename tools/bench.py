@@ -281,12 +281,17 @@ def prepare_case(net, w, h, a, shared, work, opc, maker, ort):
         np.save(inp, np.random.default_rng(2024).random((1, 3, h, w), dtype=np.float32) - 0.5)
         cmds["torch"] = child + ["torch-caffe", proto, weights, inp, out["torch"], thr, rep]
         cmds["opencv"] = child + ["opencv-caffe", proto, weights, inp, out["opencv"], thr, rep]
-    if ort:
+    if ort and "ort" in a.contenders:
         onnx_path = export_onnx(model, os.path.join(work, tag + ".onnx"), w, h)
         cmds["ort"] = ["node", os.path.join(HERE, "bench_ort.js"), ort, onnx_path, inp_nchw,
                        out["ort"], thr, rep]
-    cmds = dict({"ours": [opc, "forward", model, inp, "-o", out["ours"], "--threads", thr,
-                          "--repeat", rep]}, **cmds)
+    ours = {"ours": [opc, "forward", model, inp, "-o", out["ours"], "--threads", thr,
+                     "--repeat", rep]}
+    if a.also:  # another build of ours, interleaved with the rest (say -DOPC_NATIVE=ON)
+        out["also"] = os.path.join(work, "%s_also.npy" % tag)
+        ours["also"] = [os.path.join(a.also, "openpose-c"), "forward", model, inp, "-o",
+                        out["also"], "--threads", thr, "--repeat", rep]
+    cmds = dict(ours, **{k: v for k, v in cmds.items() if k in a.contenders})
     return {"tag": tag, "model": model, "cmds": cmds, "out": out, "reference": reference,
             "macs": macs(opc, model, w, h)}
 
@@ -324,6 +329,8 @@ def run_cases(a, env, cases):
             if who not in med:
                 return "-"
             return "%.2f (%.2f)" % (med["ours"] / med[who], best["ours"] / best[who])
+        if "also" in med:
+            print("%s: ours / the build in %s = %s" % (case["tag"], a.also, ratio("also")))
         ref = "ort" if "ort" in res else "opencv" if "opencv" in res else None
         for who, v in res.items():
             ref_err = diff(case["out"][who], case["reference"]) if (
@@ -350,10 +357,15 @@ def main():
                     "is a warm-up)")
     ap.add_argument("--photos", default="images/openpose-media", help="folder of photos "
                     "under the shared data for the image command (empty: skip)")
+    ap.add_argument("--contenders", default="ort,torch,opencv", help="which of ort, torch, "
+                    "opencv to run beside ours (default all)")
+    ap.add_argument("--also", help="another build folder of openpose-c (say one configured "
+                    "with -DOPC_NATIVE=ON) to run as one more contender, \"also\"")
     ap.add_argument("--coretype", default="keep,unset", help="comma list of OPENBLAS_CORETYPE "
                     "settings, each set alike for every contender: keep (as the environment "
                     "has it), unset, or a core name; one table each")
     a = ap.parse_args()
+    a.contenders = a.contenders.split(",")
     shared = common.shared_dir()
     work = os.path.abspath(a.work or os.path.join(a.build, "bench"))
     os.makedirs(work, exist_ok=True)
@@ -364,7 +376,7 @@ def main():
     maker = os.path.join(a.build, "tools", "make_random_caffemodel")
     import cv2
     import torch
-    ort = ensure_ort(work)
+    ort = ensure_ort(work) if "ort" in a.contenders else None
     kernels = common.run([opc, "--version"]).stdout.strip().splitlines()[-1]
     print("openpose-c (%s) vs ONNX Runtime %s, PyTorch %s and OpenCV %s dnn; %d threads each; "
           "%d rounds x %d forwards (first of each process not counted)" % (

@@ -50,6 +50,12 @@
 #define U_PART_FLOATS ((size_t)1 << 15)
 /* Longest chunk of a tile row. */
 #define MAX_CW (16 * OPC_LANES)
+/* Small maps (at most this many tiles) share each block between the threads instead: the
+ * input channels split for the input transform, the output channels for the rest, so that
+ * U is made once per block, not once per thread (BODY_25's 46x46 maps have 64 tiles of 6x6).
+ * Their blocks may then hold V + M of up to 24 MiB. */
+#define SHARED_MAX_TILES 512
+#define SHARED_BLOCK_FLOATS ((size_t)6 << 20)
 
 int opc_winograd_fits(const void *param, const opc_layer *l, const opc_shape *in,
                       const opc_shape *out)
@@ -77,12 +83,15 @@ typedef struct {
     int rows_in;            /* input rows a block reads */
     int cout_groups;        /* output channels in OPC_LANES groups */
     int part_groups;        /* output channel groups of one part of U */
-    size_t gg_floats, upart_floats, out_floats, thread_floats;
+    int shared;             /* blocks shared by the threads (else one thread each) */
+    size_t gg_floats, upart_floats, out_floats;
+    size_t vm_floats;       /* V and M of a block */
+    size_t thread_floats;   /* each thread's buffers, V and M included unless shared */
 } wino_geometry;
 
 /* Blocks: a tile row cut into chunks when longer than MAX_CW, then as many tile rows as
- * the cap on V + M allows, but no more than makes one block per thread (the blocks of a
- * small map shared out evenly: 64 tiles make two blocks of 32 on two threads). */
+ * the cap on V + M allows; when each thread takes its own blocks, no more than makes one
+ * block per thread. */
 static wino_geometry geometry(const opc_wino_variant *v, const opc_shape *in,
                               const opc_shape *out, int threads)
 {
@@ -97,10 +106,13 @@ static wino_geometry geometry(const opc_wino_variant *v, const opc_shape *in,
     g.cw = (g.tiles_x + g.chunks - 1) / g.chunks;
     g.chunks = (g.tiles_x + g.cw - 1) / g.cw;
     size_t per_tile = nn * (size_t)(in->c + out->c);
-    int rows = (int)(BLOCK_FLOATS / (per_tile * (size_t)g.cw));
+    g.cout_groups = (out->c + OPC_LANES - 1) / OPC_LANES;
+    g.shared = threads > 1 && (size_t)g.tiles_y * g.tiles_x <= SHARED_MAX_TILES &&
+               g.cout_groups >= 2 * threads;
+    int rows = (int)((g.shared ? SHARED_BLOCK_FLOATS : BLOCK_FLOATS) / (per_tile * (size_t)g.cw));
     int fair = (g.tiles_y * g.chunks + threads - 1) / threads; /* rows for one block per thread */
     fair = (fair + g.chunks - 1) / g.chunks;
-    if (rows > fair)
+    if (rows > fair && !g.shared)
         rows = fair;
     if (rows < 1)
         rows = 1;
@@ -111,7 +123,6 @@ static wino_geometry geometry(const opc_wino_variant *v, const opc_shape *in,
     g.q = g.cw + (g.n - 1) / g.m;
     g.phase = lanes_up((size_t)g.q) + OPC_LANES;
     g.rows_in = (g.rows - 1) * g.m + g.n;
-    g.cout_groups = (out->c + OPC_LANES - 1) / OPC_LANES;
     g.part_groups = (int)(U_PART_FLOATS / ((size_t)g.n * OPC_LANES * in->c));
     if (g.part_groups < 1)
         g.part_groups = 1;
@@ -122,8 +133,9 @@ static wino_geometry geometry(const opc_wino_variant *v, const opc_shape *in,
      * output row, the phases of the input rows (the phase splits read and write whole
      * vectors: slack after each). */
     size_t patch = nn * OPC_LANES > g.out_floats ? nn * OPC_LANES : g.out_floats;
-    g.thread_floats = per_tile * g.ld + g.upart_floats + patch + g.phase * g.m + OPC_LANES +
-                      (size_t)g.rows_in * g.m * g.phase;
+    g.vm_floats = per_tile * g.ld;
+    g.thread_floats = (g.shared ? 0 : g.vm_floats) + g.upart_floats + patch + g.phase * g.m +
+                      OPC_LANES + (size_t)g.rows_in * g.m * g.phase;
     return g;
 }
 
@@ -131,7 +143,7 @@ size_t opc_winograd_scratch(const void *param, const opc_layer *l, const opc_sha
                             const opc_shape *out, int threads)
 {
     wino_geometry g = geometry(param, in, out, threads);
-    return g.gg_floats + g.thread_floats * (size_t)threads;
+    return g.gg_floats + (g.shared ? g.vm_floats : 0) + g.thread_floats * (size_t)threads;
 }
 
 typedef struct {
@@ -149,8 +161,11 @@ typedef struct {
     wino_geometry geo;
     int col_off[MAXN]; /* column j of a tile in a phase-split row: phase j % m, entry j / m */
     float *gg;       /* [n][Cout / OPC_LANES][Cin][r][OPC_LANES]: G g */
+    float *vm;       /* shared blocks: their V and M */
     float *work;     /* each thread's buffers */
     atomic_int next; /* the next block to take */
+    int block;       /* shared blocks: the one the threads work on */
+    int threads;
 } wino_ctx;
 
 /* One block: tile rows ty0 .. ty0 + rows - 1, tile columns tx0 .. tx0 + cw - 1; lane
@@ -177,9 +192,10 @@ static wino_block block_at(const wino_ctx *x, int b, int thread)
     k.nt = k.rows * k.cw;
     k.ld = lanes_up((size_t)k.nt);
     size_t nn = (size_t)x->n * x->n;
-    k.v = x->work + (size_t)thread * g->thread_floats;
+    float *own = x->work + (size_t)thread * g->thread_floats;
+    k.v = g->shared ? x->vm : own;
     k.mm = k.v + nn * x->is.c * k.ld;
-    k.upart = k.mm + nn * x->os.c * k.ld;
+    k.upart = g->shared ? own : k.mm + nn * x->os.c * k.ld;
     k.patch = k.upart + g->upart_floats;
     k.row = k.patch + (nn * OPC_LANES > g->out_floats ? nn * OPC_LANES : g->out_floats);
     k.phases = k.row + g->phase * x->m + OPC_LANES;
@@ -471,7 +487,7 @@ static inline __attribute__((always_inline)) void input_channel(int N, int M, in
 
 #define INPUT_CHANNEL(N, M, R, P0, NP, x, k, ci) input_channel(N, M, R, P0, NP, x, k, ci)
 
-static void input_block(const wino_ctx *x, const wino_block *k)
+static void input_channels(const wino_ctx *x, const wino_block *k, int c0, int c1)
 {
     /* The vector after each phase's entries: zero (loads of the block's last tiles reach
      * into it). */
@@ -479,7 +495,7 @@ static void input_block(const wino_ctx *x, const wino_block *k)
     size_t q = lanes_up((size_t)x->geo.q);
     for (int ph = 0; ph < ((k->rows - 1) * x->m + x->n) * x->m; ph++)
         opc_store_lanes(k->phases + ph * x->geo.phase + q, zero);
-    for (int ci = 0; ci < x->is.c; ci++)
+    for (int ci = c0; ci < c1; ci++)
         WINO_DISPATCH(x, INPUT_CHANNEL, x, k, ci);
 }
 
@@ -487,14 +503,14 @@ static void input_block(const wino_ctx *x, const wino_block *k)
 
 static const opc_gemm_epilogue NO_EPILOGUE = {0};
 
-/* M_t = U_t V_t for every transform point t of block k, U made a part at a time: a row a
- * of points, a few output channel groups. */
-static void gemm_block(const wino_ctx *x, const wino_block *k)
+/* M_t = U_t V_t for every transform point t of block k and the output channel groups
+ * ga .. gb - 1, U made a part at a time: a row a of points, a few output channel groups. */
+static void gemm_groups(const wino_ctx *x, const wino_block *k, int ga, int gb)
 {
     int n = x->n, cin = x->is.c, cout = x->os.c, step = x->geo.part_groups;
     for (int a = 0; a < n; a++)
-        for (int g0 = 0; g0 < x->geo.cout_groups; g0 += step) {
-            int g1 = g0 + step < x->geo.cout_groups ? g0 + step : x->geo.cout_groups;
+        for (int g0 = ga; g0 < gb; g0 += step) {
+            int g1 = g0 + step < gb ? g0 + step : gb;
             int co0 = g0 * OPC_LANES, rows = (g1 * OPC_LANES < cout ? g1 * OPC_LANES : cout) - co0;
             WINO_DISPATCH(x, U_PART, x, a, g0, g1, k->upart);
             size_t point = opc_gemm_packed_floats((g1 - g0) * OPC_LANES, cin);
@@ -552,9 +568,9 @@ static inline __attribute__((always_inline)) void output_channel(int N, int MM, 
 
 #define OUTPUT_CHANNEL(N, M, R, P0, NP, x, k, co) output_channel(N, M, R, P0, NP, x, k, co)
 
-static void output_block(const wino_ctx *x, const wino_block *k)
+static void output_channels(const wino_ctx *x, const wino_block *k, int c0, int c1)
 {
-    for (int co = 0; co < x->os.c; co++)
+    for (int co = c0; co < c1; co++)
         WINO_DISPATCH(x, OUTPUT_CHANNEL, x, k, co);
 }
 
@@ -565,10 +581,32 @@ static void block_loop(void *p, int thread, int thread_end)
     wino_ctx *x = p;
     for (int b; (b = atomic_fetch_add(&x->next, 1)) < x->geo.blocks;) {
         wino_block k = block_at(x, b, thread);
-        input_block(x, &k);
-        gemm_block(x, &k);
-        output_block(x, &k);
+        input_channels(x, &k, 0, x->is.c);
+        gemm_groups(x, &k, 0, x->geo.cout_groups);
+        output_channels(x, &k, 0, x->os.c);
     }
+}
+
+/* A shared block: thread t takes the t-th share of the input channels... */
+static void shared_inputs(void *p, int thread, int thread_end)
+{
+    const wino_ctx *x = p;
+    int threads = x->threads;
+    wino_block k = block_at(x, x->block, thread);
+    input_channels(x, &k, x->is.c * thread / threads, x->is.c * (thread + 1) / threads);
+}
+
+/* ... then the t-th share of the output channel groups: U, the GEMMs and the outputs (each
+ * thread reads back only the M it wrote). */
+static void shared_outputs(void *p, int thread, int thread_end)
+{
+    const wino_ctx *x = p;
+    int threads = x->threads;
+    wino_block k = block_at(x, x->block, thread);
+    int ga = x->geo.cout_groups * thread / threads, gb = x->geo.cout_groups * (thread + 1) / threads;
+    gemm_groups(x, &k, ga, gb);
+    int c1 = gb * OPC_LANES < x->os.c ? gb * OPC_LANES : x->os.c;
+    output_channels(x, &k, ga * OPC_LANES, c1);
 }
 
 /* The first of the variant's finite points that starts a +- pair, and how many pairs
@@ -609,12 +647,21 @@ void opc_fast_conv_winograd(const opc_kernel_args *a)
         x.np = 0;
     opc_layer_pads(x.l, x.is.h, x.is.w, x.pad);
     int threads = opc_pool_threads(a->pool);
+    x.threads = threads;
     x.geo = geometry(v, &x.is, &x.os, threads);
     for (int j = 0; j < x.n; j++)
         x.col_off[j] = (int)(j % x.m * x.geo.phase + j / x.m);
     x.gg = a->scratch;
-    x.work = x.gg + x.geo.gg_floats;
+    x.vm = x.gg + x.geo.gg_floats;
+    x.work = x.vm + (x.geo.shared ? x.geo.vm_floats : 0);
     atomic_init(&x.next, 0);
     opc_pool_for(a->pool, x.geo.cout_groups * x.is.c, gg_units, &x);
-    opc_pool_for(a->pool, threads, block_loop, &x);
+    if (!x.geo.shared) {
+        opc_pool_for(a->pool, threads, block_loop, &x);
+        return;
+    }
+    for (x.block = 0; x.block < x.geo.blocks; x.block++) {
+        opc_pool_for(a->pool, threads, shared_inputs, &x);
+        opc_pool_for(a->pool, threads, shared_outputs, &x);
+    }
 }
