@@ -87,29 +87,47 @@ opc_gemm_block(int nv, int k, const float *restrict a, const float *restrict b, 
     }
 }
 
-/* C (m x n) = A (packed) B, then the epilogue. */
+/* The register blocks of rows r0 .. r0 + MR - 1 (fewer past m) and columns j .. j + nr - 1
+ * (fewer past n). */
+static inline void opc_gemm_tile(int m, int n, int k, const float *a, const float *b,
+                                 size_t ldb, float *c, size_t ldc, const opc_gemm_epilogue *ep,
+                                 int r0, int j)
+{
+    const float *ab = a + opc_gemm_packed_at(k, r0, 0);
+    float *cb = c + (size_t)r0 * ldc + j;
+    int rows = m - r0 < OPC_GEMM_MR ? m - r0 : OPC_GEMM_MR, left = n - j;
+    if (left >= OPC_GEMM_NV * OPC_LANES) {
+        opc_gemm_block(OPC_GEMM_NV, k, ab, b + j, ldb, cb, ldc, rows, OPC_LANES, ep, r0);
+        return;
+    }
+    int nv = (left + OPC_LANES - 1) / OPC_LANES, last = left - (nv - 1) * OPC_LANES;
+    switch (nv) { /* constant nv: the accumulators stay in registers */
+    case 1: opc_gemm_block(1, k, ab, b + j, ldb, cb, ldc, rows, last, ep, r0); break;
+#if OPC_GEMM_NV > 2
+    case 2: opc_gemm_block(2, k, ab, b + j, ldb, cb, ldc, rows, last, ep, r0); break;
+#endif
+    default: opc_gemm_block(OPC_GEMM_NV, k, ab, b + j, ldb, cb, ldc, rows, last, ep, r0);
+    }
+}
+
+/* A of at most this many floats (24 KiB) stays in L1 while the columns go by. */
+#define OPC_GEMM_SMALL_A 6144
+
+/* C (m x n) = A (packed) B, then the epilogue. A small A (the Winograd stage's parts of
+ * U) is swept for each block of columns, which stays in L1 for all of A's rows; a larger
+ * one (1x1 convolutions' weights) a block of rows at a time, over all the columns. */
 static inline void opc_gemm_packed(int m, int n, int k, const float *a, const float *b,
                                    size_t ldb, float *c, size_t ldc, const opc_gemm_epilogue *ep)
 {
     const int nr = OPC_GEMM_NV * OPC_LANES;
-    for (int r0 = 0; r0 < m; r0 += OPC_GEMM_MR) {
-        const float *ab = a + opc_gemm_packed_at(k, r0, 0);
-        float *cb = c + (size_t)r0 * ldc;
-        int rows = m - r0 < OPC_GEMM_MR ? m - r0 : OPC_GEMM_MR;
-        int j = 0;
-        for (; j + nr <= n; j += nr)
-            opc_gemm_block(OPC_GEMM_NV, k, ab, b + j, ldb, cb + j, ldc, rows, OPC_LANES, ep, r0);
-        int left = n - j;
-        if (left > 0) {
-            int nv = (left + OPC_LANES - 1) / OPC_LANES, last = left - (nv - 1) * OPC_LANES;
-            switch (nv) { /* constant nv: the accumulators stay in registers */
-            case 1: opc_gemm_block(1, k, ab, b + j, ldb, cb + j, ldc, rows, last, ep, r0); break;
-#if OPC_GEMM_NV > 2
-            case 2: opc_gemm_block(2, k, ab, b + j, ldb, cb + j, ldc, rows, last, ep, r0); break;
-#endif
-            default: opc_gemm_block(OPC_GEMM_NV, k, ab, b + j, ldb, cb + j, ldc, rows, last, ep, r0);
-            }
-        }
+    if ((size_t)m * k <= OPC_GEMM_SMALL_A) {
+        for (int j = 0; j < n; j += nr)
+            for (int r0 = 0; r0 < m; r0 += OPC_GEMM_MR)
+                opc_gemm_tile(m, n, k, a, b, ldb, c, ldc, ep, r0, j);
+    } else {
+        for (int r0 = 0; r0 < m; r0 += OPC_GEMM_MR)
+            for (int j = 0; j < n; j += nr)
+                opc_gemm_tile(m, n, k, a, b, ldb, c, ldc, ep, r0, j);
     }
 }
 
