@@ -1,6 +1,6 @@
 /* The library in one call: open a model, estimate the poses in one image, print them.
  *
- *     build/examples/example_estimate models/mobilenet_v2_small.opc photo.jpg
+ *     build/examples/example_estimate models/lwopenpose.opc photo.jpg
  *
  * Link with the openpose-c library (CMake target openpose-c-lib). */
 #include <stdio.h>

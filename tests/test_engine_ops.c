@@ -2,7 +2,8 @@
  * awkward geometries (kernels 1/3/7, strides 1/2, asymmetric and TF SAME padding at odd and
  * even sizes, dilation, groups, depthwise, Winograd tiles cut by the edges, the direct 1x1
  * kernel's partial blocks, Caffe ceil-mode
- * pooling, concat in place and copied, resize by size_ref and factor). Every blob of every graph is compared.
+ * pooling, concat in place and copied, resize by size_ref and factor, FakeQuantize). Every
+ * blob of every graph is compared.
  *
  * Tolerances: the reference sums convolutions in double, the fast engine in float32
  * (GEMM or direct), so a conv output differs by float32 rounding of a K-term dot product,
@@ -16,8 +17,8 @@
  * and above; the fast instance norm normalises in float (the
  * reference in double), a few float roundings of its O(1) outputs, so it is held to the
  * same bounds. Ops that do the same float arithmetic in both engines (pooling, concat,
- * activations, affine, add, resize) on inputs that are themselves exact must agree bit
- * for bit. */
+ * activations, affine, add, resize, FakeQuantize) on inputs that are themselves exact must
+ * agree bit for bit. */
 #include "core/cpu.h"
 #include "engine/kernel.h"
 #include "engine_graphs.h"
@@ -348,6 +349,66 @@ static void resize_nearest_cases(void)
     }
 }
 
+/* A FakeQuantize of blob in with levels and limits (il, ih, ol, oh) per channel (n = c)
+ * or shared (n = 1), lim[k * n + ch]. */
+static int fake_quantize(opc_graph *g, const char *name, int in, int levels, int n,
+                         const float *lim)
+{
+    opc_error err;
+    opc_layer *l = tg_layer(g, OPC_OP_FAKE_QUANTIZE, name, 1, &in);
+    l->levels = levels;
+    float *w = opc_graph_new_weight(g, &l->weight, 2, (int[]){4, n}, &err);
+    memcpy(w, lim, 4 * (size_t)n * sizeof *w);
+    return l->output;
+}
+
+/* FakeQuantize: shared and per-channel limits, inverted ones, 2 and 256 levels, on exact
+ * inputs, so both engines must agree bit for bit (on 1 and 3 threads); and the opset1
+ * formula itself on chosen values: below, at and above the limits, ties to even. */
+static void fake_quantize_cases(void)
+{
+    unsigned seed = 6000u;
+    for (int threads = 1; threads <= 3; threads += 2) {
+        int c = 3, h = 9, w = 10;
+        opc_graph *g = tg_new(c);
+        int a = fake_quantize(g, "x_fq_shared", 0, 256, 1, (float[]){-0.5f, 0.75f, -0.5f, 0.75f});
+        int b = fake_quantize(g, "x_fq_channels", 0, 256, 3,
+                              (float[]){-1, 0, 0.2f, 1, 0.5f, 0.9f, -2, 0, 0, 2, 1, 1});
+        int d = fake_quantize(g, "x_fq_inverted", b, 2, 1, (float[]){0.5f, -0.5f, 1, -1});
+        int s = tg_add(g, "x_sum", 3, (int[]){a, b, d}, OPC_ACT_NONE, c, &seed);
+        int e = fake_quantize(g, "x_fq_of_sum", s, 7, 1, (float[]){-2, 2, -3, 3});
+        tg_head(g, e, c, &seed);
+        compare_engines(threads == 1 ? "fake_quantize_1" : "fake_quantize_3", g, w, h, threads);
+        CHECK(!strcmp(kernel_of(g, "x_fq_shared", w, h), "fake_quantize"), "FakeQuantize runs on %s",
+              kernel_of(g, "x_fq_shared", w, h));
+        opc_graph_free(g);
+    }
+    /* levels 3 over 0..2 (steps of 1) onto -1..1 */
+    static const float x[8] = {-1, 0, 0.5f, 1.5f, 1, 2, 2.5f, 0.49f};
+    static const float want[8] = {-1, -1, -1, 1, 0, 1, 1, -1};
+    opc_graph *g = tg_new(1);
+    fake_quantize(g, "x_fq", 0, 3, 1, (float[]){0, 2, -1, 1});
+    tg_head(g, 1, 1, &seed);
+    opc_model *m = tg_open(g, dir, "fake_quantize_values");
+    for (int e = 0; e < 2; e++) {
+        opc_net *net = tg_net(m, e ? OPC_ENGINE_REFERENCE : OPC_ENGINE_FAST, 1);
+        opc_tensor in = {0}, out = {0};
+        opc_error err;
+        opc_tensor_alloc(&in, 1, 1, 1, 8, &err);
+        memcpy(in.data, x, sizeof x);
+        int rc = opc_net_forward_blob(net, &in, "x_fq", &out, &err);
+        CHECK(rc == OPC_OK, "%s", err.msg);
+        for (int i = 0; rc == OPC_OK && i < 8; i++)
+            CHECK(out.data[i] == want[i], "%s engine: FakeQuantize(%g) = %g, expected %g",
+                  e ? "reference" : "fast", x[i], out.data[i], want[i]);
+        opc_tensor_free(&in);
+        opc_tensor_free(&out);
+        opc_net_free(net);
+    }
+    opc_model_close(m);
+    opc_graph_free(g);
+}
+
 /* Every case at every CPU level this machine runs (the kernels are compiled for each,
  * core/cpu.h), whatever OPENPOSE_C_CPU says. */
 int main(void)
@@ -361,6 +422,7 @@ int main(void)
         eltwise_cases();
         resize_concat_cases();
         resize_nearest_cases();
+        fake_quantize_cases();
         if (opc_test_failures > failed)
             fprintf(stderr, "(the failures above: CPU level %s)\n", opc_cpu_level_name(level));
     }

@@ -3,13 +3,13 @@
 # shared eval photos (4 COCO val2017 images, 12 people with keypoints) and images/s on
 # the 20 OpenPose example photos, per net resolution, assembly and scale set.
 #
-# usage: tools/bench_cli.sh [MODEL.opc]   (default: models/mobilenet_v2_small.opc)
+# usage: tools/bench_cli.sh [MODEL.opc]   (default: models/lwopenpose.opc)
 # Needs a build (build/openpose-c) and the shared data ($OPENPOSE_C_SHARED or ../shared).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${OPENPOSE_C_BIN:-$ROOT/build/openpose-c}
 SHARED=${OPENPOSE_C_SHARED:-$ROOT/../shared}
-MODEL=${1:-$ROOT/models/mobilenet_v2_small.opc}
+MODEL=${1:-$ROOT/models/lwopenpose.opc}
 EVAL=$SHARED/testdata/eval
 MEDIA=$SHARED/images/openpose-media
 for f in "$BIN" "$MODEL" "$EVAL/test_coco.json"; do

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES="build-essential cmake pkg-config curl libopenblas-dev libstb-dev libcjson-dev libjpeg-dev"
+PACKAGES="build-essential cmake pkg-config curl libopenblas-dev libstb-dev libcjson-dev libjpeg-dev libexpat1-dev"
 PHOTO_URL=https://raw.githubusercontent.com/CMU-Perceptual-Computing-Lab/openpose/5c5d96523ef917bd30301245fdc8343937cae48d/examples/media/COCO_val2014_000000000192.jpg
 PHOTO_MD5=749b210502f01dddf576a69b80d56cd6
 

@@ -13,10 +13,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS=(image model_file prototxt caffemodel graphdef tfjs eval_json cli_args)
+TARGETS=(image model_file prototxt caffemodel graphdef tfjs openvino eval_json cli_args)
 # Longest input per target: photos and JSON files are large, argument lists are not.
 declare -A MAX_LEN=([image]=65536 [model_file]=16384 [prototxt]=65536 [caffemodel]=8192
-                    [graphdef]=16384 [tfjs]=65536 [eval_json]=131072 [cli_args]=1024)
+                    [graphdef]=16384 [tfjs]=65536 [openvino]=16384 [eval_json]=131072
+                    [cli_args]=1024)
 
 what=${1:-all}
 seconds=${2:-60}

@@ -2,20 +2,25 @@
 # Gets pose networks and converts them into openpose-c models (models/NAME.opc).
 #
 # usage: tools/get-models.sh [--force] [MODEL...]
-#   MODEL: mobilenet_v2_small (the default model; 2 MB, fast, COCO-18 keypoints)
+#   MODEL: lwopenpose (the default model: Lightweight OpenPose, Intel Open Model Zoo's
+#                     human-pose-estimation-0001; 16 MB FP32 download, COCO-18 keypoints)
+#          mobilenet_v2_small tf-pose's MobileNetV2-small (2 MB, fastest, least accurate)
 #          coco     CMU OpenPose COCO-18      (200 MB download, accurate, slow)
 #          body25   CMU OpenPose BODY_25      (100 MB, adds feet)
 #          mpi      CMU OpenPose MPI-15       (200 MB)
 #          mpi4     CMU OpenPose MPI-15, 4-stage network (same weights as mpi)
 #          posenet  PoseNet MobileNetV1 0.75, stride 16 (TensorFlow.js, 5 MB, COCO-17)
 #          all      all of the above
-#   Without MODEL: mobilenet_v2_small.
+#   Without MODEL: lwopenpose.
 #
 # Sources: when OPENPOSE_C_MIRROR is set, files are taken only from that folder (laid out
 # as openpose/{coco,body_25,mpi}/..., tf-pose/mobilenet_v2_small/graph_opt.pb,
-# posenet/mobilenet_v1_075/model.json and the shards its manifest names); otherwise they
+# posenet/mobilenet_v1_075/model.json and the shards its manifest names,
+# lwopenpose/human-pose-estimation-0001/{FP32,FP16,FP16-INT8}/*.{xml,bin}); otherwise they
 # are downloaded (the CMU server first, then public mirrors; PoseNet from where the posenet
-# package loads it) into models/cache/.
+# package loads it; Open Model Zoo's storage) into models/cache/. lwopenpose takes the first
+# of FP32, FP16 and FP16-INT8 found (OPENPOSE_C_LWOPENPOSE_PRECISION=FP16-INT8 asks for
+# one); downloads are FP32.
 # Files with a known checksum are verified; the converter checks every weight against the
 # network definition, so a damaged download is refused either way.
 # The converter is $OPENPOSE_C_BIN, else build/openpose-c (build it first). Models go to
@@ -29,14 +34,19 @@ BIN=${OPENPOSE_C_BIN:-$ROOT/build/openpose-c}
 MIRROR=${OPENPOSE_C_MIRROR:-}
 FORCE=0
 
+OMZ_MODELS=https://storage.openvinotoolkit.org/repositories/open_model_zoo/2021.4/models_bin/3
 OPENPOSE_RAW=https://raw.githubusercontent.com/CMU-Perceptual-Computing-Lab/openpose/5c5d96523ef917bd30301245fdc8343937cae48d
 CMU_MODELS=http://posefs1.perception.cs.cmu.edu/OpenPose/models
 TFPOSE_RAW=https://raw.githubusercontent.com/gsethi2409/tf-pose-estimation/992350a1bccec2718bd96c9ed717df5ad94ad72f
 
 say() { printf '%s\n' "$*" >&2; }
 
-md5_ok() {  # FILE MD5 ("-" = no known checksum)
-    [ "$2" = - ] || [ "$(md5sum "$1" | cut -d' ' -f1)" = "$2" ]
+md5_ok() {  # FILE SUM: an MD5 (32 hex digits) or SHA-256 (64); "-" = no known checksum
+    case ${#2} in
+    1) [ "$2" = - ] ;;
+    64) [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ] ;;
+    *) [ "$(md5sum "$1" | cut -d' ' -f1)" = "$2" ] ;;
+    esac
 }
 
 # fetch REL MD5 URL...: makes $CACHE/REL (from the mirror or the first URL that works).
@@ -92,6 +102,48 @@ get_mobilenet_v2_small() {
     # TensorFlow semantics (the network was trained with them); -1x368 keeps each image's
     # aspect ratio, which measured better than tf-pose's fixed 432x368 (see README).
     "$BIN" convert tf "$CACHE/$pb" -o "$out" --topology coco --name mobilenet_v2_small \
+        --net-resolution -1x368
+}
+
+# Open Model Zoo's human-pose-estimation-0001 (Lightweight OpenPose), its SHA-256 sums
+# from Open Model Zoo's model.yml.
+declare -A LW_SHA256=(
+    [FP32/human-pose-estimation-0001.xml]=a4312443bb77b8528080c75fff2e5b99ad46d660d5c4cc753ee218dd3deb01f5
+    [FP32/human-pose-estimation-0001.bin]=746bddef69d602945f7db09401d0567176f805fa0ea2086d2b857b459e316254
+    [FP16/human-pose-estimation-0001.xml]=560880b45f2e58f1f4d5388000e0364c30199ef656a1b2fd07cd4cdb7b53561c
+    [FP16/human-pose-estimation-0001.bin]=40dfef77d8216f23b83d86d8915659e3ade89abadbb9173bc9b946cffb6c1c9e
+    [FP16-INT8/human-pose-estimation-0001.xml]=581b082e749848fdfc6d4b4b70e8189c3c2bae1c2d59c6b2c1a026a5471754e3
+    [FP16-INT8/human-pose-estimation-0001.bin]=df2a9f41f15c3a0c8a0c5a704650338a3cc5c7bb588f2bfc14ea7093fa37b446
+)
+
+get_lwopenpose() {
+    local dir=lwopenpose/human-pose-estimation-0001 out=$MODELS/lwopenpose.opc p f
+    local precisions=(FP32 FP16 FP16-INT8)
+    [ -n "${OPENPOSE_C_LWOPENPOSE_PRECISION:-}" ] && precisions=("$OPENPOSE_C_LWOPENPOSE_PRECISION")
+    [ -n "${LW_SHA256[${precisions[0]}/human-pose-estimation-0001.xml]:-}" ] || {
+        say "  OPENPOSE_C_LWOPENPOSE_PRECISION: FP32, FP16 or FP16-INT8"
+        return 1
+    }
+    # The first precision already in the cache, else in the mirror, else downloaded.
+    local prec=
+    for p in "${precisions[@]}"; do
+        [ -s "$CACHE/$dir/$p/human-pose-estimation-0001.bin" ] && { prec=$p; break; }
+    done
+    for p in "${precisions[@]}"; do
+        [ -z "$prec" ] && [ -n "$MIRROR" ] && [ -f "$MIRROR/$dir/$p/human-pose-estimation-0001.xml" ] && prec=$p
+    done
+    [ -n "$prec" ] || prec=${precisions[0]}
+    for f in xml bin; do
+        fetch "$dir/$prec/human-pose-estimation-0001.$f" \
+            "${LW_SHA256[$prec/human-pose-estimation-0001.$f]}" \
+            "$OMZ_MODELS/human-pose-estimation-0001/$prec/human-pose-estimation-0001.$f" || return 1
+    done
+    local xml=$CACHE/$dir/$prec/human-pose-estimation-0001.xml
+    fresh "$out" "$xml" "${xml%.xml}.bin" "$BIN" && return 0
+    say "  converting the $prec IR"
+    # Activation FakeQuantize layers (FP16-INT8) are dropped: float32 throughout. -1x368
+    # (see the README's accuracy table).
+    "$BIN" convert openvino "$xml" -o "$out" --topology coco --name lwopenpose \
         --net-resolution -1x368
 }
 
@@ -163,12 +215,12 @@ main() {
         case $m in
         --force) FORCE=1 ;;
         -h | --help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; return 0 ;;
-        all) wanted+=(mobilenet_v2_small coco body25 mpi mpi4 posenet) ;;
-        mobilenet_v2_small | coco | body25 | mpi | mpi4 | posenet) wanted+=("$m") ;;
+        all) wanted+=(lwopenpose mobilenet_v2_small coco body25 mpi mpi4 posenet) ;;
+        lwopenpose | mobilenet_v2_small | coco | body25 | mpi | mpi4 | posenet) wanted+=("$m") ;;
         *) say "get-models.sh: unknown model '$m' (see --help)"; return 2 ;;
         esac
     done
-    [ ${#wanted[@]} -gt 0 ] || wanted=(mobilenet_v2_small)
+    [ ${#wanted[@]} -gt 0 ] || wanted=(lwopenpose)
     if [ ! -x "$BIN" ]; then
         say "get-models.sh: $BIN not found: build first (cmake -S . -B build && cmake --build build)"
         return 1

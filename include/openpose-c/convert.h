@@ -19,7 +19,11 @@ typedef struct opc_convert_options {
     const char *input_node;   /* TensorFlow: the node fed with the image; NULL = the one
                                  Placeholder that feeds the output */
     const char *output_node;  /* TensorFlow: the node whose output is the network output
-                                 (heatmaps then PAFs); NULL = the one node nothing reads */
+                                 (heatmaps then PAFs); NULL = the one node nothing reads.
+                                 OpenVINO: the layer whose output is the network output;
+                                 NULL = the Results */
+    int keep_fake_quantize;   /* OpenVINO: run activation FakeQuantize layers (int8
+                                 emulation) instead of dropping them */
 } opc_convert_options;
 
 /* Caffe: prototxt (text format) + caffemodel (binary) -> .opc */
@@ -60,6 +64,16 @@ int opc_convert_tf(const char *graph_pb, const char *out_path, const opc_convert
  * output_node are not used. */
 int opc_convert_tfjs(const char *json_path, const char *out_path,
                      const opc_convert_options *opt, opc_error *err);
+
+/* OpenVINO IR (version 10 or 11: .xml + .bin; bin NULL = the .xml's name with .bin) ->
+ * .opc. Constant subgraphs (int8/f16 weights with their zero points and scales) are
+ * folded in double; the input's scale and mean nodes become the preprocessing; shapes are
+ * recomputed from the weights, so any input size runs. Activation FakeQuantize layers are
+ * dropped unless opt->keep_fake_quantize. Two outputs (Results) become the outputs
+ * "heatmaps" and "pafs" of a "paf" head (one output: "maps", heatmaps then PAFs); net sides
+ * are multiples of the output stride. */
+int opc_convert_openvino(const char *xml, const char *bin, const char *out_path,
+                         const opc_convert_options *opt, opc_error *err);
 
 #ifdef __cplusplus
 }

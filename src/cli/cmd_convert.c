@@ -70,6 +70,40 @@ static const char TF_HELP[] =
     "                          that nothing reads)\n"
     "\n";
 
+static const char OPENVINO_HELP[] =
+    "usage: openpose-c convert openvino MODEL.xml [MODEL.bin] -o MODEL [OPTIONS]\n"
+    "\n"
+    "Converts an OpenVINO IR (version 10 or 11; the .bin defaults to the .xml's name with\n"
+    ".bin), such as Open Model Zoo's human-pose-estimation-0001 (Lightweight OpenPose) in\n"
+    "FP32, FP16 or FP16-INT8, into an openpose-c model file. Supported ops: Parameter,\n"
+    "Const (f32, f16, f64, i8, u8, i32, i64), Convert, Add, Subtract, Multiply, Divide,\n"
+    "FakeQuantize, Reshape (of constants), Convolution, GroupConvolution, ReLU, PReLU,\n"
+    "Clamp, Elu, Sigmoid, Concat (channels), MaxPool, Interpolate (whole factors: linear\n"
+    "with the asymmetric rule, or nearest picking floor(x / factor)) and Result; any other\n"
+    "op is refused, naming the layer.\n"
+    "\n"
+    "Constant subgraphs are evaluated at conversion in double: int8 weights become\n"
+    "exactly (q - zero point) x scale, then float32. The input's scale and mean nodes\n"
+    "become the model's preprocessing (the IR takes BGR pixels 0..255). Shapes are\n"
+    "recomputed from the weights, so any input size runs, whatever the IR's own size.\n"
+    "Activation FakeQuantize layers (int8 emulation) are dropped: the network runs in\n"
+    "float32. Two outputs become the model's outputs heatmaps and pafs (the one with the\n"
+    "topology's heatmap channel count is the heatmaps); net sides are multiples of the\n"
+    "output stride (8 for Lightweight OpenPose).\n"
+    "\n"
+    "openvino options:\n"
+    "  --keep-fake-quantize    run the activation FakeQuantize layers as OpenVINO's opset1\n"
+    "                          defines them (OpenVINO's int8 numbers)\n"
+    "  --output-node LAYER     the layer whose output is the network output (default: the\n"
+    "                          Results)\n"
+    "\n";
+
+static const char OPENVINO_EXAMPLES[] =
+    "\n"
+    "examples:\n"
+    "  openpose-c convert openvino human-pose-estimation-0001.xml -o lwopenpose.opc\n"
+    "  openpose-c convert openvino hpe.xml hpe.bin -o lw.opc --topology coco --name lw\n";
+
 static const char TF_EXAMPLES[] =
     "\n"
     "examples:\n"
@@ -104,11 +138,13 @@ static const char TFJS_HELP[] =
     "example:\n"
     "  openpose-c convert tfjs posenet/mobilenet_v1_075/model.json -o posenet.opc\n";
 
+/* Options only some frameworks take. */
+enum { OPT_INPUT_NODE = 1, OPT_OUTPUT_NODE = 2, OPT_KEEP_FQ = 4, OPT_TOPOLOGY = 8 };
+
 typedef struct {
     const char *name;
-    int n_inputs;     /* positional input files */
-    int node_options; /* takes --input-node / --output-node */
-    int topology;     /* takes --topology (the PAF networks) */
+    int min_inputs, max_inputs; /* positional input files */
+    int options;                /* OPT_* */
     void (*help)(FILE *f);
     int (*convert)(char **inputs, const char *out, const opc_convert_options *opt, opc_error *err);
 } framework;
@@ -129,6 +165,17 @@ static int tf_convert(char **inputs, const char *out, const opc_convert_options 
     return opc_convert_tf(inputs[0], out, opt, err);
 }
 
+static void openvino_help(FILE *f)
+{
+    fprintf(f, "%s%s%s", OPENVINO_HELP, OPTIONS_HELP, OPENVINO_EXAMPLES);
+}
+
+static int openvino_convert(char **inputs, const char *out, const opc_convert_options *opt,
+                            opc_error *err)
+{
+    return opc_convert_openvino(inputs[0], inputs[1], out, opt, err);
+}
+
 static void tfjs_help(FILE *f) { fprintf(f, "%s", TFJS_HELP); }
 
 static int tfjs_convert(char **inputs, const char *out, const opc_convert_options *opt,
@@ -139,9 +186,11 @@ static int tfjs_convert(char **inputs, const char *out, const opc_convert_option
 
 /* One entry per source framework: its help and a call into the library. */
 static const framework FRAMEWORKS[] = {
-    {"caffe", 2, 0, 1, caffe_help, caffe_convert},
-    {"tf", 1, 1, 1, tf_help, tf_convert},
-    {"tfjs", 1, 0, 0, tfjs_help, tfjs_convert},
+    {"caffe", 2, 2, OPT_TOPOLOGY, caffe_help, caffe_convert},
+    {"tf", 1, 1, OPT_INPUT_NODE | OPT_OUTPUT_NODE | OPT_TOPOLOGY, tf_help, tf_convert},
+    {"tfjs", 1, 1, 0, tfjs_help, tfjs_convert},
+    {"openvino", 1, 2, OPT_OUTPUT_NODE | OPT_KEEP_FQ | OPT_TOPOLOGY, openvino_help,
+     openvino_convert},
 };
 #define NUM_FRAMEWORKS (int)(sizeof FRAMEWORKS / sizeof FRAMEWORKS[0])
 
@@ -215,8 +264,9 @@ int convert_args_parse(int argc, char **argv, convert_args *c)
                 return cli_usage_error("convert", "%s needs a file name", a);
             c->out = argv[++i];
         } else if (strcmp(a, "--topology") == 0) {
-            if (!fw->topology)
-                return cli_usage_error("convert", "--topology is for OpenPose networks (caffe, tf)");
+            if (!(fw->options & OPT_TOPOLOGY))
+                return cli_usage_error("convert",
+                                       "--topology is for OpenPose networks (caffe, tf, openvino)");
             if (!has_value)
                 return cli_usage_error("convert", "%s needs a name: coco, body25, mpi or mpi4", a);
             opt->topology = argv[++i];
@@ -231,20 +281,25 @@ int convert_args_parse(int argc, char **argv, convert_args *c)
                 return cli_usage_error("convert", "--net-resolution needs WxH, e.g. 656x368 or -1x368");
             i++;
         } else if (strcmp(a, "--input-node") == 0 || strcmp(a, "--output-node") == 0) {
-            if (!fw->node_options)
-                return cli_usage_error("convert", "%s is for TensorFlow graphs (convert tf)", a);
+            if (!(fw->options & (a[2] == 'i' ? OPT_INPUT_NODE : OPT_OUTPUT_NODE)))
+                return cli_usage_error("convert", "%s is not an option of convert %s", a,
+                                       fw->name);
             if (!has_value)
                 return cli_usage_error("convert", "%s needs a node name", a);
             *(a[2] == 'i' ? &opt->input_node : &opt->output_node) = argv[++i];
+        } else if (strcmp(a, "--keep-fake-quantize") == 0) {
+            if (!(fw->options & OPT_KEEP_FQ))
+                return cli_usage_error("convert", "%s is for OpenVINO IRs (convert openvino)", a);
+            opt->keep_fake_quantize = 1;
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("convert", "unknown option '%s'", a);
-        } else if (n_inputs < fw->n_inputs) {
+        } else if (n_inputs < fw->max_inputs) {
             c->inputs[n_inputs++] = argv[i];
         } else {
             return cli_usage_error("convert", "unexpected argument '%s'", a);
         }
     }
-    if (n_inputs < fw->n_inputs)
+    if (n_inputs < fw->min_inputs)
         return cli_usage_error("convert", "%s needs more input files", fw->name);
     if (!c->out)
         return cli_usage_error("convert", "no output file: give -o MODEL");

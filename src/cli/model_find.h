@@ -9,7 +9,7 @@
 
 #include "openpose-c/error.h"
 
-#define OPC_DEFAULT_MODEL "mobilenet_v2_small"
+#define OPC_DEFAULT_MODEL "lwopenpose"
 
 /* Fills path (of size n) with the model to open. */
 int model_find(const char *requested, char *path, size_t n, opc_error *err);

@@ -47,6 +47,7 @@
 #define opc_rows_geometry_of OPC_LEVELLED(opc_rows_geometry_of)
 #define opc_rows_init OPC_LEVELLED(opc_rows_init)
 #define opc_fast_maxpool OPC_LEVELLED(opc_fast_maxpool)
+#define opc_fast_fake_quantize OPC_LEVELLED(opc_fast_fake_quantize)
 #define opc_fast_resize_bilinear OPC_LEVELLED(opc_fast_resize_bilinear)
 #define opc_resize_scratch OPC_LEVELLED(opc_resize_scratch)
 #define opc_resize_bilinear_fits OPC_LEVELLED(opc_resize_bilinear_fits)

@@ -23,6 +23,7 @@ static const opc_kernel REFERENCE[] = {
     {"ref_instance_norm", OPC_OP_INSTANCE_NORM, NULL, NULL, opc_ref_instance_norm, NULL},
     {"ref_affine", OPC_OP_AFFINE, NULL, NULL, opc_ref_affine, NULL},
     {"ref_resize", OPC_OP_RESIZE, NULL, NULL, opc_ref_resize, NULL},
+    {"ref_fake_quantize", OPC_OP_FAKE_QUANTIZE, NULL, NULL, opc_ref_fake_quantize, NULL},
 };
 
 static const opc_kernel FAST[] = {
@@ -49,6 +50,7 @@ static const opc_kernel FAST[] = {
     {"resize_bilinear", OPC_OP_RESIZE, opc_resize_bilinear_fits, opc_resize_scratch,
      opc_fast_resize_bilinear, NULL},
     {"resize_nearest", OPC_OP_RESIZE, NULL, NULL, opc_fast_resize_nearest, NULL},
+    {"fake_quantize", OPC_OP_FAKE_QUANTIZE, NULL, NULL, opc_fast_fake_quantize, NULL},
 };
 
 static const struct {

@@ -29,6 +29,8 @@ typedef enum {
                               weight * x_hat + bias, + act (TF FusedBatchNorm, is_training) */
     OPC_OP_AFFINE,         /* per-channel weight * x + bias, + act (unfolded BN / Scale) */
     OPC_OP_RESIZE,         /* resize by a factor or to another blob's size (resize_mode) */
+    OPC_OP_FAKE_QUANTIZE,  /* OpenVINO's FakeQuantize (int8 emulation): levels steps between
+                              per-channel or shared limits, weight [4, C or 1] (below) */
     OPC_OP_COUNT
 } opc_op;
 
@@ -84,8 +86,11 @@ typedef struct opc_layer {
     int size_ref;                /* RESIZE: take H,W from this blob, or -1 */
     int resize_factor;           /* RESIZE when size_ref == -1 */
     opc_resize_mode resize_mode; /* RESIZE */
+    int levels;                  /* FAKE_QUANTIZE */
 
-    opc_weight weight;           /* CONV [out, in/group, kh, kw]; NORM/AFFINE [c] */
+    opc_weight weight;           /* CONV [out, in/group, kh, kw]; NORM/AFFINE [c];
+                                    FAKE_QUANTIZE [4, c or 1]: input low, input high,
+                                    output low, output high */
     opc_weight bias;             /* CONV [out]; NORM/AFFINE [c]; optional */
     opc_weight slope;            /* PReLU slopes [c] when act == OPC_ACT_PRELU */
 } opc_layer;
@@ -174,7 +179,8 @@ enum {
     OPC_ATTR_SIZE_LIKE = 1 << 9,
     OPC_ATTR_FACTOR = 1 << 10,
     OPC_ATTR_RESIZE_MODE = 1 << 11,
-    OPC_ATTR_COUNT = 12
+    OPC_ATTR_LEVELS = 1 << 12,
+    OPC_ATTR_COUNT = 13
 };
 #define OPC_ATTR_WINDOW                                                                    \
     (OPC_ATTR_KERNEL | OPC_ATTR_STRIDE | OPC_ATTR_DILATION | OPC_ATTR_PAD | OPC_ATTR_PAD_SAME)

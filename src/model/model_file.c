@@ -140,6 +140,7 @@ static const struct {
     {OPC_ATTR_SIZE_LIKE, "size_like", A_BLOB, 0, 0, 0, 0, offsetof(opc_layer, size_ref)},
     {OPC_ATTR_FACTOR, "factor", A_INT, 0, 0, 64, 0, offsetof(opc_layer, resize_factor)},
     {OPC_ATTR_RESIZE_MODE, "mode", A_RESIZE_MODE, 0, 0, 0, 0, offsetof(opc_layer, resize_mode)},
+    {OPC_ATTR_LEVELS, "levels", A_INT, 0, 2, 65536, 256, offsetof(opc_layer, levels)},
 };
 static_assert(sizeof ATTRS / sizeof ATTRS[0] == OPC_ATTR_COUNT, "one row per attribute");
 

@@ -215,6 +215,33 @@ static int check_resize(const opc_graph *g, const opc_layer *l, const unsigned c
     return OPC_OK;
 }
 
+/* FAKE_QUANTIZE: 2..65536 levels; limits [4, 1] or [4, C], finite. */
+static int check_fake_quantize(const opc_graph *g, const opc_layer *l,
+                               const unsigned char *written, opc_error *err)
+{
+    if (l->levels < 2 || l->levels > 65536)
+        return opc_fail(err, OPC_ERR_FORMAT, "layer %s: %d levels (2 to 65536)", l->name,
+                        l->levels);
+    if (!l->weight.data || l->weight.ndim != 2 || l->weight.shape[0] != 4 ||
+        l->weight.shape[1] < 1)
+        return opc_fail(err, OPC_ERR_FORMAT, "layer %s: limits must be a [4, C] weight",
+                        l->name);
+    for (size_t i = 0; i < l->weight.count; i++)
+        if (!isfinite(l->weight.data[i]))
+            return opc_fail(err, OPC_ERR_FORMAT, "layer %s: a limit is not finite", l->name);
+    return OPC_OK;
+}
+
+static int fake_quantize_shape(const opc_graph *g, const opc_layer *l, const opc_shape *shapes,
+                               opc_shape *out, opc_error *err)
+{
+    *out = shapes[l->inputs[0]];
+    if (l->weight.shape[1] != 1 && l->weight.shape[1] != out->c)
+        return opc_fail(err, OPC_ERR_FORMAT, "layer %s: limits for %d channels, input has %d",
+                        l->name, l->weight.shape[1], out->c);
+    return OPC_OK;
+}
+
 /* ---- multiply-accumulates ---- */
 
 static double conv_macs(const opc_layer *l, const opc_shape *shapes)
@@ -238,6 +265,8 @@ static const opc_op_info OPS[] = {
     [OPC_OP_AFFINE] = {"affine", 1, 1, 0, 1, NULL, scaled_shape, NULL, 1},
     [OPC_OP_RESIZE] = {"resize", 1, 1, OPC_ATTR_SIZE_LIKE | OPC_ATTR_FACTOR | OPC_ATTR_RESIZE_MODE,
                        1, check_resize, resize_shape, NULL, 0},
+    [OPC_OP_FAKE_QUANTIZE] = {"fake_quantize", 1, 1, OPC_ATTR_LEVELS, 0, check_fake_quantize,
+                              fake_quantize_shape, NULL, 1},
 };
 static_assert(sizeof OPS / sizeof OPS[0] == OPC_OP_COUNT, "one row per op");
 

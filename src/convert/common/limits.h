@@ -16,5 +16,13 @@
 /* Protobuf messages are limited to 2 GiB. A caffemodel is mapped, a GraphDef read. */
 #define OPC_CONVERT_MAX_PROTOBUF_BYTES ((size_t)1 << 31)
 #define OPC_CONVERT_MAX_BLOB_ELEMS ((int64_t)1 << 31)      /* one caffemodel blob */
+/* OpenVINO IR: the .xml is parsed whole (human-pose-estimation-0001's is 426 KB of 933
+ * layers), the .bin read whole. A port costs a few bytes of XML and a few of memory. */
+#define OPC_CONVERT_MAX_OV_XML_BYTES ((size_t)64 << 20)
+#define OPC_CONVERT_MAX_OV_BIN_BYTES ((size_t)1 << 31)
+#define OPC_CONVERT_MAX_OV_LAYERS (1 << 16)
+#define OPC_CONVERT_MAX_OV_EDGES (1 << 18)
+#define OPC_CONVERT_MAX_OV_ATTRS 64                       /* of one <data> element */
+#define OPC_CONVERT_MAX_OV_PORTS 256                      /* of one layer */
 
 #endif

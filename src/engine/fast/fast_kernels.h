@@ -46,6 +46,7 @@ void opc_fast_maxpool(const opc_kernel_args *a);
 void opc_fast_add(const opc_kernel_args *a);
 void opc_fast_act(const opc_kernel_args *a);
 void opc_fast_affine(const opc_kernel_args *a);
+void opc_fast_fake_quantize(const opc_kernel_args *a);
 void opc_fast_instance_norm(const opc_kernel_args *a);
 int opc_resize_bilinear_fits(const void *param, const opc_layer *l, const opc_shape *in,
                              const opc_shape *out);

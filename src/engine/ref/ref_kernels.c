@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/act.h"
+#include "engine/fake_quantize.h"
 
 /* in: C x H x W, weight: [Cout, C/group, kh, kw], out: Cout x OH x OW. Zero padding. */
 void opc_ref_conv(const opc_kernel_args *a)
@@ -196,5 +197,17 @@ void opc_ref_resize(const opc_kernel_args *a)
                     opc_act1(top + (bottom - top) * fy, opc_layer_act(l, c));
             }
         }
+    }
+}
+
+/* out = FakeQuantize(in), per channel's limits (engine/fake_quantize.h). */
+void opc_ref_fake_quantize(const opc_kernel_args *a)
+{
+    const opc_shape s = a->out_shape;
+    size_t hw = (size_t)s.h * s.w;
+    for (int c = 0; c < s.c; c++) {
+        opc_fq_fn f = opc_layer_fq(a->layer, c);
+        for (size_t i = 0; i < hw; i++)
+            a->out[c * hw + i] = opc_fq1(a->in[0][c * hw + i], f);
     }
 }

@@ -11,6 +11,7 @@ void opc_ref_act(const opc_kernel_args *a);
 void opc_ref_affine(const opc_kernel_args *a);
 void opc_ref_instance_norm(const opc_kernel_args *a);
 void opc_ref_resize(const opc_kernel_args *a);
+void opc_ref_fake_quantize(const opc_kernel_args *a);
 
 /* Shared by both engines. */
 void opc_concat(const opc_kernel_args *a);
