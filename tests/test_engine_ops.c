@@ -19,6 +19,7 @@
  * same bounds. Ops that do the same float arithmetic in both engines (pooling, concat,
  * activations, affine, add, resize, FakeQuantize) on inputs that are themselves exact must
  * agree bit for bit. */
+#include "core/cpu.h"
 #include "engine/kernel.h"
 #include "engine_graphs.h"
 
@@ -177,6 +178,19 @@ static const conv_case CONVS[] = {
     {"rows_3x3_elu", 3, 40, 50, {.cout = 12, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_ELU}},
     {"rows_3x3_s2_sigmoid", 3, 41, 35, {.cout = 16, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad_same = 1, .act = OPC_ACT_SIGMOID}},
     {"rows_3x3_clamp", 3, 33, 20, {.cout = 9, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_CLAMP}},
+    /* 1x1 convolutions on the project's GEMM (conv_1x1_gemm): channel counts outside the
+     * direct kernel's range (K or M below 16 or above 384), a partial panel of output
+     * channels, pixels not a multiple of a vector nor of a register block, several pixel
+     * slices, each activation kind. */
+    {"g1x1_wide_k_prelu", 400, 7, 23, {.cout = 70, .kh = 1, .kw = 1, .act = OPC_ACT_PRELU}},
+    {"g1x1_slices_relu6_nobias", 300, 30, 31, {.cout = 400, .kh = 1, .kw = 1, .act = OPC_ACT_RELU6, .no_bias = 1}},
+    {"g1x1_narrow_k_elu", 8, 9, 50, {.cout = 130, .kh = 1, .kw = 1, .act = OPC_ACT_ELU}},
+    {"g1x1_one_pixel", 20, 1, 1, {.cout = 10, .kh = 1, .kw = 1, .act = OPC_ACT_RELU}},
+    /* Winograd on a small map with 64+ output channels: every block shared between the
+     * threads (input channels split for the input transform, output channel groups for
+     * the rest), the groups split unevenly, the last one partial. */
+    {"wino3_shared", 24, 20, 22, {.cout = 70, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
+    {"wino7_shared_prelu", 20, 13, 15, {.cout = 66, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_PRELU}},
 };
 
 typedef struct {
@@ -224,6 +238,9 @@ static void conv_cases(void)
                   "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
         if (!strncmp(c->name, "pw_", 3))
             CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_1x1_direct"),
+                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
+        if (!strncmp(c->name, "g1x1_", 5))
+            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_1x1_gemm"),
                   "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
         if (!strncmp(c->name, "rows_", 5))
             CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_direct_rows"),
@@ -392,14 +409,22 @@ static void fake_quantize_cases(void)
     opc_graph_free(g);
 }
 
+/* Every case at every CPU level this machine runs (the kernels are compiled for each,
+ * core/cpu.h), whatever OPENPOSE_C_CPU says. */
 int main(void)
 {
     dir = opc_test_tmpdir("engine_ops");
-    conv_cases();
-    pool_cases();
-    eltwise_cases();
-    resize_concat_cases();
-    resize_nearest_cases();
-    fake_quantize_cases();
+    for (int level = 0; level <= opc_cpu_level_supported(); level++) {
+        CHECK(opc_cpu_force_level(level) == OPC_OK, "level %s", opc_cpu_level_name(level));
+        int failed = opc_test_failures;
+        conv_cases();
+        pool_cases();
+        eltwise_cases();
+        resize_concat_cases();
+        resize_nearest_cases();
+        fake_quantize_cases();
+        if (opc_test_failures > failed)
+            fprintf(stderr, "(the failures above: CPU level %s)\n", opc_cpu_level_name(level));
+    }
     return opc_test_result();
 }

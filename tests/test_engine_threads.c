@@ -58,8 +58,7 @@ int main(void)
     int s = tg_add(g, "s", 2, (int[]){f, d}, OPC_ACT_RELU, 16, &seed);
     int u = tg_resize(g, "u", s, a, 0);
     int k = tg_concat(g, "k", 2, (int[]){u, a});
-    /* Winograd: the 7x7 has 8 blocks of tile rows, shared out whole between 1 or 2 threads
-     * but done by all 3 together at 3 threads; the 3x3 has two, always done together. */
+    /* Winograd with few output channels: blocks of tile rows, one thread each. */
     int e = tg_conv(g, "e", k, 48, (tg_conv_spec){.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}}, &seed);
     int w3 = tg_conv(g, "w3", k, 48, (tg_conv_spec){.cout = 24, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}, &seed);
     int ew = tg_concat(g, "ew", 2, (int[]){e, w3});
@@ -82,6 +81,19 @@ int main(void)
     k = tg_concat(g, "k", 2, (int[]){u, c});
     tg_head(g, k, 24, &seed);
     compare_threads(dir, g, "no_gemm", 53, 45, 1);
+    opc_graph_free(g);
+
+    /* The project's own GEMMs are bit-identical too: every output is one sum in order,
+     * whatever the slices or blocks. The Winograd layers have 100 output channels: at 2
+     * and 3 threads each block is shared (input channels split for the input transform,
+     * output channel groups for the rest), at 1 thread it is one thread's; the 1x1 (400
+     * inputs) runs on conv_1x1_gemm in pixel slices. */
+    g = tg_new(400);
+    int g1 = tg_conv(g, "g1x1", 0, 400, (tg_conv_spec){.cout = 100, .kh = 1, .kw = 1, .act = OPC_ACT_RELU}, &seed);
+    int w7 = tg_conv(g, "w7", g1, 100, (tg_conv_spec){.cout = 100, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_PRELU}, &seed);
+    w3 = tg_conv(g, "w3", w7, 100, (tg_conv_spec){.cout = 100, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}, &seed);
+    tg_head(g, w3, 100, &seed);
+    compare_threads(dir, g, "own_gemms", 23, 29, 1);
     opc_graph_free(g);
 
     /* The direct kernel of few input taps: bands of rows shared out, bit-identical. */

@@ -7,10 +7,12 @@ kernel the process has loaded ("blas: ..."), and saves the last output as .npy.
     bench_child.py opencv-caffe PROTOTXT CAFFEMODEL INPUT.npy OUT.npy THREADS REPEAT
     bench_child.py torch-caffe  PROTOTXT CAFFEMODEL INPUT.npy OUT.npy THREADS REPEAT
     bench_child.py opencv-tf    GRAPH.pb OUTPUT_NODE INPUT.npy OUT.npy THREADS REPEAT
+    bench_child.py torch-opc    MODEL.opc - INPUT.npy OUT.npy THREADS REPEAT
 
 torch-caffe builds the Caffe network in PyTorch from the prototxt (a small text-format reader
 here) with the weights as OpenCV reads them from the caffemodel (cv2.dnn getParam), so it
-shares no code with openpose-c's converter.
+shares no code with openpose-c's converter. torch-opc runs the network of an openpose-c
+model file (tools/opc_torch.py; input NCHW), for the networks not from Caffe.
 """
 import ctypes
 import re
@@ -172,6 +174,13 @@ def main():
             net.setInput(x)
             return net.forward(out_node) if out_node else net.forward()
         y = timed_runs(fwd, repeat)
+    elif mode == "torch-opc":
+        import torch
+        from opc_torch import OpcNet
+        torch.set_num_threads(threads)
+        net, xt = OpcNet(a).eval(), torch.from_numpy(x)
+        with torch.inference_mode():
+            y = timed_runs(lambda: net(xt).numpy(), repeat)
     else:
         sys.exit("bench_child: unknown mode %s" % mode)
     print("blas: %s" % blas_loaded(), file=sys.stderr)

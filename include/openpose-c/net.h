@@ -67,6 +67,13 @@ int opc_net_layers(const opc_net *net);
 int opc_net_forward_profile(opc_net *net, const opc_tensor *input, opc_layer_time *times,
                             opc_error *err);
 
+/* The CPU level the fast kernels run at in this process: "baseline" (x86-64), "avx2" or
+ * "avx512" ("native" in a build for one machine), the highest this CPU runs unless the
+ * environment variable OPENPOSE_C_CPU names a lower one; and that highest level. A net
+ * cannot be created while OPENPOSE_C_CPU names an unknown level or one above the CPU's. */
+const char *opc_cpu_level_in_use(void);
+const char *opc_cpu_level_best(void);
+
 /* Memory figures of the plan for a net_w x net_h input. */
 typedef struct opc_net_memory {
     size_t activation_bytes;  /* the arena holding all blobs, after buffer reuse */

@@ -11,6 +11,7 @@
 
 #include "cli/cli_util.h"
 #include "cli/commands.h"
+#include "openpose-c/net.h"
 
 static const char HELP[] =
     "usage: openpose-c [OPTIONS] IMAGE|DIR|- ... [-o OUT]\n"
@@ -117,6 +118,8 @@ static const char HELP[] =
     "  OPENPOSE_C_MODELS_DIR  the first models folder searched\n"
     "  OPENBLAS_CORETYPE      the OpenBLAS kernel (default: OpenBLAS's choice for the CPU;\n"
     "                         --version shows it)\n"
+    "  OPENPOSE_C_CPU         baseline, avx2 or avx512: kernels of a lower CPU level than\n"
+    "                         the best this CPU runs (--version shows the level in use)\n"
     "\n"
     "Other commands: convert, info, forward, parse, eval ('openpose-c help COMMAND').\n"
     "Progress is shown on stderr when it is a terminal. Exit status: 0 all images done,\n"
@@ -371,7 +374,8 @@ int run_args_parse(int argc, char **argv, run_args *a, int *done)
             return EXIT_OK;
         }
         if (c == OPT_VERSION) {
-            printf("openpose-c %s\n", OPC_VERSION);
+            printf("openpose-c %s\nkernels: %s (this CPU runs up to %s)\n", OPC_VERSION,
+                   opc_cpu_level_in_use(), opc_cpu_level_best());
             cli_print_blas(stdout);
             *done = 1;
             return EXIT_OK;

@@ -35,6 +35,8 @@ static const opc_kernel FAST[] = {
      opc_fast_conv_winograd, &F3_7},
     {"conv_1x1_direct", OPC_OP_CONV, opc_pointwise_fits, opc_pointwise_scratch,
      opc_fast_conv_pointwise, NULL},
+    {"conv_1x1_gemm", OPC_OP_CONV, opc_conv1x1_gemm_fits, opc_conv1x1_gemm_scratch,
+     opc_fast_conv1x1_gemm, NULL},
     {"conv_1x1_sgemm", OPC_OP_CONV, opc_conv1x1_fits, NULL, opc_fast_conv1x1, NULL},
     {"conv_direct_rows", OPC_OP_CONV, opc_conv_rows_fits, opc_conv_rows_scratch,
      opc_fast_conv_rows, NULL},

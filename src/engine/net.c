@@ -10,6 +10,7 @@
 
 #include "openpose-c/error.h"
 #include "openpose-c/clock.h"
+#include "core/cpu.h"
 #include "engine/net_pool.h"
 #include "engine/plan.h"
 #include "model/graph.h"
@@ -43,6 +44,8 @@ opc_net *opc_net_create(const opc_model *m, const opc_net_options *opt, opc_erro
         opc_fail(err, OPC_ERR_ARG, "net: %d threads (allowed 0..%d)", o.threads, MAX_THREADS);
         return NULL;
     }
+    if (opc_cpu_check(err) != OPC_OK)
+        return NULL;
     if (o.threads == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         o.threads = n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
@@ -277,3 +280,7 @@ int opc_net_memory_at(opc_net *net, int net_w, int net_h, opc_net_memory *mem, o
     opc_plan_free(&p);
     return OPC_OK;
 }
+
+const char *opc_cpu_level_in_use(void) { return opc_cpu_level_name(opc_cpu_level()); }
+
+const char *opc_cpu_level_best(void) { return opc_cpu_level_name(opc_cpu_level_supported()); }

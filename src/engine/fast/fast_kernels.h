@@ -14,6 +14,12 @@ int opc_conv1x1_fits(const void *param, const opc_layer *l, const opc_shape *in,
                      const opc_shape *out);
 void opc_fast_conv1x1(const opc_kernel_args *a);
 
+int opc_conv1x1_gemm_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                          const opc_shape *out);
+size_t opc_conv1x1_gemm_scratch(const void *param, const opc_layer *l, const opc_shape *in,
+                                const opc_shape *out, int threads);
+void opc_fast_conv1x1_gemm(const opc_kernel_args *a);
+
 int opc_pointwise_fits(const void *param, const opc_layer *l, const opc_shape *in,
                        const opc_shape *out);
 size_t opc_pointwise_scratch(const void *param, const opc_layer *l, const opc_shape *in,
