@@ -55,7 +55,7 @@ grep -q "expected 1 to 8, got '9'" "$TMP/stderr" || fail "--scale-number: $(cat 
 
 # A net resolution past 4096 is a usage error (that -1x4096 no longer fails each image is
 # test_image_preprocess's: it runs a 4096 x 4096 network).
-expect 2 "$BIN" "$P" --net-resolution -1x4112 -o "$TMP/x.json"
+expect 2 "$BIN" "$P" --model tiny --net-resolution -1x4112 -o "$TMP/x.json"
 grep -q "at most 4096" "$TMP/stderr" || fail "-1x4112: $(cat "$TMP/stderr")"
 
 # A plain (ASCII) PPM is named as what it is.
