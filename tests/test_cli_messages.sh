@@ -87,6 +87,13 @@ grep -q "^openpose-c [0-9]" "$TMP/stdout" && grep -q "^BLAS: OpenBLAS [0-9]" "$T
 OPENBLAS_CORETYPE=Prescott "$BIN" --version >"$TMP/stdout"
 grep -q "^BLAS kernel: Prescott (forced by OPENBLAS_CORETYPE)" "$TMP/stdout" ||
     fail "OPENBLAS_CORETYPE=Prescott: $(cat "$TMP/stdout")"
+# OPENPOSE_C_CPU naming no level is refused once, with the names, not ignored.
+expect 1 env OPENPOSE_C_CPU=avx3 "$BIN" "$P" "${ARGS[@]}" --model tiny -o "$TMP/cpu.json"
+grep -q "OPENPOSE_C_CPU=avx3: not one of baseline, avx2, avx512" "$TMP/stderr" ||
+    fail "OPENPOSE_C_CPU=avx3: $(cat "$TMP/stderr")"
+[ ! -e "$TMP/cpu.json" ] || fail "OPENPOSE_C_CPU=avx3 wrote results"
+expect 1 env OPENPOSE_C_CPU=avx3 "$BIN" --version
+grep -q "OPENPOSE_C_CPU=avx3: not one of" "$TMP/stderr" || fail "--version, OPENPOSE_C_CPU=avx3: $(cat "$TMP/stderr")"
 
 # A file name that is not UTF-8: the JSON line holds U+FFFD for the bad byte, nothing raw.
 bad=$(printf 'bad\377name.jpg')

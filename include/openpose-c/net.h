@@ -73,6 +73,8 @@ int opc_net_forward_profile(opc_net *net, const opc_tensor *input, opc_layer_tim
  * cannot be created while OPENPOSE_C_CPU names an unknown level or one above the CPU's. */
 const char *opc_cpu_level_in_use(void);
 const char *opc_cpu_level_best(void);
+/* OPC_OK, or the reason OPENPOSE_C_CPU keeps nets from being created. */
+int opc_cpu_level_check(opc_error *err);
 
 /* Memory figures of the plan for a net_w x net_h input. */
 typedef struct opc_net_memory {

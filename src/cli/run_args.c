@@ -378,6 +378,11 @@ int run_args_parse(int argc, char **argv, run_args *a, int *done)
                    opc_cpu_level_in_use(), opc_cpu_level_best());
             cli_print_blas(stdout);
             *done = 1;
+            opc_error err;
+            if (opc_cpu_level_check(&err) != OPC_OK) { /* no network would run */
+                fprintf(stderr, "openpose-c: %s\n", err.msg);
+                return EXIT_FAIL;
+            }
             return EXIT_OK;
         }
         if (c == '?' || c == ':') {

@@ -52,7 +52,8 @@ typedef struct run_args {
     double score_threshold, nms_radius;
 } run_args;
 
-/* Returns 0 on success, or an exit status (0 after --help/--version, 2 on a usage error,
+/* Returns 0 on success, or an exit status (0 after --help/--version, 1 when --version finds OPENPOSE_C_CPU
+ * naming no level this CPU runs, 2 on a usage error,
  * with the message printed) with *done set. */
 int run_args_parse(int argc, char **argv, run_args *a, int *done);
 

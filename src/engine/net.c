@@ -284,3 +284,5 @@ int opc_net_memory_at(opc_net *net, int net_w, int net_h, opc_net_memory *mem, o
 const char *opc_cpu_level_in_use(void) { return opc_cpu_level_name(opc_cpu_level()); }
 
 const char *opc_cpu_level_best(void) { return opc_cpu_level_name(opc_cpu_level_supported()); }
+
+int opc_cpu_level_check(opc_error *err) { return opc_cpu_check(err); }
