@@ -52,9 +52,9 @@ typedef struct run_args {
     double score_threshold, nms_radius;
 } run_args;
 
-/* Returns 0 on success, or an exit status (0 after --help/--version, 1 when --version finds OPENPOSE_C_CPU
- * naming no level this CPU runs, 2 on a usage error,
- * with the message printed) with *done set. */
+/* Returns 0 on success, or an exit status with *done set: 0 after --help or --version, 1
+ * when --version finds OPENPOSE_C_CPU naming no level this CPU runs, 2 on a usage error
+ * (the message printed). */
 int run_args_parse(int argc, char **argv, run_args *a, int *done);
 
 /* Whether the boxes come from a file (--boxes FILE): its image_ids are the inputs'. */
