@@ -7,8 +7,8 @@
  * A is packed by panels of OPC_LANES rows, [m / OPC_LANES][K][OPC_LANES] (zero rows past
  * m), so that a producer vectorised over rows (the Winograd filter transform) stores one
  * whole vector per k; a register block takes OPC_GEMM_MR rows of a panel. B is rows of n
- * floats (ldb apart), C rows of n floats (ldc apart). B's rows may be read up to a whole vector past n (the values there only
- * reach columns that are not stored). Every C element is one sum over k in order, the
+ * floats (ldb apart), C rows of n floats (ldc apart); neither is touched past column n
+ * (B may be a blob at the very end of its buffer). Every C element is one sum over k in order, the
  * same whatever the blocking, the thread count or the CPU level's vector width. */
 #ifndef OPC_ENGINE_FAST_GEMM_MICRO_H
 #define OPC_ENGINE_FAST_GEMM_MICRO_H
@@ -63,8 +63,11 @@ opc_gemm_block(int nv, int k, const float *restrict a, const float *restrict b, 
             acc[r][v] = (opc_vlanes){0};
     for (int kk = 0; kk < k; kk++, a += OPC_LANES, b += ldb) {
         opc_vlanes bv[OPC_GEMM_NV];
-        for (int v = 0; v < nv; v++)
+        for (int v = 0; v < nv - 1; v++)
             bv[v] = opc_load_lanes(b + v * OPC_LANES);
+        /* cols is a constant OPC_LANES in the whole blocks: the test folds away there. */
+        bv[nv - 1] = cols == OPC_LANES ? opc_load_lanes(b + (nv - 1) * OPC_LANES)
+                                       : opc_load_lanes_n(b + (nv - 1) * OPC_LANES, cols);
         for (int r = 0; r < OPC_GEMM_MR; r++)
             for (int v = 0; v < nv; v++)
                 acc[r][v] += a[r] * bv[v];
