@@ -13,27 +13,8 @@
 
 #include "decode/decoder.h"
 #include "decode/heatmap/head.h"
-#include "openpose-c/files.h"
 #include "openpose-c/heatmap.h"
 #include "testutil.h"
-
-static cJSON *read_json(const char *path)
-{
-    unsigned char *data;
-    size_t size;
-    opc_error err;
-    if (opc_read_file(path, 64 << 20, &data, &size, &err) != OPC_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        exit(1);
-    }
-    cJSON *j = cJSON_ParseWithLength((const char *)data, size);
-    free(data);
-    if (!j) {
-        fprintf(stderr, "%s: cannot parse\n", path);
-        exit(1);
-    }
-    return j;
-}
 
 static double item(const cJSON *a, int i) { return cJSON_GetArrayItem(a, i)->valuedouble; }
 
@@ -64,7 +45,7 @@ static void check_peak(const char *what, const float *h, int w, int hgt, const c
 
 static void test_cases(void)
 {
-    cJSON *d = read_json(opc_test_shared_path("testdata/topdown/decode_cases.json"));
+    cJSON *d = opc_test_read_json(opc_test_shared_path("testdata/topdown/decode_cases.json"));
     const cJSON *c;
     int n = 0, kps = 0;
     cJSON_ArrayForEach(c, cJSON_GetObjectItem(d, "cases"))
@@ -109,8 +90,8 @@ static void test_cases(void)
  * pixels (the crop's centre and side from crops.json). */
 static void test_network_outputs(void)
 {
-    cJSON *kp = read_json(opc_test_shared_path("testdata/topdown/keypoints.json"));
-    cJSON *crops = read_json(opc_test_shared_path("testdata/topdown/crops.json"));
+    cJSON *kp = opc_test_read_json(opc_test_shared_path("testdata/topdown/keypoints.json"));
+    cJSON *crops = opc_test_read_json(opc_test_shared_path("testdata/topdown/crops.json"));
     static const char *const nets[2] = {"hourglass", "cpm"}, *const kinds[2] = {"tf", "cv"};
     int count = 0;
     const cJSON *c;

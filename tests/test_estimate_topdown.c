@@ -17,22 +17,7 @@
 
 #include "openpose-c/convert.h"
 #include "openpose-c/estimate.h"
-#include "openpose-c/files.h"
 #include "testutil.h"
-
-static cJSON *read_json(const char *rel)
-{
-    unsigned char *data;
-    size_t size;
-    opc_error err;
-    if (opc_read_file(opc_test_shared_path(rel), 1 << 24, &data, &size, &err) != OPC_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        exit(1);
-    }
-    cJSON *j = cJSON_ParseWithLength((const char *)data, size);
-    free(data);
-    return j;
-}
 
 static double num(const cJSON *a, int i) { return cJSON_GetArrayItem(a, i)->valuedouble; }
 
@@ -149,8 +134,8 @@ static void test_net(const char *net, const cJSON *crops, const cJSON *keypoints
 int main(void)
 {
     opc_test_shared();
-    cJSON *crops = read_json("testdata/topdown/crops.json");
-    cJSON *kp = read_json("testdata/topdown/keypoints.json");
+    cJSON *crops = opc_test_read_json(opc_test_shared_path("testdata/topdown/crops.json"));
+    cJSON *kp = opc_test_read_json(opc_test_shared_path("testdata/topdown/keypoints.json"));
     test_net("hourglass", cJSON_GetObjectItem(crops, "crops"), cJSON_GetObjectItem(kp, "crops"));
     test_net("cpm", cJSON_GetObjectItem(crops, "crops"), cJSON_GetObjectItem(kp, "crops"));
     cJSON_Delete(crops);

@@ -13,24 +13,6 @@
 
 static const char *tmp;
 
-static cJSON *read_json(const char *path)
-{
-    unsigned char *data;
-    size_t size;
-    opc_error err;
-    if (opc_read_file(path, 64 << 20, &data, &size, &err) != OPC_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        exit(1);
-    }
-    cJSON *j = cJSON_Parse((const char *)data);
-    free(data);
-    if (!j) {
-        fprintf(stderr, "%s: cannot parse\n", path);
-        exit(1);
-    }
-    return j;
-}
-
 static const char *write_tmp(const char *name, const char *text)
 {
     static char paths[8][4096];
@@ -199,7 +181,7 @@ static void test_reversed_order(const cJSON *expected)
     snprintf(gt, sizeof gt, "%s/testdata/eval/test_coco.json", opc_test_shared());
     for (int c = 0; c < 2; c++) {
         snprintf(dt, sizeof dt, "%s/testdata/eval/%s", opc_test_shared(), names[c]);
-        cJSON *arr = read_json(dt), *rev = cJSON_CreateArray();
+        cJSON *arr = opc_test_read_json(dt), *rev = cJSON_CreateArray();
         for (int i = cJSON_GetArraySize(arr) - 1; i >= 0; i--)
             cJSON_AddItemToArray(rev, cJSON_Duplicate(cJSON_GetArrayItem(arr, i), 1));
         const char *path = write_tmp_json("reversed.json", rev);
@@ -513,8 +495,8 @@ int main(void)
     tmp = opc_test_tmpdir("cocoeval");
     test_rules();
     test_bad_inputs();
-    cJSON *expected = read_json(opc_test_shared_path("testdata/eval/expected_stats.json"));
-    cJSON *matrices = read_json(opc_test_shared_path("testdata/eval/oks_matrices.json"));
+    cJSON *expected = opc_test_read_json(opc_test_shared_path("testdata/eval/expected_stats.json"));
+    cJSON *matrices = opc_test_read_json(opc_test_shared_path("testdata/eval/oks_matrices.json"));
     test_params(expected);
     test_reference_stats(expected);
     test_oks_matrices(expected, matrices);

@@ -18,24 +18,6 @@
 #define F32_REL 2e-6    /* EPE / NME against MMPose's float32 sums */
 #define F64_TOL 1e-9    /* EPE / NME against the float64 reference */
 
-static cJSON *read_json(const char *path)
-{
-    unsigned char *data;
-    size_t size;
-    opc_error err;
-    if (opc_read_file(path, 64 << 20, &data, &size, &err) != OPC_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        exit(1);
-    }
-    cJSON *j = cJSON_ParseWithLength((const char *)data, size);
-    free(data);
-    if (!j) {
-        fprintf(stderr, "%s: cannot parse\n", path);
-        exit(1);
-    }
-    return j;
-}
-
 static const cJSON *at(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -133,7 +115,7 @@ static void test_random_case(const cJSON *c)
 
 static void test_random_cases(void)
 {
-    cJSON *r = read_json(opc_test_shared_path("testdata/metrics/random_cases.json"));
+    cJSON *r = opc_test_read_json(opc_test_shared_path("testdata/metrics/random_cases.json"));
     const cJSON *c;
     int n = 0;
     cJSON_ArrayForEach(c, at(r, "cases"))
@@ -235,7 +217,7 @@ static void test_test_mpii(void)
     opc_keypoint_instances d;
     if (!load("testdata/metrics/eval_test_mpii.json", &d))
         return;
-    cJSON *e = read_json(opc_test_shared_path("testdata/metrics/expected_test_mpii.json"));
+    cJSON *e = opc_test_read_json(opc_test_shared_path("testdata/metrics/expected_test_mpii.json"));
     const cJSON *results = at(e, "results");
     test_mmpose_classes("test_mpii", &d, results);
     /* PCKAccuracy(head): the plain PCK with head_size, coordinates as stored. */
@@ -269,7 +251,7 @@ static void test_test_coco(void)
     opc_keypoint_instances d;
     if (!load("testdata/metrics/eval_test_coco.json", &d))
         return;
-    cJSON *e = read_json(opc_test_shared_path("testdata/metrics/expected_test_coco.json"));
+    cJSON *e = opc_test_read_json(opc_test_shared_path("testdata/metrics/expected_test_coco.json"));
     test_mmpose_classes("test_coco", &d, at(e, "results"));
     cJSON_Delete(e);
     opc_keypoint_instances_free(&d);
@@ -282,7 +264,7 @@ static void test_tompson(void)
     if (!load("testdata/metrics/eval_mpii_val_tompson.json", &d))
         return;
     CHECK(d.n == 2958 && d.k == 16, "Tompson: %d instances of %d joints", d.n, d.k);
-    cJSON *e = read_json(opc_test_shared_path("testdata/metrics/expected_mpii_val_tompson.json"));
+    cJSON *e = opc_test_read_json(opc_test_shared_path("testdata/metrics/expected_mpii_val_tompson.json"));
     static const char *const keys[2] = {"thr_0_5", "thr_0_1"};
     static const double thrs[2] = {0.5, 0.1};
     for (int t = 0; t < 2; t++) {
@@ -341,8 +323,8 @@ static const char *write_tmp(const char *name, const char *text)
  * path's PCK and EPE must equal MMPose's numbers on the instance file. */
 static void test_coco_results(void)
 {
-    cJSON *inst = read_json(opc_test_shared_path("testdata/metrics/eval_test_coco.json"));
-    cJSON *e = read_json(opc_test_shared_path("testdata/metrics/expected_test_coco.json"));
+    cJSON *inst = opc_test_read_json(opc_test_shared_path("testdata/metrics/eval_test_coco.json"));
+    cJSON *e = opc_test_read_json(opc_test_shared_path("testdata/metrics/expected_test_coco.json"));
     cJSON *res = cJSON_CreateArray();
     const cJSON *it;
     cJSON_ArrayForEach(it, at(inst, "instances"))

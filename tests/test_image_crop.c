@@ -11,25 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "openpose-c/files.h"
 #include "openpose-c/image.h"
 #include "testutil.h"
 
 #define NET 192
-
-static cJSON *read_json(const char *path)
-{
-    unsigned char *data;
-    size_t size;
-    opc_error err;
-    if (opc_read_file(path, 1 << 20, &data, &size, &err) != OPC_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        exit(1);
-    }
-    cJSON *j = cJSON_ParseWithLength((const char *)data, size);
-    free(data);
-    return j;
-}
 
 /* max |ours - ref| over the crop, ref NHWC B,G,R (read as n=1, c=H, h=W, w=3). */
 static double max_diff(const float *rgb, const char *rel)
@@ -105,7 +90,7 @@ static void test_placement(const opc_image *img, const opc_box *box, const float
 
 int main(void)
 {
-    cJSON *crops = read_json(opc_test_shared_path("testdata/topdown/crops.json"));
+    cJSON *crops = opc_test_read_json(opc_test_shared_path("testdata/topdown/crops.json"));
     const cJSON *c;
     int n = 0;
     float *rgb = malloc(sizeof(float) * NET * NET * 3);

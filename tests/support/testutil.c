@@ -1,10 +1,13 @@
 #include "testutil.h"
 
+#include <cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "core/json_file.h"
 
 int opc_test_failures;
 
@@ -111,4 +114,15 @@ const char *opc_test_topology_name(const opc_model *m)
 {
     static opc_paf_topology t;
     return opc_model_paf_topology(m, &t, NULL) == OPC_OK ? t.name : "?";
+}
+
+cJSON *opc_test_read_json(const char *path)
+{
+    cJSON *j;
+    opc_error err;
+    if (opc_json_read_file(path, (size_t)256 << 20, (size_t)1 << 26, &j, &err) != OPC_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        exit(1);
+    }
+    return j;
 }

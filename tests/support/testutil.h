@@ -53,6 +53,10 @@ typedef struct {
 
 opc_diff opc_compare(const float *a, const float *b, size_t n);
 
+/* The JSON file at path, parsed (free with cJSON_Delete); exits 1 with the reason when it
+ * cannot be read or parsed. */
+struct cJSON *opc_test_read_json(const char *path);
+
 /* The PAF topology's name of a model with a "paf" head ("?" otherwise). */
 const char *opc_test_topology_name(const opc_model *m);
 
