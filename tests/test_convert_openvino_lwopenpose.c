@@ -145,7 +145,7 @@ static void test_int8(const char *xml, const char *model)
     opc_model *m = opc_model_open(model, &err);
     opc_net *net = m ? opc_net_create(m, &(opc_net_options){.threads = 2}, &err) : NULL;
     CHECK(net != NULL, "%s", err.msg);
-    for (int i = 0; net && i < 4; i++) {
+    for (int i = 0; net && i < opc_test_cases(4); i++) {
         char tag[64];
         snprintf(tag, sizeof tag, "%s_456x256", PHOTOS[i]);
         check_int8(net, m, tag);
@@ -175,7 +175,7 @@ int main(void)
     opc_net *net = m ? opc_net_create(m, &(opc_net_options){.threads = 2}, &err) : NULL;
     opc_net *net1 = m ? opc_net_create(m, &(opc_net_options){.threads = 1}, &err) : NULL;
     CHECK(net && net1, "%s", err.msg);
-    for (int i = 0; net && net1 && i < 4; i++) {
+    for (int i = 0; net && net1 && i < opc_test_cases(4); i++) {
         char tag[64];
         snprintf(tag, sizeof tag, "%s_456x256", PHOTOS[i]);
         check_case(net, i == 0 ? net1 : NULL, m, tag, 1);

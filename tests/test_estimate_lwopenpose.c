@@ -147,7 +147,7 @@ int main(void)
         {"coco192", "images/openpose-media/COCO_val2014_000000000192.jpg"},
     };
     static const int SIZES[][2] = {{656, 368}, {456, 256}};
-    for (int i = 0; m && i < 4; i++)
+    for (int i = 0; m && i < opc_test_cases(4); i++)
         for (int s = 0; s < 2; s++)
             for (int a = 0; a < 2; a++)
                 check_case(m, PHOTOS[i].photo, PHOTOS[i].tag, SIZES[s][0], SIZES[s][1],
