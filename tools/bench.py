@@ -380,7 +380,8 @@ def main():
     import cv2
     import torch
     ort = ensure_ort(work) if "ort" in a.contenders else None
-    kernels = common.run([opc, "--version"]).stdout.strip().splitlines()[-1]
+    version = common.run([opc, "--version"]).stdout.strip().splitlines()
+    kernels = "; ".join(v for v in version if v.startswith(("kernels:", "BLAS kernel:")))
     print("openpose-c (%s) vs ONNX Runtime %s, PyTorch %s and OpenCV %s dnn; %d threads each; "
           "%d rounds x %d forwards (first of each process not counted)" % (
               kernels, ORT_VERSION if ort else "(left out)", torch.__version__,
