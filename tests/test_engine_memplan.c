@@ -32,7 +32,8 @@ static void chain_reuses_memory(void)
     CHECK(mem.activation_bytes <= 2 * blob + head, "after reuse %zu of naive %zu",
           mem.activation_bytes, mem.naive_bytes);
     CHECK(mem.activation_bytes < mem.naive_bytes, "no reuse");
-    CHECK(mem.scratch_bytes >= 8 * 9 * 32 * 32 * sizeof(float), "im2col scratch %zu",
+    /* The convs' scratch is counted: an unfolded output row at least. */
+    CHECK(mem.scratch_bytes >= 8 * 9 * 32 * sizeof(float), "im2col scratch %zu",
           mem.scratch_bytes);
     opc_net_free(net);
     opc_model_close(m);

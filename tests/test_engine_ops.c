@@ -191,6 +191,22 @@ static const conv_case CONVS[] = {
      * the rest), the groups split unevenly, the last one partial. */
     {"wino3_shared", 24, 20, 22, {.cout = 70, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
     {"wino7_shared_prelu", 20, 13, 15, {.cout = 66, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_PRELU}},
+    /* Unfolded bands on the project's GEMM (conv_im2col_gemm): dilation 2 with 8-row bands,
+     * the last shorter; stride 2; K = 1170 with one-row bands of 70 pixels; partial panels
+     * of output channels; per-channel PReLU in the GEMM's epilogue. Grouped convolutions
+     * stay on OpenBLAS (conv_im2col_sgemm). */
+    {"i2c_dilated_bands", 15, 40, 57, {.cout = 40, .kh = 3, .kw = 3, .dh = 2, .dw = 2, .pad = {2, 2, 2, 2}, .act = OPC_ACT_RELU}},
+    {"i2c_s2_prelu", 24, 23, 31, {.cout = 20, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad_same = 1, .act = OPC_ACT_PRELU}},
+    {"i2c_wide_k_nobias", 130, 6, 70, {.cout = 17, .kh = 3, .kw = 3, .dh = 2, .dw = 2, .pad = {1, 2, 3, 2}, .no_bias = 1}},
+    {"grp_3x3_bands", 32, 40, 50, {.cout = 8, .kh = 3, .kw = 3, .group = 2, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
+    /* Dilated "same" 3x3 layers as Winograd on the stacked phases
+     * (conv_winograd_f6x6_3x3_phases): odd and even sizes (phases of unequal size),
+     * Lightweight OpenPose's 57x32 map, dilation 3 on a map smaller than a phase's tile,
+     * TF SAME padding, each activation path. */
+    {"wph_d2_odd_relu", 16, 13, 17, {.cout = 20, .kh = 3, .kw = 3, .dh = 2, .dw = 2, .pad = {2, 2, 2, 2}, .act = OPC_ACT_RELU}},
+    {"wph_d2_lw_prelu", 24, 32, 57, {.cout = 16, .kh = 3, .kw = 3, .dh = 2, .dw = 2, .pad = {2, 2, 2, 2}, .act = OPC_ACT_PRELU}},
+    {"wph_d3_tiny_nobias", 16, 5, 4, {.cout = 17, .kh = 3, .kw = 3, .dh = 3, .dw = 3, .pad = {3, 3, 3, 3}, .no_bias = 1}},
+    {"wph_d2_same_elu", 18, 20, 21, {.cout = 16, .kh = 3, .kw = 3, .dh = 2, .dw = 2, .pad_same = 1, .act = OPC_ACT_ELU}},
 };
 
 typedef struct {
@@ -244,6 +260,15 @@ static void conv_cases(void)
                   "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
         if (!strncmp(c->name, "rows_", 5))
             CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_direct_rows"),
+                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
+        if (!strncmp(c->name, "i2c_", 4))
+            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_im2col_gemm"),
+                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
+        if (!strncmp(c->name, "wph_", 4))
+            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_winograd_f6x6_3x3_phases"),
+                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
+        if (!strncmp(c->name, "grp_", 4))
+            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_im2col_sgemm"),
                   "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
         if (!strncmp(c->name, "dw_3x3", 6))
             CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_depthwise"),

@@ -4,7 +4,8 @@
  * network is run (fast engine) on INPUT (NCHW, or NHWC where the model says so) and each
  * layer is given its own input blob. The layer's output must agree to relative L2 <= 1e-5
  * and max |diff| <= 1e-4 x max(1, max |reference|), with no NaN. Run by
- * test_engine_net_layers.sh on the full OpenPose networks and MobileNetV2-small.
+ * test_engine_net_layers.sh on the full OpenPose networks, MobileNetV2-small, Lightweight
+ * OpenPose and the hourglass.
  *
  * Layers count as the same when everything a kernel choice or its arithmetic can depend
  * on is the same: op, kernel, stride, dilation, padding, groups, channels, activation and

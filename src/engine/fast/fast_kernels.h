@@ -31,6 +31,12 @@ int opc_winograd_fits(const void *param, const opc_layer *l, const opc_shape *in
 size_t opc_winograd_scratch(const void *param, const opc_layer *l, const opc_shape *in,
                             const opc_shape *out, int threads);
 void opc_fast_conv_winograd(const opc_kernel_args *a); /* param: an opc_wino_variant */
+/* Dilated "same" convolutions as Winograd on the input's phases (conv_winograd_phases.c). */
+int opc_winograd_phases_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                             const opc_shape *out);
+size_t opc_winograd_phases_scratch(const void *param, const opc_layer *l, const opc_shape *in,
+                                   const opc_shape *out, int threads);
+void opc_fast_conv_winograd_phases(const opc_kernel_args *a);
 
 int opc_conv_rows_fits(const void *param, const opc_layer *l, const opc_shape *in,
                        const opc_shape *out);
@@ -41,6 +47,11 @@ void opc_fast_conv_rows(const opc_kernel_args *a);
 size_t opc_im2col_scratch(const void *param, const opc_layer *l, const opc_shape *in,
                           const opc_shape *out, int threads);
 void opc_fast_conv_im2col(const opc_kernel_args *a);
+int opc_im2col_gemm_fits(const void *param, const opc_layer *l, const opc_shape *in,
+                         const opc_shape *out);
+size_t opc_im2col_gemm_scratch(const void *param, const opc_layer *l, const opc_shape *in,
+                               const opc_shape *out, int threads);
+void opc_fast_conv_im2col_gemm(const opc_kernel_args *a);
 
 void opc_fast_maxpool(const opc_kernel_args *a);
 void opc_fast_add(const opc_kernel_args *a);
