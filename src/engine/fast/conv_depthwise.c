@@ -137,6 +137,8 @@ static inline __attribute__((always_inline)) void dw_band_3x3s1(const dw_ctx *x,
     float w00 = wc[0], w01 = wc[1], w02 = wc[2], w10 = wc[3], w11 = wc[4], w12 = wc[5],
           w20 = wc[6], w21 = wc[7], w22 = wc[8];
     float bias = a->layer->bias.data ? a->layer->bias.data[c] : 0.0f;
+    opc_act_fn f = opc_layer_act(a->layer, c);
+    f.act = act; /* the caller's constant */
     float *out = a->out + (size_t)c * os.h * os.w;
     int nvec = (os.w + OPC_LANES - 1) / OPC_LANES, oy = oy0;
     for (; oy + 4 <= oy1; oy += 4) {
@@ -172,7 +174,7 @@ static inline __attribute__((always_inline)) void dw_band_3x3s1(const dw_ctx *x,
             int cnt = os.w - v * OPC_LANES < OPC_LANES ? os.w - v * OPC_LANES : OPC_LANES;
             for (int j = 0; j < 4; j++)
                 opc_store_lanes_n(out + (size_t)(oy + j) * os.w + v * OPC_LANES,
-                                  opc_act_lanes(s[j], (opc_act_fn){act, 0.0f, 0.0f}), cnt);
+                                  opc_act_lanes(s[j], f), cnt);
         }
     }
     if (oy < oy1)
@@ -205,7 +207,7 @@ static void dw_channel(const dw_ctx *x, int c, int oy_begin, int oy_end, float *
         for (int r = 0; r < (oy1 - oy0 - 1) * sh + x->rows.geo.span; r++)
             opc_padded_row(&x->rows, plane, oy0 * sh + r - x->rows.pad[0],
                            buf + (size_t)r * x->rows.geo.row);
-        switch (fixed) { /* 3x3 without PReLU: unrolled */
+        switch (fixed) { /* 3x3 with these activations: unrolled */
         case OPC_ACT_NONE:
             dw_band_3x3(x, c, oy0, oy1, buf, s1, OPC_ACT_NONE);
             break;
@@ -214,6 +216,9 @@ static void dw_channel(const dw_ctx *x, int c, int oy_begin, int oy_end, float *
             break;
         case OPC_ACT_RELU6:
             dw_band_3x3(x, c, oy0, oy1, buf, s1, OPC_ACT_RELU6);
+            break;
+        case OPC_ACT_ELU: /* Lightweight OpenPose's CPM stage */
+            dw_band_3x3(x, c, oy0, oy1, buf, s1, OPC_ACT_ELU);
             break;
         default: /* any other kernel or activation */
             dw_band(x, c, oy0, oy1, buf, l->kernel[0], l->kernel[1], l->act);
