@@ -241,6 +241,17 @@ static const char *kernel_of(const opc_graph *g, const char *name, int w, int h)
     return k;
 }
 
+/* The kernel each family of CONVS cases (by name prefix) is for. */
+static const struct {
+    const char *prefix, *kernel;
+} CASE_KERNELS[] = {
+    {"wino3", "conv_winograd_f6x6_3x3"},   {"wino7", "conv_winograd_f3x3_7x7"},
+    {"wph_", "conv_winograd_f6x6_3x3_phases"}, {"pw_", "conv_1x1_direct"},
+    {"g1x1_", "conv_1x1_gemm"},            {"rows_", "conv_direct_rows"},
+    {"i2c_", "conv_im2col_gemm"},          {"grp_", "conv_im2col_sgemm"},
+    {"dw_3x3", "conv_depthwise"},
+};
+
 static void conv_cases(void)
 {
     for (size_t i = 0; i < sizeof CONVS / sizeof CONVS[0]; i++) {
@@ -248,31 +259,11 @@ static void conv_cases(void)
         unsigned seed = 1000u + (unsigned)i;
         opc_graph *g = tg_new(c->c);
         int b = tg_conv(g, "conv", 0, c->c, c->s, &seed);
-        /* The wino cases are there for the Winograd kernels: make sure they get them. */
-        if (!strncmp(c->name, "wino", 4))
-            CHECK(strstr(kernel_of(g, "conv", c->w, c->h), "winograd") != NULL,
-                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
-        if (!strncmp(c->name, "pw_", 3))
-            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_1x1_direct"),
-                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
-        if (!strncmp(c->name, "g1x1_", 5))
-            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_1x1_gemm"),
-                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
-        if (!strncmp(c->name, "rows_", 5))
-            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_direct_rows"),
-                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
-        if (!strncmp(c->name, "i2c_", 4))
-            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_im2col_gemm"),
-                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
-        if (!strncmp(c->name, "wph_", 4))
-            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_winograd_f6x6_3x3_phases"),
-                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
-        if (!strncmp(c->name, "grp_", 4))
-            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_im2col_sgemm"),
-                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
-        if (!strncmp(c->name, "dw_3x3", 6))
-            CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), "conv_depthwise"),
-                  "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
+        /* Cases named for a fast kernel are there for it: make sure they get it. */
+        for (size_t k = 0; k < sizeof CASE_KERNELS / sizeof CASE_KERNELS[0]; k++)
+            if (!strncmp(c->name, CASE_KERNELS[k].prefix, strlen(CASE_KERNELS[k].prefix)))
+                CHECK(!strcmp(kernel_of(g, "conv", c->w, c->h), CASE_KERNELS[k].kernel),
+                      "%s: runs on %s", c->name, kernel_of(g, "conv", c->w, c->h));
         tg_head(g, b, c->s.cout, &seed);
         compare_engines(c->name, g, c->w, c->h, 2);
         opc_graph_free(g);
