@@ -10,9 +10,10 @@
  * Layers count as the same when everything a kernel choice or its arithmetic can depend
  * on is the same: op, kernel, stride, dilation, padding, groups, channels, activation and
  * input size. The reference engine sums in double with plain loops (about 0.25 GMAC/s), so
- * a layer above MAX_MMAC (default 40) million multiply-accumulates gets the centre of its
- * input, cut smaller (not below its kernel): the channels, which decide the kernel and its
- * blocking, stay the network's; every kernel's small-map geometries are test_engine_ops's.
+ * a layer above MAX_MMAC (default 40, under the sanitizers 8) million multiply-accumulates
+ * gets the centre of its input, cut smaller (not below its kernel): the channels, which
+ * decide the kernel and its blocking, stay the network's; every kernel's small-map
+ * geometries are test_engine_ops's.
  * Concatenations, additions and resizes (several inputs, no kernel chosen by shape) are
  * left to the whole-graph tests.
  *
@@ -137,7 +138,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: net_layers MODEL INPUT.npy TMPDIR [MAX_MMAC]\n");
         return 2;
     }
-    double max_mmac = argc == 5 ? atof(argv[4]) : 40.0;
+    /* Under the sanitizers smaller crops: the same kernels run, on a fifth of the work. */
+    double max_mmac = argc == 5 ? atof(argv[4]) : opc_test_sanitized() ? 8.0 : 40.0;
     opc_error err;
     opc_tensor x = {0}, raw = {0};
     opc_model *m = opc_model_open(argv[1], &err);

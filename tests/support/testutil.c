@@ -127,11 +127,13 @@ cJSON *opc_test_read_json(const char *path)
     return j;
 }
 
-int opc_test_cases(int n)
+int opc_test_sanitized(void)
 {
 #ifdef OPC_TEST_SANITIZED
-    return n > 0 ? 1 : n;
+    return 1;
 #else
-    return n;
+    return 0;
 #endif
 }
+
+int opc_test_cases(int n) { return opc_test_sanitized() && n > 0 ? 1 : n; }

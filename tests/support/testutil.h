@@ -53,9 +53,12 @@ typedef struct {
 
 opc_diff opc_compare(const float *a, const float *b, size_t n);
 
+/* Whether this is a sanitizer build, where a forward is 10-20x slower and the numbers are
+ * the plain build's to check. */
+int opc_test_sanitized(void);
+
 /* How many of a test's repeated real-network cases to run: all n in a plain build, one
- * under the sanitizers, where a forward is 10-20x slower and the numbers are the plain
- * build's to check (every code path still runs once). */
+ * under the sanitizers (every code path still runs once). */
 int opc_test_cases(int n);
 
 /* The JSON file at path, parsed (free with cJSON_Delete); exits 1 with the reason when it
