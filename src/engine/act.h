@@ -89,10 +89,11 @@ static inline void opc_bias_act_row(float *restrict x, size_t n, float bias, opc
 }
 
 /* expm1 of every lane of x <= 0 (lanes above 0 give expm1(0) = 0), within 1e-7 relative
- * of the exact value, as libm's expm1f (test_engine_act sweeps it): x = n ln2 + r with |r| <= ln2 / 2 (ln2 in two
- * parts, so r is exact), expm1(r) by its Taylor series to r^7 (the next term is below
- * 1e-8 of it), and expm1(x) = 2^n expm1(r) + (2^n - 1), which for n = 0 is expm1(r)
- * itself, so small |x| keep their relative accuracy. Below -87 expm1 is -1 in float. */
+ * of the exact value, as libm's expm1f (test_engine_act sweeps it): x = n ln2 + r with
+ * |r| <= ln2 / 2 (ln2 in two parts, so r is exact), expm1(r) by its Taylor series to r^7
+ * (the next term is below 1e-8 of it), and expm1(x) = 2^n expm1(r) + (2^n - 1), which for
+ * n = 0 is expm1(r) itself, so small |x| keep their relative accuracy. Below -87 expm1 is
+ * -1 in float. */
 static inline opc_vlanes opc_expm1_lanes(opc_vlanes x)
 {
     typedef int vint __attribute__((vector_size(sizeof(opc_vlanes))));

@@ -16,10 +16,10 @@
 
 #include <string.h>
 
-/* The undilated layer run on the stack, and the stack's shapes. */
 /* Floats rounded up to whole cache lines: the kernel's scratch starts 64-byte aligned. */
 static size_t lines_up(size_t n) { return (n + 15) / 16 * 16; }
 
+/* The undilated layer run on the stack, and the stack's shapes. */
 typedef struct {
     opc_layer l;
     opc_shape in, out;
@@ -73,7 +73,7 @@ typedef struct {
 } phases_ctx;
 
 /* Input channels c0 .. c1 - 1 onto the stack: phase k = py * d + px at rows k * (hp + 1)..,
- * zeros past the image and on the rows between phases. */
+ * zeros past the image and on the rows between phases. Each stack row is written once. */
 static void gather(void *p, int c0, int c1)
 {
     const phases_ctx *x = p;
@@ -82,15 +82,16 @@ static void gather(void *p, int c0, int c1)
     for (int c = c0; c < c1; c++) {
         const float *src = x->a->in[0] + (size_t)c * is.h * is.w;
         float *dst = x->stack_in + (size_t)c * s->in.h * s->in.w;
-        memset(dst, 0, (size_t)s->in.h * s->in.w * sizeof(float));
-        for (int k = 0; k < s->d * s->d; k++) {
-            int py = k / s->d, px = k % s->d;
-            for (int y = py, r = k * (s->hp + 1); y < is.h; y += s->d, r++) {
-                float *row = dst + (size_t)r * s->wp;
+        for (int r = 0; r < s->in.h; r++) {
+            float *row = dst + (size_t)r * s->wp;
+            int k = r / (s->hp + 1), py = k / s->d, px = k % s->d;
+            int y = py + r % (s->hp + 1) * s->d, i = 0; /* the row's input row */
+            if (r % (s->hp + 1) < s->hp && y < is.h) {
                 const float *in = src + (size_t)y * is.w;
-                for (int xx = px, i = 0; xx < is.w; xx += s->d, i++)
+                for (int xx = px; xx < is.w; xx += s->d, i++)
                     row[i] = in[xx];
             }
+            memset(row + i, 0, (size_t)(s->wp - i) * sizeof(float));
         }
     }
 }
