@@ -48,6 +48,10 @@
  * every output channel: 512 KiB for 128 x 128 channels), U took 5 times as long: its
  * stores missed the cache, the block's V and M having pushed it out. */
 #define U_PART_FLOATS ((size_t)1 << 15)
+/* Floats between consecutive transform points' planes of V and M beyond the plane itself
+ * (one cache line): planes of a power-of-two size put the n*n streams of a transform
+ * (81 for F(3x3, 7x7)) in one cache set, where they evict each other. */
+#define POINT_SKEW 16
 /* Longest chunk of a tile row. */
 #define MAX_CW (16 * OPC_LANES)
 /* Small maps (at most this many tiles) share each block between the threads instead: the
@@ -133,7 +137,7 @@ static wino_geometry geometry(const opc_wino_variant *v, const opc_shape *in,
      * output row, the phases of the input rows (the phase splits read and write whole
      * vectors: slack after each). */
     size_t patch = nn * OPC_LANES > g.out_floats ? nn * OPC_LANES : g.out_floats;
-    g.vm_floats = per_tile * g.ld;
+    g.vm_floats = per_tile * g.ld + 2 * nn * POINT_SKEW;
     g.thread_floats = (g.shared ? 0 : g.vm_floats) + g.upart_floats + patch + g.phase * g.m +
                       OPC_LANES + (size_t)g.rows_in * g.m * g.phase;
     return g;
@@ -173,8 +177,9 @@ typedef struct {
 typedef struct {
     int ty0, rows, tx0, cw, nt;
     size_t ld;     /* nt in whole vectors */
-    float *v;      /* [n*n][Cin][ld] */
-    float *mm;     /* [n*n][Cout][ld] */
+    size_t vpoint, mpoint; /* floats from one transform point's plane of V, M to the next */
+    float *v;      /* [n*n][Cin][ld], the planes vpoint apart */
+    float *mm;     /* [n*n][Cout][ld], the planes mpoint apart */
     float *upart;  /* part of U's row a: [n][part_groups * OPC_LANES x Cin packed] */
     float *patch;  /* one vector's patch [n*n][OPC_LANES], or an output channel [m*m][ld] */
     float *row;    /* a padded input row, or an output row */
@@ -194,8 +199,10 @@ static wino_block block_at(const wino_ctx *x, int b, int thread)
     size_t nn = (size_t)x->n * x->n;
     float *own = x->work + (size_t)thread * g->thread_floats;
     k.v = g->shared ? x->vm : own;
-    k.mm = k.v + nn * x->is.c * k.ld;
-    k.upart = g->shared ? own : k.mm + nn * x->os.c * k.ld;
+    k.vpoint = (size_t)x->is.c * k.ld + POINT_SKEW;
+    k.mpoint = (size_t)x->os.c * k.ld + POINT_SKEW;
+    k.mm = k.v + nn * k.vpoint;
+    k.upart = g->shared ? own : k.mm + nn * k.mpoint;
     k.patch = k.upart + g->upart_floats;
     k.row = k.patch + (nn * OPC_LANES > g->out_floats ? nn * OPC_LANES : g->out_floats);
     k.phases = k.row + g->phase * x->m + OPC_LANES;
@@ -413,7 +420,7 @@ static inline __attribute__((always_inline)) void
 input_vector(int N, int M, int P0, int NP, const wino_ctx *x, const wino_block *k, int ci,
              int e, const float bt[MAXN][MAXN], const float *sign)
 {
-    size_t phase = x->geo.phase, point = (size_t)x->is.c * k->ld;
+    size_t phase = x->geo.phase, point = k->vpoint;
     const float *base[MAXN], *next[MAXN] = {0};
     int off[MAXN];
     int r = e / k->cw, tx = e % k->cw, first = k->cw - tx; /* lanes in tile row r */
@@ -516,8 +523,9 @@ static void gemm_groups(const wino_ctx *x, const wino_block *k, int ga, int gb)
             size_t point = opc_gemm_packed_floats((g1 - g0) * OPC_LANES, cin);
             for (int b = 0; b < n; b++) {
                 size_t t = (size_t)a * n + b;
-                opc_gemm_packed(rows, k->nt, cin, k->upart + b * point, k->v + t * cin * k->ld,
-                                k->ld, k->mm + (t * cout + co0) * k->ld, k->ld, &NO_EPILOGUE);
+                opc_gemm_packed(rows, k->nt, cin, k->upart + b * point, k->v + t * k->vpoint,
+                                k->ld, k->mm + t * k->mpoint + (size_t)co0 * k->ld, k->ld,
+                                &NO_EPILOGUE);
             }
         }
 }
@@ -529,7 +537,7 @@ static inline __attribute__((always_inline)) void output_channel(int N, int MM, 
                                                                  const wino_block *k, int co)
 {
     const opc_layer *l = x->l;
-    size_t ld = k->ld, point = (size_t)x->os.c * ld;
+    size_t ld = k->ld, point = k->mpoint;
     const float *src = k->mm + (size_t)co * ld;
     float bias = l->bias.data ? l->bias.data[co] : 0.0f;
     opc_act_fn act = opc_layer_act(l, co);
