@@ -51,11 +51,12 @@ typedef struct {
 } opc_gemm_epilogue;
 
 /* One register block: rows < MR of C from row `row` on, nv vectors of columns (cols in the
- * last one). */
+ * last one, all of it when full). full is a constant at each call: a test of cols inside the
+ * loop made GCC keep the accumulators of the partial blocks on the stack. */
 static inline __attribute__((always_inline)) void
-opc_gemm_block(int nv, int k, const float *restrict a, const float *restrict b, size_t ldb,
-               float *restrict c, size_t ldc, int rows, int cols, const opc_gemm_epilogue *ep,
-               int row)
+opc_gemm_block(int nv, int full, int k, const float *restrict a, const float *restrict b,
+               size_t ldb, float *restrict c, size_t ldc, int rows, int cols,
+               const opc_gemm_epilogue *ep, int row)
 {
     opc_vlanes acc[OPC_GEMM_MR][OPC_GEMM_NV];
     for (int r = 0; r < OPC_GEMM_MR; r++)
@@ -65,13 +66,15 @@ opc_gemm_block(int nv, int k, const float *restrict a, const float *restrict b, 
         opc_vlanes bv[OPC_GEMM_NV];
         for (int v = 0; v < nv - 1; v++)
             bv[v] = opc_load_lanes(b + v * OPC_LANES);
-        /* cols is a constant OPC_LANES in the whole blocks: the test folds away there. */
-        bv[nv - 1] = cols == OPC_LANES ? opc_load_lanes(b + (nv - 1) * OPC_LANES)
-                                       : opc_load_lanes_n(b + (nv - 1) * OPC_LANES, cols);
+        bv[nv - 1] = full ? opc_load_lanes(b + (nv - 1) * OPC_LANES)
+                          : opc_load_lanes_n(b + (nv - 1) * OPC_LANES, cols);
         for (int r = 0; r < OPC_GEMM_MR; r++)
             for (int v = 0; v < nv; v++)
                 acc[r][v] += a[r] * bv[v];
     }
+    /* Unrolled whatever the epilogue's size, so that acc is never indexed at run time (GCC
+     * would keep it in memory, and store it at every k around a masked load). */
+#pragma GCC unroll 8
     for (int r = 0; r < rows; r++) {
         if (ep->layer) {
             const opc_layer *l = ep->layer;
@@ -81,8 +84,9 @@ opc_gemm_block(int nv, int k, const float *restrict a, const float *restrict b, 
             for (int v = 0; v < nv; v++)
                 acc[r][v] = opc_act_lanes(acc[r][v] + bias, act);
         }
+#pragma GCC unroll 4
         for (int v = 0; v < nv; v++) {
-            if (v < nv - 1 || cols == OPC_LANES)
+            if (v < nv - 1 || full)
                 opc_store_lanes(c + r * ldc + v * OPC_LANES, acc[r][v]);
             else
                 opc_store_lanes_n(c + r * ldc + v * OPC_LANES, acc[r][v], cols);
@@ -99,18 +103,28 @@ static inline void opc_gemm_tile(int m, int n, int k, const float *a, const floa
     const float *ab = a + opc_gemm_packed_at(k, r0, 0);
     float *cb = c + (size_t)r0 * ldc + j;
     int rows = m - r0 < OPC_GEMM_MR ? m - r0 : OPC_GEMM_MR, left = n - j;
-    if (left >= OPC_GEMM_NV * OPC_LANES) {
-        opc_gemm_block(OPC_GEMM_NV, k, ab, b + j, ldb, cb, ldc, rows, OPC_LANES, ep, r0);
-        return;
-    }
-    int nv = (left + OPC_LANES - 1) / OPC_LANES, last = left - (nv - 1) * OPC_LANES;
-    switch (nv) { /* constant nv: the accumulators stay in registers */
-    case 1: opc_gemm_block(1, k, ab, b + j, ldb, cb, ldc, rows, last, ep, r0); break;
+    int full = left >= OPC_GEMM_NV * OPC_LANES;
+    int nv = full ? OPC_GEMM_NV : (left + OPC_LANES - 1) / OPC_LANES;
+    int cols = full ? OPC_LANES : left - (nv - 1) * OPC_LANES;
+    b += j;
+    /* Constant nv, and rows unless a block is short of them: with a run-time row count, GCC
+     * keeps the accumulators in memory, and a block with masked loads stores them at every
+     * k. */
+#define OPC_GEMM_ROWS(NV, FULL)                                                                \
+    (rows == OPC_GEMM_MR                                                                       \
+         ? opc_gemm_block(NV, FULL, k, ab, b, ldb, cb, ldc, OPC_GEMM_MR, cols, ep, r0)         \
+         : opc_gemm_block(NV, FULL, k, ab, b, ldb, cb, ldc, rows, cols, ep, r0))
+    if (full)
+        OPC_GEMM_ROWS(OPC_GEMM_NV, 1);
 #if OPC_GEMM_NV > 2
-    case 2: opc_gemm_block(2, k, ab, b + j, ldb, cb, ldc, rows, last, ep, r0); break;
+    else if (nv == 2)
+        OPC_GEMM_ROWS(2, 0);
 #endif
-    default: opc_gemm_block(OPC_GEMM_NV, k, ab, b + j, ldb, cb, ldc, rows, last, ep, r0);
-    }
+    else if (nv == 1)
+        OPC_GEMM_ROWS(1, 0);
+    else
+        OPC_GEMM_ROWS(OPC_GEMM_NV, 0);
+#undef OPC_GEMM_ROWS
 }
 
 /* A of at most this many floats (24 KiB) stays in L1 while the columns go by. */
