@@ -284,13 +284,15 @@ static void pool_cases(void)
 }
 
 /* Elementwise and channelwise ops, every activation, on the input itself (exact) and on
- * conv outputs (so the inputs are not just one layer from the data). */
+ * conv outputs (so the inputs are not just one layer from the data); on a small plane and
+ * on one of 4270 pixels, which the fast kernels cut into spans of 256 (the last partial). */
 static void eltwise_cases(void)
 {
-    for (int a = 0; a < OPC_ACT_COUNT; a++) {
+    for (int a = 0; a < 2 * OPC_ACT_COUNT; a++) {
         unsigned seed = 3000u + (unsigned)a;
-        opc_act act = (opc_act)a;
-        int c = 6, h = 7, w = 9;
+        opc_act act = (opc_act)(a % OPC_ACT_COUNT);
+        int big = a >= OPC_ACT_COUNT;
+        int c = 6, h = big ? 61 : 7, w = big ? 70 : 9;
         opc_graph *g = tg_new(c);
         /* Inputs scaled up so that relu6 clips some values at 6. */
         opc_layer *scale = tg_layer(g, OPC_OP_AFFINE, "x_scale", 1, (int[]){0});
@@ -310,7 +312,7 @@ static void eltwise_cases(void)
         int s2 = tg_add(g, "add_of_conv", 2, (int[]){v, n2}, act, c, &seed);
         tg_head(g, s2, c, &seed);
         char name[64];
-        snprintf(name, sizeof name, "eltwise_%s", opc_act_name(act));
+        snprintf(name, sizeof name, "eltwise_%s%s", opc_act_name(act), big ? "_70x61" : "");
         compare_engines(name, g, w, h, 3);
         opc_graph_free(g);
     }

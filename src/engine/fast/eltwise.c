@@ -1,5 +1,6 @@
-/* Fast per-channel elementwise ops (ADD, ACT, AFFINE, INSTANCE_NORM): channels are split
- * between threads, and each channel is a few vectorisable passes over its H x W plane. */
+/* Fast elementwise ops (ADD, ACT, AFFINE, INSTANCE_NORM): a few vectorisable passes over
+ * each channel's H x W plane, the threads splitting the pixels (instance norm, whose
+ * statistics are per channel: the channels). */
 #include "engine/fast/fast_kernels.h"
 
 #include <math.h>
@@ -8,59 +9,88 @@
 #include "engine/act.h"
 #include "engine/lanes.h"
 
+typedef void (*span_fn)(const opc_kernel_args *a, int c, size_t begin, size_t end);
 typedef void (*channel_fn)(const opc_kernel_args *a, int c, size_t hw);
 
 typedef struct {
     const opc_kernel_args *a;
+    span_fn span;
     channel_fn fn;
+    size_t hw, step;
 } eltwise_ctx;
+
+/* Pixels of a span: whole vectors, few enough that the threads' shares come out even on
+ * small planes (the pool hands each thread a contiguous run of spans). */
+#define SPAN_FLOATS 256
+
+/* Spans s0 .. s1 - 1 of the plane, every channel: the threads split the pixels as the
+ * convolutions before and after them do (pointwise.c, conv_depthwise.c), so each reads
+ * what its own core wrote; split by channels, every element crossed between the cores. */
+static void run_spans(void *p, int s0, int s1)
+{
+    const eltwise_ctx *e = p;
+    size_t begin = (size_t)s0 * e->step, end = (size_t)s1 * e->step;
+    end = end < e->hw ? end : e->hw;
+    for (int c = 0; c < e->a->out_shape.c; c++)
+        e->span(e->a, c, begin, end);
+}
+
+static void for_spans(const opc_kernel_args *a, span_fn fn)
+{
+    size_t hw = (size_t)a->out_shape.h * a->out_shape.w;
+    eltwise_ctx e = {.a = a, .span = fn, .hw = hw, .step = SPAN_FLOATS};
+    opc_pool_for(a->pool, (int)((hw + e.step - 1) / e.step), run_spans, &e);
+}
 
 static void run_channels(void *p, int c0, int c1)
 {
     const eltwise_ctx *e = p;
-    size_t hw = (size_t)e->a->out_shape.h * e->a->out_shape.w;
     for (int c = c0; c < c1; c++)
-        e->fn(e->a, c, hw);
+        e->fn(e->a, c, e->hw);
 }
 
 static void for_channels(const opc_kernel_args *a, channel_fn fn)
 {
-    eltwise_ctx e = {a, fn};
+    eltwise_ctx e = {.a = a, .fn = fn, .hw = (size_t)a->out_shape.h * a->out_shape.w};
     opc_pool_for(a->pool, a->out_shape.c, run_channels, &e);
 }
 
-/* out[c] = act(in0[c] + in1[c] + ...), summed in input order. Here and below out may be
- * in[0] itself (see memplan.h): every element is read before it is written. */
-static void add_channel(const opc_kernel_args *a, int c, size_t hw)
+/* out[c] = act(in0[c] + in1[c] + ...), summed in input order, pixels [i0, i1). Here and
+ * below out may be in[0] itself (see memplan.h): every element is read before it is
+ * written. */
+static void add_span(const opc_kernel_args *a, int c, size_t i0, size_t i1)
 {
-    float *y = a->out + c * hw;
-    if (y != a->in[0] + c * hw)
-        memcpy(y, a->in[0] + c * hw, hw * sizeof(float));
+    size_t hw = (size_t)a->out_shape.h * a->out_shape.w, at = c * hw + i0, len = i1 - i0;
+    float *y = a->out + at;
+    if (y != a->in[0] + at)
+        memcpy(y, a->in[0] + at, len * sizeof(float));
     for (int k = 1; k < a->n_inputs; k++) {
-        const float *x = a->in[k] + c * hw;
-        for (size_t i = 0; i < hw; i++)
+        const float *x = a->in[k] + at;
+        for (size_t i = 0; i < len; i++)
             y[i] += x[i];
     }
-    opc_bias_act_row(y, hw, 0.0f, opc_layer_act(a->layer, c));
+    opc_bias_act_row(y, len, 0.0f, opc_layer_act(a->layer, c));
 }
 
-static void act_channel(const opc_kernel_args *a, int c, size_t hw)
+static void act_span(const opc_kernel_args *a, int c, size_t i0, size_t i1)
 {
+    size_t hw = (size_t)a->out_shape.h * a->out_shape.w, at = c * hw + i0;
     if (a->out != a->in[0])
-        memcpy(a->out + c * hw, a->in[0] + c * hw, hw * sizeof(float));
-    opc_bias_act_row(a->out + c * hw, hw, 0.0f, opc_layer_act(a->layer, c));
+        memcpy(a->out + at, a->in[0] + at, (i1 - i0) * sizeof(float));
+    opc_bias_act_row(a->out + at, i1 - i0, 0.0f, opc_layer_act(a->layer, c));
 }
 
 /* out[c] = act(weight[c] * in[c] + bias[c]). */
-static void affine_channel(const opc_kernel_args *a, int c, size_t hw)
+static void affine_span(const opc_kernel_args *a, int c, size_t i0, size_t i1)
 {
     const opc_layer *l = a->layer;
-    const float *x = a->in[0] + c * hw;
-    float *y = a->out + c * hw;
+    size_t hw = (size_t)a->out_shape.h * a->out_shape.w, at = c * hw + i0;
+    const float *x = a->in[0] + at;
+    float *y = a->out + at;
     float w = l->weight.data[c];
-    for (size_t i = 0; i < hw; i++)
+    for (size_t i = 0; i < i1 - i0; i++)
         y[i] = w * x[i];
-    opc_bias_act_row(y, hw, l->bias.data ? l->bias.data[c] : 0.0f, opc_layer_act(l, c));
+    opc_bias_act_row(y, i1 - i0, l->bias.data ? l->bias.data[c] : 0.0f, opc_layer_act(l, c));
 }
 
 /* Mean and biased variance of channel c in one pass in double over d = x - x[0]: with a
@@ -125,7 +155,7 @@ static void instance_norm_channel(const opc_kernel_args *a, int c, size_t hw)
         y[i] = opc_act1(((x[i] - mh) - ml) * k + b, act);
 }
 
-void opc_fast_add(const opc_kernel_args *a) { for_channels(a, add_channel); }
-void opc_fast_act(const opc_kernel_args *a) { for_channels(a, act_channel); }
-void opc_fast_affine(const opc_kernel_args *a) { for_channels(a, affine_channel); }
+void opc_fast_add(const opc_kernel_args *a) { for_spans(a, add_span); }
+void opc_fast_act(const opc_kernel_args *a) { for_spans(a, act_span); }
+void opc_fast_affine(const opc_kernel_args *a) { for_spans(a, affine_span); }
 void opc_fast_instance_norm(const opc_kernel_args *a) { for_channels(a, instance_norm_channel); }
