@@ -1,4 +1,5 @@
-/* Kernels of the fast engine (multi-threaded, BLAS-backed), and what they share. */
+/* Kernels of the fast engine (multi-threaded, vectorised per CPU level; OpenBLAS only for
+ * grouped convolutions), and what they share. */
 #ifndef OPC_ENGINE_FAST_KERNELS_H
 #define OPC_ENGINE_FAST_KERNELS_H
 
