@@ -16,7 +16,7 @@ typedef struct {
     const opc_kernel_args *a;
     span_fn span;
     channel_fn fn;
-    size_t hw, step;
+    size_t hw;
 } eltwise_ctx;
 
 /* Pixels of a span: whole vectors, few enough that the threads' shares come out even on
@@ -24,12 +24,12 @@ typedef struct {
 #define SPAN_FLOATS 256
 
 /* Spans s0 .. s1 - 1 of the plane, every channel: the threads split the pixels as the
- * convolutions before and after them do (pointwise.c, conv_depthwise.c), so each reads
+ * convolutions before and after them do (conv_pointwise.c, conv_depthwise.c), so each reads
  * what its own core wrote; split by channels, every element crossed between the cores. */
 static void run_spans(void *p, int s0, int s1)
 {
     const eltwise_ctx *e = p;
-    size_t begin = (size_t)s0 * e->step, end = (size_t)s1 * e->step;
+    size_t begin = (size_t)s0 * SPAN_FLOATS, end = (size_t)s1 * SPAN_FLOATS;
     end = end < e->hw ? end : e->hw;
     for (int c = 0; c < e->a->out_shape.c; c++)
         e->span(e->a, c, begin, end);
@@ -38,8 +38,8 @@ static void run_spans(void *p, int s0, int s1)
 static void for_spans(const opc_kernel_args *a, span_fn fn)
 {
     size_t hw = (size_t)a->out_shape.h * a->out_shape.w;
-    eltwise_ctx e = {.a = a, .span = fn, .hw = hw, .step = SPAN_FLOATS};
-    opc_pool_for(a->pool, (int)((hw + e.step - 1) / e.step), run_spans, &e);
+    eltwise_ctx e = {.a = a, .span = fn, .hw = hw};
+    opc_pool_for(a->pool, (int)((hw + SPAN_FLOATS - 1) / SPAN_FLOATS), run_spans, &e);
 }
 
 static void run_channels(void *p, int c0, int c1)
