@@ -51,12 +51,11 @@ typedef struct {
 } opc_gemm_epilogue;
 
 /* One register block: rows < MR of C from row `row` on, nv vectors of columns (cols in the
- * last one, all of it when full). full is a constant at each call: a test of cols inside the
- * loop made GCC keep the accumulators of the partial blocks on the stack. */
+ * last one). */
 static inline __attribute__((always_inline)) void
-opc_gemm_block(int nv, int full, int k, const float *restrict a, const float *restrict b,
-               size_t ldb, float *restrict c, size_t ldc, int rows, int cols,
-               const opc_gemm_epilogue *ep, int row)
+opc_gemm_block(int nv, int k, const float *restrict a, const float *restrict b, size_t ldb,
+               float *restrict c, size_t ldc, int rows, int cols, const opc_gemm_epilogue *ep,
+               int row)
 {
     opc_vlanes acc[OPC_GEMM_MR][OPC_GEMM_NV];
     for (int r = 0; r < OPC_GEMM_MR; r++)
@@ -66,8 +65,9 @@ opc_gemm_block(int nv, int full, int k, const float *restrict a, const float *re
         opc_vlanes bv[OPC_GEMM_NV];
         for (int v = 0; v < nv - 1; v++)
             bv[v] = opc_load_lanes(b + v * OPC_LANES);
-        bv[nv - 1] = full ? opc_load_lanes(b + (nv - 1) * OPC_LANES)
-                          : opc_load_lanes_n(b + (nv - 1) * OPC_LANES, cols);
+        /* cols is a constant OPC_LANES in the whole blocks: the test folds away there. */
+        bv[nv - 1] = cols == OPC_LANES ? opc_load_lanes(b + (nv - 1) * OPC_LANES)
+                                       : opc_load_lanes_n(b + (nv - 1) * OPC_LANES, cols);
         for (int r = 0; r < OPC_GEMM_MR; r++)
             for (int v = 0; v < nv; v++)
                 acc[r][v] += a[r] * bv[v];
@@ -86,7 +86,7 @@ opc_gemm_block(int nv, int full, int k, const float *restrict a, const float *re
         }
 #pragma GCC unroll 4
         for (int v = 0; v < nv; v++) {
-            if (v < nv - 1 || full)
+            if (v < nv - 1 || cols == OPC_LANES)
                 opc_store_lanes(c + r * ldc + v * OPC_LANES, acc[r][v]);
             else
                 opc_store_lanes_n(c + r * ldc + v * OPC_LANES, acc[r][v], cols);
@@ -103,27 +103,26 @@ static inline void opc_gemm_tile(int m, int n, int k, const float *a, const floa
     const float *ab = a + opc_gemm_packed_at(k, r0, 0);
     float *cb = c + (size_t)r0 * ldc + j;
     int rows = m - r0 < OPC_GEMM_MR ? m - r0 : OPC_GEMM_MR, left = n - j;
-    int full = left >= OPC_GEMM_NV * OPC_LANES;
-    int nv = full ? OPC_GEMM_NV : (left + OPC_LANES - 1) / OPC_LANES;
-    int cols = full ? OPC_LANES : left - (nv - 1) * OPC_LANES;
     b += j;
-    /* Constant nv, and rows unless a block is short of them: with a run-time row count, GCC
-     * keeps the accumulators in memory, and a block with masked loads stores them at every
+    /* Constant nv, and a constant row count unless a block is short of rows: with a run-time
+     * one, GCC kept the accumulators in memory, and around a masked load stored them at every
      * k. */
-#define OPC_GEMM_ROWS(NV, FULL)                                                                \
+#define OPC_GEMM_ROWS(NV, COLS)                                                                \
     (rows == OPC_GEMM_MR                                                                       \
-         ? opc_gemm_block(NV, FULL, k, ab, b, ldb, cb, ldc, OPC_GEMM_MR, cols, ep, r0)         \
-         : opc_gemm_block(NV, FULL, k, ab, b, ldb, cb, ldc, rows, cols, ep, r0))
-    if (full)
-        OPC_GEMM_ROWS(OPC_GEMM_NV, 1);
+         ? opc_gemm_block(NV, k, ab, b, ldb, cb, ldc, OPC_GEMM_MR, COLS, ep, r0)               \
+         : opc_gemm_block(NV, k, ab, b, ldb, cb, ldc, rows, COLS, ep, r0))
+    if (left >= OPC_GEMM_NV * OPC_LANES) {
+        OPC_GEMM_ROWS(OPC_GEMM_NV, OPC_LANES);
+        return;
+    }
+    int nv = (left + OPC_LANES - 1) / OPC_LANES, last = left - (nv - 1) * OPC_LANES;
+    switch (nv) {
+    case 1: OPC_GEMM_ROWS(1, last); break;
 #if OPC_GEMM_NV > 2
-    else if (nv == 2)
-        OPC_GEMM_ROWS(2, 0);
+    case 2: OPC_GEMM_ROWS(2, last); break;
 #endif
-    else if (nv == 1)
-        OPC_GEMM_ROWS(1, 0);
-    else
-        OPC_GEMM_ROWS(OPC_GEMM_NV, 0);
+    default: OPC_GEMM_ROWS(OPC_GEMM_NV, last);
+    }
 #undef OPC_GEMM_ROWS
 }
 
