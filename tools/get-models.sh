@@ -251,6 +251,10 @@ main() {
             failed=1
         fi
     done
+    if [ "$failed" = 1 ] && [ -z "$MIRROR" ]; then
+        say "get-models.sh: without the network, OPENPOSE_C_MIRROR=DIR takes the files from a" \
+            "local folder laid out as the paths above (see the top of $0)"
+    fi
     return $failed
 }
 
