@@ -262,6 +262,13 @@ static void values_survive(void)
     static const int SIZES[][2] = {{7, 9}, {16, 16}, {3, 5}, {7, 9}}; /* h, w; re-plans */
     for (int e = 0; e < 2; e++) {
         opc_net *net = tg_net(m, e ? OPC_ENGINE_REFERENCE : OPC_ENGINE_FAST, 3);
+        /* The fast engine's 1x1 kernels keep their weights packed (n and o, 23 x 23, at
+         * least); the reference engine reads them as they are. */
+        opc_net_memory mem;
+        opc_error merr;
+        CHECK(opc_net_memory_at(net, 9, 7, &mem, &merr) == OPC_OK, "%s", merr.msg);
+        CHECK(e ? mem.packed_bytes == 0 : mem.packed_bytes >= 2 * 23 * 23 * sizeof(float),
+              "%s engine: packed %zu bytes", e ? "reference" : "fast", mem.packed_bytes);
         for (int s = 0; s < 4; s++) {
             opc_tensor in;
             tg_input(&in, C0, SIZES[s][0], SIZES[s][1], 99u + (unsigned)s);

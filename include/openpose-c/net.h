@@ -81,6 +81,8 @@ typedef struct opc_net_memory {
     size_t activation_bytes;  /* the arena holding all blobs, after buffer reuse */
     size_t naive_bytes;       /* what one buffer per blob would take */
     size_t scratch_bytes;     /* per-layer workspace (im2col, transforms) */
+    size_t packed_bytes;      /* weights the fast kernels keep in their own layout, made once
+                                 per net (beside the model's own, which are mapped) */
 } opc_net_memory;
 int opc_net_memory_at(opc_net *net, int net_w, int net_h, opc_net_memory *mem, opc_error *err);
 

@@ -218,8 +218,9 @@ int cmd_info(int argc, char **argv)
     print_count(st.macs);
     printf(", output %dx%dx%d\n", st.out_c, st.out_h, st.out_w);
     printf("memory:       activations %.1f MiB after reuse (%.1f MiB one buffer per blob), "
-           "scratch %.1f MiB\n",
-           mib(mem.activation_bytes), mib(mem.naive_bytes), mib(mem.scratch_bytes));
+           "scratch %.1f MiB, packed weights %.1f MiB\n",
+           mib(mem.activation_bytes), mib(mem.naive_bytes), mib(mem.scratch_bytes),
+           mib(mem.packed_bytes));
     cli_print_blas(stdout);
     opc_net_free(net);
     opc_model_close(m);

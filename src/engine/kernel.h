@@ -20,6 +20,7 @@ typedef struct opc_kernel_args {
     float *out;             /* may contain some inputs in place (CONCAT, see memplan.h) */
     opc_shape out_shape;
     float *scratch;         /* scratch() floats, 64-byte aligned */
+    const float *packed;    /* the layer's weights as pack() laid them out, or NULL */
     opc_pool *pool;
     const void *param;      /* the kernel's param (see opc_kernel) */
 } opc_kernel_args;
@@ -37,7 +38,17 @@ typedef struct opc_kernel {
     /* Constant data one implementation is specialised with (say, a Winograd variant), passed
      * to fits, scratch and run; NULL for most kernels. */
     const void *param;
+    /* How the kernel lays out the weights, packed once and kept by the net across input
+     * sizes; NULL for kernels that read the layer's weights as they are. */
+    const struct opc_packing *packing;
 } opc_kernel;
+
+/* A layout of a layer's weights (it depends on the layer alone): the size in floats, and
+ * the packing into 64-byte-aligned dst. */
+typedef struct opc_packing {
+    size_t (*floats)(const opc_layer *l);
+    void (*pack)(const opc_layer *l, float *dst);
+} opc_packing;
 
 /* The kernel of engine e for layer l; in_shape is l's first input, out_shape its output.
  * Never NULL for a valid layer: every table ends each op with a catch-all entry. */

@@ -30,6 +30,11 @@ struct opc_net {
     float *scratch;    /* scratch_cap >= plan.scratch_floats */
     size_t arena_cap, scratch_cap;
     float **data;      /* [n_blobs] where each blob lives during a forward */
+    /* [n_layers] each layer's weights as its kernel packs them, by the
+     * kernel packed_by[i]; kept across plans, made again only when a new input size picks
+     * a kernel that packs them otherwise (opc_kernel.packing). */
+    float **packed;
+    const opc_kernel **packed_by;
     opc_tensor outputs[OPC_MAX_OUTPUTS]; /* views of the output blobs */
 };
 
@@ -59,9 +64,11 @@ opc_net *opc_net_create(const opc_model *m, const opc_net_options *opt, opc_erro
     net->engine = o.engine;
     net->threads = o.threads;
     net->data = calloc((size_t)net->g->n_blobs, sizeof *net->data);
+    net->packed = calloc((size_t)net->g->n_layers + 1, sizeof *net->packed);
+    net->packed_by = calloc((size_t)net->g->n_layers + 1, sizeof *net->packed_by);
     /* The reference engine is single-threaded by design. */
     net->pool = opc_pool_create(o.engine == OPC_ENGINE_FAST ? o.threads : 1, err);
-    if (!net->data || !net->pool) {
+    if (!net->data || !net->packed || !net->packed_by || !net->pool) {
         if (net->pool)
             opc_fail(err, OPC_ERR_NOMEM, "net: out of memory");
         opc_net_free(net);
@@ -85,6 +92,10 @@ void opc_net_free(opc_net *net)
     opc_plan_free(&net->plan);
     drop_buffers(net);
     opc_pool_free(net->pool);
+    for (int i = 0; net->packed && i < net->g->n_layers; i++)
+        free(net->packed[i]);
+    free(net->packed);
+    free(net->packed_by);
     free(net->data);
     free(net);
 }
@@ -93,12 +104,19 @@ int opc_net_input_channels(const opc_net *net) { return net->g->input_channels; 
 
 opc_pool *opc_net_pool(opc_net *net) { return net->pool; }
 
+/* n floats in whole cache lines, one at least. */
+static size_t floats_bytes(size_t n)
+{
+    size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
+    return bytes ? bytes : 64;
+}
+
 /* 64-byte-aligned floats (at least one cache line, so a zero size is no special case). */
 static float *alloc_floats(size_t n)
 {
-    size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
+    size_t bytes = floats_bytes(n);
     if (bytes < HUGE_PAGE)
-        return aligned_alloc(64, bytes ? bytes : 64);
+        return aligned_alloc(64, bytes);
     /* Big buffers in transparent huge pages where the system allows them: the kernels
      * stride through tens of MB, and 4 KiB pages would make that a TLB miss per row. */
     bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
@@ -106,6 +124,28 @@ static float *alloc_floats(size_t n)
     if (p)
         madvise(p, bytes, MADV_HUGEPAGE);
     return p;
+}
+
+/* Packs each layer's weights for its kernel in the plan, where that kernel has its own
+ * layout and they are not already packed so. */
+static int pack_weights(opc_net *net, opc_error *err)
+{
+    for (int i = 0; i < net->g->n_layers; i++) {
+        const opc_kernel *k = net->plan.kernels[i];
+        const opc_layer *l = &net->g->layers[i];
+        if (!k->packing || net->packed_by[i] == k)
+            continue;
+        free(net->packed[i]);
+        net->packed_by[i] = NULL;
+        if (!(net->packed[i] = alloc_floats(k->packing->floats(l)))) {
+            opc_plan_free(&net->plan);
+            return opc_fail(err, OPC_ERR_NOMEM, "net: out of memory for layer %s's weights",
+                            l->name);
+        }
+        k->packing->pack(l, net->packed[i]);
+        net->packed_by[i] = k;
+    }
+    return OPC_OK;
 }
 
 /* Makes the plan fit an h x w input. */
@@ -136,7 +176,7 @@ static int ensure_plan(opc_net *net, int h, int w, opc_error *err)
     }
     for (int b = 1; b < net->g->n_blobs; b++)
         net->data[b] = net->arena + net->plan.mem.offset[b];
-    return OPC_OK;
+    return pack_weights(net, err);
 }
 
 static int check_input(const opc_net *net, const opc_tensor *in, opc_error *err)
@@ -168,7 +208,8 @@ static void run_layers(opc_net *net, int n, const int *ids, opc_tensor *out,
             opc_kernel_args a = {.layer = l, .n_inputs = l->n_inputs,
                                  .out = net->data[l->output],
                                  .out_shape = p->shapes[l->output], .scratch = net->scratch,
-                                 .pool = net->pool, .param = p->kernels[i]->param};
+                                 .pool = net->pool, .param = p->kernels[i]->param,
+                                 .packed = net->packed[i]};
             for (int k = 0; k < l->n_inputs; k++) {
                 a.in[k] = net->data[l->inputs[k]];
                 a.in_shape[k] = p->shapes[l->inputs[k]];
@@ -277,6 +318,10 @@ int opc_net_memory_at(opc_net *net, int net_w, int net_h, opc_net_memory *mem, o
     mem->activation_bytes = p.mem.arena_floats * sizeof(float);
     mem->naive_bytes = p.mem.naive_floats * sizeof(float);
     mem->scratch_bytes = p.scratch_floats * sizeof(float);
+    mem->packed_bytes = 0;
+    for (int i = 0; i < net->g->n_layers; i++)
+        if (p.kernels[i]->packing)
+            mem->packed_bytes += floats_bytes(p.kernels[i]->packing->floats(&net->g->layers[i]));
     opc_plan_free(&p);
     return OPC_OK;
 }

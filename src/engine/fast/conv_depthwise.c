@@ -10,7 +10,6 @@
  * stride 1 that copy takes four rows down each column instead, sharing their input rows. */
 #include "engine/fast/fast_kernels.h"
 
-#include <stdatomic.h>
 #include <string.h>
 
 #include "engine/act.h"
@@ -23,32 +22,34 @@ int opc_depthwise_fits(const void *param, const opc_layer *l, const opc_shape *i
     return l->group == in->c && out->c == in->c && l->weight.shape[1] == 1 && opc_rows_fit(l);
 }
 
-/* Threads split the output rows, each its part of every channel (rows of at least
- * DW_PART_ROWS, at most DW_MAX_PARTS parts), as the 1x1 convolutions around them split
- * pixels: each core then reads the rows it wrote itself. Channels are taken one at a
- * time, those of a thread's own part first. */
+/* The work is cut into units, one channel of one part of the output rows (parts of at
+ * least DW_PART_ROWS rows, at most one per thread, cut as parts.h cuts them), and the units,
+ * part by part, into DW_PIECES pieces per thread, each with its own padded-rows buffer,
+ * which the pool hands out thread t's share first. Where the rows make one part per
+ * thread, a core works on the rows the 1x1 convolutions around it read and write on that
+ * core; on smaller maps each thread takes a run of consecutive channels. (Before, threads
+ * took one channel at a time from a counter they shared, and its cache line went from core
+ * to core at every channel.) */
 #define DW_PART_ROWS 16
-#define DW_MAX_PARTS 16
+#define DW_PIECES 4
 
 /* The padded rows of a band stay in L2 (64 KB; measured on MobileNet: no slower than a
  * whole plane, and a 24 KB band for L1 was no faster). */
 #define DW_BAND_FLOATS 16384
 
-/* One band of padded rows per thread. */
+/* One band of padded rows per piece. */
 size_t opc_depthwise_scratch(const void *param, const opc_layer *l, const opc_shape *in,
                              const opc_shape *out, int threads)
 {
     opc_rows_geometry g = opc_rows_geometry_of(l, out, DW_BAND_FLOATS);
-    return (size_t)g.rows * g.row * threads;
+    return (size_t)g.rows * g.row * threads * DW_PIECES;
 }
 
 typedef struct {
     const opc_kernel_args *a;
     opc_rows rows;
-    int parts;            /* the rows are cut in this many parts, one per thread */
-    struct {
-        _Alignas(64) atomic_int c; /* the next channel to take (a cache line each) */
-    } next[DW_MAX_PARTS];
+    int parts;  /* the rows are cut in this many parts */
+    int pieces; /* and the parts x channels units in this many pieces */
 } dw_ctx;
 
 /* Output rows [oy0, oy1) of channel c from their padded input rows `src` (the first is
@@ -227,19 +228,21 @@ static void dw_channel(const dw_ctx *x, int c, int oy_begin, int oy_end, float *
     }
 }
 
-/* Takes channels of its own part of the rows, then of the other parts, until none are
- * left, with padded-rows buffer `slot`. */
-static void dw_channels(void *p, int slot, int slot_end)
+/* Pieces i0 .. i1 - 1, piece i with padded-rows buffer i: units u of the piece, channel u %
+ * C of part u / C. */
+static void dw_pieces(void *p, int i0, int i1)
 {
-    dw_ctx *x = p;
+    const dw_ctx *x = p;
     size_t floats = (size_t)x->rows.geo.rows * x->rows.geo.row;
-    float *buf = x->a->scratch + (size_t)slot * floats;
-    memset(buf, 0, floats * sizeof(float)); /* the padding columns (see padded_row) */
-    int oh = x->a->out_shape.h;
-    for (int k = 0; k < x->parts; k++) {
-        int part = (slot + k) % x->parts;
-        for (int c; (c = atomic_fetch_add(&x->next[part].c, 1)) < x->a->out_shape.c;)
-            dw_channel(x, c, oh * part / x->parts, oh * (part + 1) / x->parts, buf);
+    int oh = x->a->out_shape.h, c = x->a->out_shape.c;
+    long units = (long)x->parts * c;
+    for (int i = i0; i < i1; i++) {
+        float *buf = x->a->scratch + (size_t)i * floats;
+        memset(buf, 0, floats * sizeof(float)); /* the padding columns (see padded_row) */
+        for (long u = units * i / x->pieces; u < units * (i + 1) / x->pieces; u++) {
+            int part = (int)(u / c);
+            dw_channel(x, (int)(u % c), oh * part / x->parts, oh * (part + 1) / x->parts, buf);
+        }
     }
 }
 
@@ -250,8 +253,6 @@ void opc_fast_conv_depthwise(const opc_kernel_args *a)
     int threads = opc_pool_threads(a->pool);
     x.parts = a->out_shape.h / DW_PART_ROWS;
     x.parts = x.parts < 1 ? 1 : x.parts > threads ? threads : x.parts;
-    x.parts = x.parts > DW_MAX_PARTS ? DW_MAX_PARTS : x.parts;
-    for (int k = 0; k < x.parts; k++)
-        atomic_init(&x.next[k].c, 0);
-    opc_pool_for(a->pool, threads, dw_channels, &x);
+    x.pieces = threads * DW_PIECES;
+    opc_pool_for(a->pool, x.pieces, dw_pieces, &x);
 }

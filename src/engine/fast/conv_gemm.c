@@ -11,6 +11,7 @@
  * right after its GEMM, while it is still in cache. The slices depend on the shapes only,
  * so no result depends on the thread count. */
 #include "engine/fast/fast_kernels.h"
+#include "engine/fast/parts.h"
 
 #include <cblas.h>
 #include <stdatomic.h>
@@ -96,7 +97,7 @@ void opc_fast_conv1x1(const opc_kernel_args *a)
 
 /* ---- 1x1 convolutions with the project's own GEMM -------------------------------------- */
 
-/* Ungrouped 1x1 convolutions run on gemm_micro.h's kernel: the weights packed at every run
+/* Ungrouped 1x1 convolutions run on gemm_micro.h's kernel: the weights packed once
  * (Cout x Cin floats, 0.6 MiB at most in the OpenPose networks), the pixels in slices of a
  * few register blocks, so that a slice of the input stays in the core's L2 cache while
  * every output channel's block runs over it, bias and activation applied as a block is
@@ -108,12 +109,6 @@ int opc_conv1x1_gemm_fits(const void *param, const opc_layer *l, const opc_shape
     return l->group == 1 && opc_conv1x1_fits(param, l, in, out);
 }
 
-size_t opc_conv1x1_gemm_scratch(const void *param, const opc_layer *l, const opc_shape *in,
-                                const opc_shape *out, int threads)
-{
-    return opc_gemm_packed_floats(out->c, in->c);
-}
-
 /* Floats of the input a slice may span (256 KiB). */
 #define SLICE_INPUT_FLOATS ((size_t)1 << 16)
 
@@ -122,58 +117,51 @@ typedef struct {
     int cols;  /* pixels per slice */
 } gemm1x1_ctx;
 
-/* K of an ungrouped convolution's weights as the [Cout x K] matrix: Cin * kh * kw. */
-static int weight_k(const opc_kernel_args *a)
+/* The weights as the own GEMM's packed A, [Cout x K] (K = Cin * kh * kw), made once per
+ * net: packed at every run, the two threads each packed half and then read the whole, most
+ * of it from the other core's cache. */
+size_t opc_gemm_weights_packed_floats(const opc_layer *l)
 {
-    return a->in_shape[0].c * a->layer->kernel[0] * a->layer->kernel[1];
+    return opc_gemm_packed_floats(l->weight.shape[0],
+                                  l->weight.shape[1] * l->weight.shape[2] * l->weight.shape[3]);
 }
 
-/* Output channel panels p0 .. p1 - 1 of the packed weights, at the start of the scratch,
- * written in order (the reads go down OPC_LANES rows at once). p: the kernel's args. */
-static void pack_panels(void *p, int p0, int p1)
+void opc_gemm_weights_pack(const opc_layer *l, float *dst)
 {
-    const opc_kernel_args *a = p;
-    int k = weight_k(a), cout = a->out_shape.c;
-    const float *w = a->layer->weight.data;
-    for (int pn = p0; pn < p1; pn++) {
-        float *dst = a->scratch + opc_gemm_packed_at(k, pn * OPC_LANES, 0);
+    int m = l->weight.shape[0], k = l->weight.shape[1] * l->weight.shape[2] * l->weight.shape[3];
+    for (int pn = 0; pn < (m + OPC_LANES - 1) / OPC_LANES; pn++) {
+        float *d = dst + opc_gemm_packed_at(k, pn * OPC_LANES, 0);
         for (int kk = 0; kk < k; kk++)
             for (int e = 0; e < OPC_LANES; e++) {
                 int co = pn * OPC_LANES + e;
-                *dst++ = co < cout ? w[(size_t)co * k + kk] : 0.0f;
+                *d++ = co < m ? l->weight.data[(size_t)co * k + kk] : 0.0f;
             }
     }
 }
 
-/* Packs the weights with the threads. */
-static void pack_weights(const opc_kernel_args *a)
-{
-    opc_pool_for(a->pool, (a->out_shape.c + OPC_LANES - 1) / OPC_LANES, pack_panels,
-                 (void *)a);
-}
-
-static void gemm1x1_slices(void *p, int s0, int s1)
+static void gemm1x1_parts(void *p, int t0, int t1)
 {
     const gemm1x1_ctx *x = p;
     const opc_kernel_args *a = x->a;
     size_t n = (size_t)a->out_shape.h * a->out_shape.w;
     opc_gemm_epilogue ep = {a->layer, 0};
-    for (int sl = s0; sl < s1; sl++) {
-        size_t begin = (size_t)sl * x->cols;
-        int len = n - begin < (size_t)x->cols ? (int)(n - begin) : x->cols;
-        opc_gemm_packed(a->out_shape.c, len, a->in_shape[0].c, a->scratch, a->in[0] + begin, n,
-                        a->out + begin, n, &ep);
+    for (int t = t0; t < t1; t++) {
+        size_t p0, p1;
+        opc_part_pixels(a->out_shape.h, a->out_shape.w, t, opc_pool_threads(a->pool), &p0, &p1);
+        for (size_t begin = p0; begin < p1; begin += (size_t)x->cols) {
+            int len = p1 - begin < (size_t)x->cols ? (int)(p1 - begin) : x->cols;
+            opc_gemm_packed(a->out_shape.c, len, a->in_shape[0].c, a->packed, a->in[0] + begin,
+                            n, a->out + begin, n, &ep);
+        }
     }
 }
 
 void opc_fast_conv1x1_gemm(const opc_kernel_args *a)
 {
-    size_t n = (size_t)a->out_shape.h * a->out_shape.w;
     int nr = OPC_GEMM_NV * OPC_LANES, cin = a->in_shape[0].c;
     int cols = (int)(SLICE_INPUT_FLOATS / (size_t)cin) / nr * nr;
     gemm1x1_ctx x = {a, cols < nr ? nr : cols > 8 * nr ? 8 * nr : cols};
-    pack_weights(a);
-    opc_pool_for(a->pool, (int)((n + x.cols - 1) / x.cols), gemm1x1_slices, &x);
+    opc_pool_for(a->pool, opc_pool_threads(a->pool), gemm1x1_parts, &x);
 }
 
 /* Output rows per im2col band of at most `floats` (one row at least). */
@@ -304,7 +292,7 @@ void opc_fast_conv_im2col(const opc_kernel_args *a)
 
 /* Ungrouped convolutions that no direct kernel takes (dilated or strided 3x3 layers of
  * Lightweight OpenPose and MobileNets) unfold a band and multiply it on the own GEMM, as
- * the 1x1 layers do, the weights packed at every run ([Cout x Cin*kh*kw], 0.6 MiB for
+ * the 1x1 layers do, the weights packed once ([Cout x Cin*kh*kw], 0.6 MiB for
  * Lightweight OpenPose's 128-channel dilated layers): with OpenBLAS pinned to its Haswell
  * kernel those ran at 145 GFLOP/s on two cores, a quarter of the network's time. A band
  * is at most IM2COL_GEMM_FLOATS, a slice of B that stays in L2 while every row block of
@@ -320,13 +308,10 @@ int opc_im2col_gemm_fits(const void *param, const opc_layer *l, const opc_shape 
 size_t opc_im2col_gemm_scratch(const void *param, const opc_layer *l, const opc_shape *in,
                                const opc_shape *out, int threads)
 {
-    return opc_gemm_packed_floats(out->c, in->c * l->kernel[0] * l->kernel[1]) +
-           band_floats(l, in, out, IM2COL_GEMM_FLOATS) * threads;
+    return band_floats(l, in, out, IM2COL_GEMM_FLOATS) * threads;
 }
 
 void opc_fast_conv_im2col_gemm(const opc_kernel_args *a)
 {
-    pack_weights(a);
-    im2col_run(a, a->scratch, a->scratch + opc_gemm_packed_floats(a->out_shape.c, weight_k(a)),
-               IM2COL_GEMM_FLOATS);
+    im2col_run(a, a->packed, a->scratch, IM2COL_GEMM_FLOATS);
 }

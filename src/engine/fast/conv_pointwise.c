@@ -5,15 +5,18 @@
  * MR output channels x NR pixels is summed in registers over k, in order, and stored
  * once with bias and activation applied:
  *     out[co][p] = act(sum_k w[co][k] * in[k][p] + bias[co])
- * The weights are first packed by blocks of MR channels, [M / MR][K][MR], so the MR
- * weights of one k are adjacent. Threads take blocks of pixels; every output is summed in
- * the same order whatever the thread count. */
+ * The weights are packed once by blocks of MR channels, [M / MR][K][MR], so the MR
+ * weights of one k are adjacent (packed at every run by the calling thread, they cost the
+ * hourglass 4-5 % of a 2-thread forward: the other core waited, then read them across).
+ * Threads take parts of the rows (parts.h); every output is summed in the same order
+ * whatever the thread count. */
 #include "engine/fast/fast_kernels.h"
 
 #include <string.h>
 
 #include "engine/act.h"
 #include "engine/lanes.h"
+#include "engine/fast/parts.h"
 
 #define MR 8                   /* output channels of a register block */
 #define NV 2                   /* pixel vectors of a register block: MR * NV sums */
@@ -43,11 +46,21 @@ int opc_pointwise_fits(const void *param, const opc_layer *l, const opc_shape *i
 
 static int blocks_of(int m) { return (m + MR - 1) / MR; }
 
-/* The packed weights. */
-size_t opc_pointwise_scratch(const void *param, const opc_layer *l, const opc_shape *in,
-                             const opc_shape *out, int threads)
+/* The packed weights: [M / MR][K][MR], zero past M. */
+size_t opc_pointwise_packed_floats(const opc_layer *l)
 {
-    return (size_t)blocks_of(out->c) * MR * in->c;
+    return (size_t)blocks_of(l->weight.shape[0]) * MR * l->weight.shape[1];
+}
+
+void opc_pointwise_pack(const opc_layer *l, float *dst)
+{
+    int m = l->weight.shape[0], k = l->weight.shape[1];
+    for (int mb = 0; mb < blocks_of(m); mb++)
+        for (int kk = 0; kk < k; kk++)
+            for (int r = 0; r < MR; r++) {
+                int co = mb * MR + r;
+                *dst++ = co < m ? l->weight.data[(size_t)co * k + kk] : 0.0f;
+            }
 }
 
 typedef struct {
@@ -93,34 +106,29 @@ static inline __attribute__((always_inline)) void block(const pw_ctx *x, int mb,
     }
 }
 
-/* Pixel tiles t0 .. t1 - 1 of NR pixels (the pool hands out runs of them: units of several
- * tiles left one thread up to 1.5x the other's work on 2484 pixels). */
-static void pixel_tiles(void *p, int t0, int t1)
+/* Parts t0 .. t1 - 1 (parts.h), in tiles of NR pixels from each part's start. */
+static void pixel_parts(void *p, int t0, int t1)
 {
     const pw_ctx *x = p;
-    int mblocks = blocks_of(x->m);
-    for (size_t px = (size_t)t0 * NR; px < (size_t)t1 * NR && px < x->n; px += NR) {
-        int np = x->n - px < NR ? (int)(x->n - px) : NR;
-        for (int mb = 0; mb < mblocks; mb++) {
-            if (np == NR)
-                block(x, mb, px, NR); /* constant: the full-tile loads inline */
-            else
-                block(x, mb, px, np);
+    int mblocks = blocks_of(x->m), parts = opc_pool_threads(x->a->pool);
+    for (int t = t0; t < t1; t++) {
+        size_t p0, p1;
+        opc_part_pixels(x->a->out_shape.h, x->a->out_shape.w, t, parts, &p0, &p1);
+        for (size_t px = p0; px < p1; px += NR) {
+            int np = p1 - px < NR ? (int)(p1 - px) : NR;
+            for (int mb = 0; mb < mblocks; mb++) {
+                if (np == NR)
+                    block(x, mb, px, NR); /* constant: the full-tile loads inline */
+                else
+                    block(x, mb, px, np);
+            }
         }
     }
 }
 
 void opc_fast_conv_pointwise(const opc_kernel_args *a)
 {
-    pw_ctx x = {a, a->scratch, a->out_shape.c, a->in_shape[0].c,
+    pw_ctx x = {a, a->packed, a->out_shape.c, a->in_shape[0].c,
                 (size_t)a->out_shape.h * a->out_shape.w};
-    const float *w = a->layer->weight.data;
-    for (int mb = 0; mb < blocks_of(x.m); mb++)
-        for (int k = 0; k < x.k; k++)
-            for (int r = 0; r < MR; r++) {
-                int co = mb * MR + r;
-                a->scratch[((size_t)mb * x.k + k) * MR + r] =
-                    co < x.m ? w[(size_t)co * x.k + k] : 0.0f;
-            }
-    opc_pool_for(a->pool, (int)((x.n + NR - 1) / NR), pixel_tiles, &x);
+    opc_pool_for(a->pool, opc_pool_threads(a->pool), pixel_parts, &x);
 }

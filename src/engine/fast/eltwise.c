@@ -8,6 +8,7 @@
 
 #include "engine/act.h"
 #include "engine/lanes.h"
+#include "engine/fast/parts.h"
 
 typedef void (*span_fn)(const opc_kernel_args *a, int c, size_t begin, size_t end);
 typedef void (*channel_fn)(const opc_kernel_args *a, int c, size_t hw);
@@ -19,27 +20,27 @@ typedef struct {
     size_t hw;
 } eltwise_ctx;
 
-/* Pixels of a span: whole vectors, few enough that the threads' shares come out even on
- * small planes (the pool hands each thread a contiguous run of spans). */
-#define SPAN_FLOATS 256
-
-/* Spans s0 .. s1 - 1 of the plane, every channel: the threads split the pixels as the
- * convolutions before and after them do (conv_pointwise.c, conv_depthwise.c), so each reads
- * what its own core wrote; split by channels, every element crossed between the cores. */
-static void run_spans(void *p, int s0, int s1)
+/* Parts t0 .. t1 - 1 of the rows (parts.h), every channel: the threads split the pixels as
+ * the convolutions before and after them do, so each reads what its own core wrote; split
+ * by channels, every element crossed between the cores. */
+static void run_parts(void *p, int t0, int t1)
 {
     const eltwise_ctx *e = p;
-    size_t begin = (size_t)s0 * SPAN_FLOATS, end = (size_t)s1 * SPAN_FLOATS;
-    end = end < e->hw ? end : e->hw;
-    for (int c = 0; c < e->a->out_shape.c; c++)
-        e->span(e->a, c, begin, end);
+    for (int t = t0; t < t1; t++) {
+        size_t begin, end;
+        opc_part_pixels(e->a->out_shape.h, e->a->out_shape.w, t, opc_pool_threads(e->a->pool),
+                        &begin, &end);
+        if (begin < end)
+            for (int c = 0; c < e->a->out_shape.c; c++)
+                e->span(e->a, c, begin, end);
+    }
 }
 
-static void for_spans(const opc_kernel_args *a, span_fn fn)
+static void for_parts(const opc_kernel_args *a, span_fn fn)
 {
     size_t hw = (size_t)a->out_shape.h * a->out_shape.w;
     eltwise_ctx e = {.a = a, .span = fn, .hw = hw};
-    opc_pool_for(a->pool, (int)((hw + SPAN_FLOATS - 1) / SPAN_FLOATS), run_spans, &e);
+    opc_pool_for(a->pool, opc_pool_threads(a->pool), run_parts, &e);
 }
 
 static void run_channels(void *p, int c0, int c1)
@@ -155,7 +156,7 @@ static void instance_norm_channel(const opc_kernel_args *a, int c, size_t hw)
         y[i] = opc_act1(((x[i] - mh) - ml) * k + b, act);
 }
 
-void opc_fast_add(const opc_kernel_args *a) { for_spans(a, add_span); }
-void opc_fast_act(const opc_kernel_args *a) { for_spans(a, act_span); }
-void opc_fast_affine(const opc_kernel_args *a) { for_spans(a, affine_span); }
+void opc_fast_add(const opc_kernel_args *a) { for_parts(a, add_span); }
+void opc_fast_act(const opc_kernel_args *a) { for_parts(a, act_span); }
+void opc_fast_affine(const opc_kernel_args *a) { for_parts(a, affine_span); }
 void opc_fast_instance_norm(const opc_kernel_args *a) { for_channels(a, instance_norm_channel); }

@@ -17,14 +17,12 @@ void opc_fast_conv1x1(const opc_kernel_args *a);
 
 int opc_conv1x1_gemm_fits(const void *param, const opc_layer *l, const opc_shape *in,
                           const opc_shape *out);
-size_t opc_conv1x1_gemm_scratch(const void *param, const opc_layer *l, const opc_shape *in,
-                                const opc_shape *out, int threads);
 void opc_fast_conv1x1_gemm(const opc_kernel_args *a);
 
 int opc_pointwise_fits(const void *param, const opc_layer *l, const opc_shape *in,
                        const opc_shape *out);
-size_t opc_pointwise_scratch(const void *param, const opc_layer *l, const opc_shape *in,
-                             const opc_shape *out, int threads);
+size_t opc_pointwise_packed_floats(const opc_layer *l);
+void opc_pointwise_pack(const opc_layer *l, float *dst);
 void opc_fast_conv_pointwise(const opc_kernel_args *a);
 
 int opc_winograd_fits(const void *param, const opc_layer *l, const opc_shape *in,
@@ -53,6 +51,9 @@ int opc_im2col_gemm_fits(const void *param, const opc_layer *l, const opc_shape 
 size_t opc_im2col_gemm_scratch(const void *param, const opc_layer *l, const opc_shape *in,
                                const opc_shape *out, int threads);
 void opc_fast_conv_im2col_gemm(const opc_kernel_args *a);
+/* The own GEMM's packed weights, for conv_1x1_gemm and conv_im2col_gemm. */
+size_t opc_gemm_weights_packed_floats(const opc_layer *l);
+void opc_gemm_weights_pack(const opc_layer *l, float *dst);
 
 void opc_fast_maxpool(const opc_kernel_args *a);
 void opc_fast_add(const opc_kernel_args *a);
