@@ -109,6 +109,10 @@ static const conv_case CONVS[] = {
      * than one band of padded rows (stride 1 and 2). */
     {"dw_3x3_narrow", 5, 9, 7, {.cout = 5, .kh = 3, .kw = 3, .group = 5, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU6}},
     {"dw_3x3_two_vectors", 3, 6, 20, {.cout = 3, .kh = 3, .kw = 3, .group = 3, .pad_same = 1}},
+    /* straight from the plane (dw_same_3x3): rows of whole vectors at every CPU level, fewer
+     * than four rows, a single row */
+    {"dw_3x3_whole_vectors", 4, 3, 32, {.cout = 4, .kh = 3, .kw = 3, .group = 4, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
+    {"dw_3x3_one_row", 3, 1, 16, {.cout = 3, .kh = 3, .kw = 3, .group = 3, .pad_same = 1, .act = OPC_ACT_RELU6}},
     {"dw_3x3_bands", 2, 101, 300, {.cout = 2, .kh = 3, .kw = 3, .group = 2, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
     {"dw_3x3_s2_bands", 2, 203, 300, {.cout = 2, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 2, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU6}},
     {"dw_1x1", 7, 5, 6, {.cout = 7, .kh = 1, .kw = 1, .group = 7}},

@@ -81,6 +81,13 @@ static inline opc_vlanes opc_shift_lanes_2(opc_vlanes a, opc_vlanes b)
     return __builtin_shufflevector(a, b, OPC_LANES_S(2));
 }
 
+/* The last lane of a then lanes 0.. of b: the vector one float before b, where a is the
+ * vector before b. */
+static inline opc_vlanes opc_shift_lanes_back_1(opc_vlanes a, opc_vlanes b)
+{
+    return __builtin_shufflevector(a, b, OPC_LANES_S(OPC_LANES - 1));
+}
+
 /* Partial vectors: cnt < OPC_LANES lanes moved as 8 + 4 + 2 + 1 pieces of fixed size, each
  * one move (a plain loop here gets turned into a call to memcpy, slow at these sizes). */
 static inline void opc_copy_short(float *dst, const float *src, int cnt)
