@@ -113,6 +113,8 @@ static const conv_case CONVS[] = {
      * than four rows, a single row */
     {"dw_3x3_whole_vectors", 4, 3, 32, {.cout = 4, .kh = 3, .kw = 3, .group = 4, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
     {"dw_3x3_one_row", 3, 1, 16, {.cout = 3, .kh = 3, .kw = 3, .group = 3, .pad_same = 1, .act = OPC_ACT_RELU6}},
+    /* ... but for an activation without an unrolled loop: padded rows */
+    {"dw_3x3_same_sigmoid", 4, 9, 21, {.cout = 4, .kh = 3, .kw = 3, .group = 4, .pad_same = 1, .act = OPC_ACT_SIGMOID}},
     {"dw_3x3_bands", 2, 101, 300, {.cout = 2, .kh = 3, .kw = 3, .group = 2, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU}},
     {"dw_3x3_s2_bands", 2, 203, 300, {.cout = 2, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .group = 2, .pad = {1, 1, 1, 1}, .act = OPC_ACT_RELU6}},
     {"dw_1x1", 7, 5, 6, {.cout = 7, .kh = 1, .kw = 1, .group = 7}},

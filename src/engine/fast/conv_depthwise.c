@@ -122,6 +122,22 @@ static inline __attribute__((always_inline)) void dw_band(const dw_ctx *x, int c
     }
 }
 
+/* Input row r of the six under four output rows: its taps a0, a1, a2 (kx = 0, 1, 2) added
+ * to the outputs it feeds, r - 2 .. r, with the 3x3 weights w, so that each output sums its
+ * taps in (ky, kx) order, as dw_band does. Inlined with constant r. */
+static inline __attribute__((always_inline)) void row_taps(opc_vlanes s[4], int r, opc_vlanes a0,
+                                                           opc_vlanes a1, opc_vlanes a2,
+                                                           const float *w)
+{
+#pragma GCC unroll 3
+    for (int ky = 0; ky < 3; ky++)
+        if (r - ky >= 0 && r - ky < 4) {
+            s[r - ky] += w[3 * ky] * a0;
+            s[r - ky] += w[3 * ky + 1] * a1;
+            s[r - ky] += w[3 * ky + 2] * a2;
+        }
+}
+
 /* The same for 3x3 kernels at stride 1 and dilation 1 (taps 0, 1, 2 of a deinterleaved
  * row), output vectors four rows at a time down one column, walking the columns: the four
  * share their 6 input rows, and each row's taps 1 and 2 are shuffled from two aligned
@@ -135,9 +151,8 @@ static inline __attribute__((always_inline)) void dw_band_3x3s1(const dw_ctx *x,
     const opc_kernel_args *a = x->a;
     const opc_shape os = a->out_shape;
     size_t row = x->rows.geo.row;
-    const float *wc = a->layer->weight.data + (size_t)c * 9;
-    float w00 = wc[0], w01 = wc[1], w02 = wc[2], w10 = wc[3], w11 = wc[4], w12 = wc[5],
-          w20 = wc[6], w21 = wc[7], w22 = wc[8];
+    float wk[9]; /* a local the stores cannot alias: the weights stay in registers */
+    memcpy(wk, a->layer->weight.data + (size_t)c * 9, sizeof wk);
     float bias = a->layer->bias.data ? a->layer->bias.data[c] : 0.0f;
     opc_act_fn f = opc_layer_act(a->layer, c);
     f.act = act; /* the caller's constant */
@@ -152,26 +167,13 @@ static inline __attribute__((always_inline)) void dw_band_3x3s1(const dw_ctx *x,
             opc_vlanes s[4] = {{0}};
             for (int j = 0; j < 4; j++)
                 s[j] += bias;
+#pragma GCC unroll 6
             for (int r = 0; r < 6; r++) { /* input row r feeds outputs r-2..r */
                 opc_vlanes nxt = opc_load_lanes(p + r * row + (v + 1) * OPC_LANES);
                 opc_vlanes a0 = cur[r], a1 = opc_shift_lanes_1(cur[r], nxt),
                            a2 = opc_shift_lanes_2(cur[r], nxt);
                 cur[r] = nxt;
-                if (r < 4) { /* taps in (ky, kx) order, as dw_band sums them */
-                    s[r] += w00 * a0;
-                    s[r] += w01 * a1;
-                    s[r] += w02 * a2;
-                }
-                if (r >= 1 && r < 5) {
-                    s[r - 1] += w10 * a0;
-                    s[r - 1] += w11 * a1;
-                    s[r - 1] += w12 * a2;
-                }
-                if (r >= 2) {
-                    s[r - 2] += w20 * a0;
-                    s[r - 2] += w21 * a1;
-                    s[r - 2] += w22 * a2;
-                }
+                row_taps(s, r, a0, a1, a2, wk);
             }
             int cnt = os.w - v * OPC_LANES < OPC_LANES ? os.w - v * OPC_LANES : OPC_LANES;
             for (int j = 0; j < 4; j++)
@@ -197,9 +199,8 @@ static inline __attribute__((always_inline)) void dw_same_3x3(const dw_ctx *x, i
     const opc_kernel_args *a = x->a;
     int h = a->out_shape.h, w = a->out_shape.w;
     const float *plane = a->in[0] + (size_t)c * h * w;
-    const float *wc = a->layer->weight.data + (size_t)c * 9;
-    float w00 = wc[0], w01 = wc[1], w02 = wc[2], w10 = wc[3], w11 = wc[4], w12 = wc[5],
-          w20 = wc[6], w21 = wc[7], w22 = wc[8];
+    float wk[9]; /* a local the stores cannot alias: the weights stay in registers */
+    memcpy(wk, a->layer->weight.data + (size_t)c * 9, sizeof wk);
     float bias = a->layer->bias.data ? a->layer->bias.data[c] : 0.0f;
     opc_act_fn f = opc_layer_act(a->layer, c);
     f.act = act; /* the caller's constant */
@@ -220,6 +221,7 @@ static inline __attribute__((always_inline)) void dw_same_3x3(const dw_ctx *x, i
             opc_vlanes s[4] = {{0}};
             for (int j = 0; j < 4; j++)
                 s[j] += bias;
+#pragma GCC unroll 6
             for (int r = 0; r < 6; r++) { /* input row r feeds outputs r-2..r */
                 const float *q = src[r] + (v + 1) * OPC_LANES;
                 opc_vlanes nxt = ahead >= OPC_LANES ? opc_load_lanes(q)
@@ -229,21 +231,7 @@ static inline __attribute__((always_inline)) void dw_same_3x3(const dw_ctx *x, i
                            a2 = opc_shift_lanes_1(cur[r], nxt);
                 prev[r] = cur[r];
                 cur[r] = nxt;
-                if (r < 4) { /* taps in (ky, kx) order, as dw_band sums them */
-                    s[r] += w00 * a0;
-                    s[r] += w01 * a1;
-                    s[r] += w02 * a2;
-                }
-                if (r >= 1 && r < 5) {
-                    s[r - 1] += w10 * a0;
-                    s[r - 1] += w11 * a1;
-                    s[r - 1] += w12 * a2;
-                }
-                if (r >= 2) {
-                    s[r - 2] += w20 * a0;
-                    s[r - 2] += w21 * a1;
-                    s[r - 2] += w22 * a2;
-                }
+                row_taps(s, r, a0, a1, a2, wk);
             }
             int cnt = w - v * OPC_LANES < OPC_LANES ? w - v * OPC_LANES : OPC_LANES;
             for (int j = 0; j < rows; j++)
@@ -253,15 +241,24 @@ static inline __attribute__((always_inline)) void dw_same_3x3(const dw_ctx *x, i
     }
 }
 
-/* Whether the layer is dw_same_3x3's: 3x3, stride and dilation 1, one row and column of
- * padding on each side. */
+/* Whether the layer is 3x3 with an activation the 3x3 loops are unrolled for (the others go
+ * to dw_band). */
+static int unrolled_3x3(const opc_layer *l)
+{
+    return l->kernel[0] == 3 && l->kernel[1] == 3 &&
+           (l->act == OPC_ACT_NONE || l->act == OPC_ACT_RELU || l->act == OPC_ACT_RELU6 ||
+            l->act == OPC_ACT_ELU);
+}
+
+/* Whether dw_same_3x3 takes the layer: unrolled_3x3, stride and dilation 1, one row and
+ * column of padding on each side. */
 static int same_3x3(const dw_ctx *x)
 {
     const opc_layer *l = x->a->layer;
     const opc_shape *in = &x->a->in_shape[0], *out = &x->a->out_shape;
-    return l->kernel[0] == 3 && l->kernel[1] == 3 && l->stride[0] == 1 && l->stride[1] == 1 &&
-           l->dilation[0] == 1 && l->dilation[1] == 1 && x->rows.pad[0] == 1 &&
-           x->rows.pad[1] == 1 && out->h == in->h && out->w == in->w;
+    return unrolled_3x3(l) && l->stride[0] == 1 && l->stride[1] == 1 && l->dilation[0] == 1 &&
+           l->dilation[1] == 1 && x->rows.pad[0] == 1 && x->rows.pad[1] == 1 &&
+           out->h == in->h && out->w == in->w;
 }
 
 /* A 3x3 band with the activation fixed: by columns at stride 1 (s1), else by rows. */
@@ -275,56 +272,61 @@ static inline __attribute__((always_inline)) void dw_band_3x3(const dw_ctx *x, i
         dw_band(x, c, oy0, oy1, src, 3, 3, act);
 }
 
+/* Copies the padded input rows of output rows [oy0, oy1) of `plane` into buf. */
+static void band_rows(const dw_ctx *x, const float *plane, int oy0, int oy1, float *buf)
+{
+    int sh = x->a->layer->stride[0];
+    for (int r = 0; r < (oy1 - oy0 - 1) * sh + x->rows.geo.span; r++)
+        opc_padded_row(&x->rows, plane, oy0 * sh + r - x->rows.pad[0],
+                       buf + (size_t)r * x->rows.geo.row);
+}
+
+/* Output rows [oy_begin, oy_end) of channel c of a 3x3 layer, with activation act (a
+ * constant where inlined): straight from the plane where dw_same_3x3 takes the layer (buf: a
+ * zero row), else band by band from padded rows. */
+static inline __attribute__((always_inline)) void dw_channel_3x3(const dw_ctx *x, int c,
+                                                                 int oy_begin, int oy_end,
+                                                                 float *buf, opc_act act)
+{
+    if (x->same) {
+        dw_same_3x3(x, c, oy_begin, oy_end, buf, act);
+        return;
+    }
+    const opc_layer *l = x->a->layer;
+    const opc_shape is = x->a->in_shape[0];
+    int s1 = l->stride[0] == 1 && l->stride[1] == 1 && l->dilation[0] == 1 && l->dilation[1] == 1;
+    for (int oy0 = oy_begin; oy0 < oy_end; oy0 += x->rows.geo.band) {
+        int oy1 = oy0 + x->rows.geo.band < oy_end ? oy0 + x->rows.geo.band : oy_end;
+        band_rows(x, x->a->in[0] + (size_t)c * is.h * is.w, oy0, oy1, buf);
+        dw_band_3x3(x, c, oy0, oy1, buf, s1, act);
+    }
+}
+
 /* Output rows [oy_begin, oy_end) of channel c. */
 static void dw_channel(const dw_ctx *x, int c, int oy_begin, int oy_end, float *buf)
 {
     const opc_layer *l = x->a->layer;
-    const opc_shape is = x->a->in_shape[0];
-    const float *plane = x->a->in[0] + (size_t)c * is.h * is.w;
-    int sh = l->stride[0], oh = oy_end;
-    int k3 = l->kernel[0] == 3 && l->kernel[1] == 3;
-    int s1 = k3 && sh == 1 && l->stride[1] == 1 && l->dilation[0] == 1 && l->dilation[1] == 1;
-    opc_act fixed = k3 ? l->act : OPC_ACT_COUNT; /* OPC_ACT_COUNT: no unrolled loop */
-    if (x->same) { /* buf: a zero row */
-        switch (fixed) {
+    if (unrolled_3x3(l)) {
+        switch (l->act) {
         case OPC_ACT_NONE:
-            dw_same_3x3(x, c, oy_begin, oy_end, buf, OPC_ACT_NONE);
+            dw_channel_3x3(x, c, oy_begin, oy_end, buf, OPC_ACT_NONE);
             return;
         case OPC_ACT_RELU:
-            dw_same_3x3(x, c, oy_begin, oy_end, buf, OPC_ACT_RELU);
+            dw_channel_3x3(x, c, oy_begin, oy_end, buf, OPC_ACT_RELU);
             return;
         case OPC_ACT_RELU6:
-            dw_same_3x3(x, c, oy_begin, oy_end, buf, OPC_ACT_RELU6);
+            dw_channel_3x3(x, c, oy_begin, oy_end, buf, OPC_ACT_RELU6);
             return;
-        case OPC_ACT_ELU:
-            dw_same_3x3(x, c, oy_begin, oy_end, buf, OPC_ACT_ELU);
+        default: /* OPC_ACT_ELU (unrolled_3x3): Lightweight OpenPose's CPM stage */
+            dw_channel_3x3(x, c, oy_begin, oy_end, buf, OPC_ACT_ELU);
             return;
-        default: /* other activations: padded rows */
-            break;
         }
     }
-    for (int oy0 = oy_begin; oy0 < oh; oy0 += x->rows.geo.band) {
-        int oy1 = oy0 + x->rows.geo.band < oh ? oy0 + x->rows.geo.band : oh;
-        for (int r = 0; r < (oy1 - oy0 - 1) * sh + x->rows.geo.span; r++)
-            opc_padded_row(&x->rows, plane, oy0 * sh + r - x->rows.pad[0],
-                           buf + (size_t)r * x->rows.geo.row);
-        switch (fixed) { /* 3x3 with these activations: unrolled */
-        case OPC_ACT_NONE:
-            dw_band_3x3(x, c, oy0, oy1, buf, s1, OPC_ACT_NONE);
-            break;
-        case OPC_ACT_RELU:
-            dw_band_3x3(x, c, oy0, oy1, buf, s1, OPC_ACT_RELU);
-            break;
-        case OPC_ACT_RELU6:
-            dw_band_3x3(x, c, oy0, oy1, buf, s1, OPC_ACT_RELU6);
-            break;
-        case OPC_ACT_ELU: /* Lightweight OpenPose's CPM stage */
-            dw_band_3x3(x, c, oy0, oy1, buf, s1, OPC_ACT_ELU);
-            break;
-        default: /* any other kernel or activation */
-            dw_band(x, c, oy0, oy1, buf, l->kernel[0], l->kernel[1], l->act);
-            break;
-        }
+    const opc_shape is = x->a->in_shape[0];
+    for (int oy0 = oy_begin; oy0 < oy_end; oy0 += x->rows.geo.band) { /* any other layer */
+        int oy1 = oy0 + x->rows.geo.band < oy_end ? oy0 + x->rows.geo.band : oy_end;
+        band_rows(x, x->a->in[0] + (size_t)c * is.h * is.w, oy0, oy1, buf);
+        dw_band(x, c, oy0, oy1, buf, l->kernel[0], l->kernel[1], l->act);
     }
 }
 
