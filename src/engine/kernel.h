@@ -20,7 +20,7 @@ typedef struct opc_kernel_args {
     float *out;             /* may contain some inputs in place (CONCAT, see memplan.h) */
     opc_shape out_shape;
     float *scratch;         /* scratch() floats, 64-byte aligned */
-    const float *packed;    /* the layer's weights as pack() laid them out, or NULL */
+    const float *packed;    /* the layer's weights as the kernel's packing laid them out */
     opc_pool *pool;
     const void *param;      /* the kernel's param (see opc_kernel) */
 } opc_kernel_args;

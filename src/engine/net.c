@@ -30,9 +30,9 @@ struct opc_net {
     float *scratch;    /* scratch_cap >= plan.scratch_floats */
     size_t arena_cap, scratch_cap;
     float **data;      /* [n_blobs] where each blob lives during a forward */
-    /* [n_layers] each layer's weights as its kernel packs them, by the
-     * kernel packed_by[i]; kept across plans, made again only when a new input size picks
-     * a kernel that packs them otherwise (opc_kernel.packing). */
+    /* [n_layers] each layer's weights as the kernel packed_by[i] packs them
+     * (opc_kernel.packing); kept across plans, packed again only when a new input size
+     * picks a kernel that packs them otherwise. */
     float **packed;
     const opc_kernel **packed_by;
     opc_tensor outputs[OPC_MAX_OUTPUTS]; /* views of the output blobs */
