@@ -63,10 +63,16 @@ static inline void opc_store_lanes(float *p, opc_vlanes v) { memcpy(p, &v, sizeo
     F(0, __VA_ARGS__), F(1, __VA_ARGS__), F(2, __VA_ARGS__), F(3, __VA_ARGS__)
 #endif
 
-/* Lanes 0, 2, 4, ... of a then of b: the even entries of the 2 * OPC_LANES floats a, b. */
+/* Lanes 0, 2, 4, ... of a then of b: the even entries of the 2 * OPC_LANES floats a, b;
+ * and lanes 1, 3, 5, ...: the odd ones. */
 static inline opc_vlanes opc_even_lanes(opc_vlanes a, opc_vlanes b)
 {
     return __builtin_shufflevector(a, b, OPC_LANES_E(0));
+}
+
+static inline opc_vlanes opc_odd_lanes(opc_vlanes a, opc_vlanes b)
+{
+    return __builtin_shufflevector(a, b, OPC_LANES_E(1));
 }
 
 /* Lanes 1.. of a then lane 0 of b, and lanes 2.. of a then lanes 0, 1 of b: the vector
