@@ -185,12 +185,12 @@ static const conv_case CONVS[] = {
     {"rows_3x3_s2_sigmoid", 3, 41, 35, {.cout = 16, .kh = 3, .kw = 3, .sh = 2, .sw = 2, .pad_same = 1, .act = OPC_ACT_SIGMOID}},
     {"rows_3x3_clamp", 3, 33, 20, {.cout = 9, .kh = 3, .kw = 3, .pad = {1, 1, 1, 1}, .act = OPC_ACT_CLAMP}},
     /* 1x1 convolutions on the project's GEMM (conv_1x1_gemm): channel counts outside the
-     * direct kernel's range (K or M below 16 or above 384), a partial panel of output
+     * direct kernel's range (K below 8, M below 16, either above 384), a partial panel of output
      * channels, pixels not a multiple of a vector nor of a register block, several pixel
      * slices, each activation kind. */
     {"g1x1_wide_k_prelu", 400, 7, 23, {.cout = 70, .kh = 1, .kw = 1, .act = OPC_ACT_PRELU}},
     {"g1x1_slices_relu6_nobias", 300, 30, 31, {.cout = 400, .kh = 1, .kw = 1, .act = OPC_ACT_RELU6, .no_bias = 1}},
-    {"g1x1_narrow_k_elu", 8, 9, 50, {.cout = 130, .kh = 1, .kw = 1, .act = OPC_ACT_ELU}},
+    {"g1x1_narrow_k_elu", 7, 9, 50, {.cout = 130, .kh = 1, .kw = 1, .act = OPC_ACT_ELU}},
     {"g1x1_one_pixel", 20, 1, 1, {.cout = 10, .kh = 1, .kw = 1, .act = OPC_ACT_RELU}},
     /* Winograd on a small map with 64+ output channels: every block shared between the
      * threads (input channels split for the input transform, output channel groups for

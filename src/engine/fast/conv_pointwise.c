@@ -37,8 +37,10 @@
  * 8-wide: PoseNet's MobileNetV1 layers (K and M 24 to 384, 289 to 4225 pixels) took 8.2 ms
  * here against 12.6 with OpenBLAS at 257x257 on one thread (all 17 of them faster), and
  * MobileNetV2-small did not change beyond the noise; hence K and M from 16 to 384 (COCO's
- * 512-channel layers stay with OpenBLAS). */
-#define MIN_K 16
+ * 512-channel layers stay with OpenBLAS). Against the own GEMM (conv_1x1_gemm), which takes
+ * the others since: K from 8, as MobileNetV2-small's 8 -> 48 expansion on its 216x184 map
+ * took 0.81 ms here and 1.09 there (the net 0.97-0.99x on one and two threads). */
+#define MIN_K 8
 #define MAX_K 384
 #define MIN_M 16
 #define MAX_M 384
