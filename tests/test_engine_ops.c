@@ -213,6 +213,8 @@ static const conv_case CONVS[] = {
     {"wph_d2_lw_prelu", 24, 32, 57, {.cout = 16, .kh = 3, .kw = 3, .dh = 2, .dw = 2, .pad = {2, 2, 2, 2}, .act = OPC_ACT_PRELU}},
     {"wph_d3_tiny_nobias", 16, 5, 4, {.cout = 17, .kh = 3, .kw = 3, .dh = 3, .dw = 3, .pad = {3, 3, 3, 3}, .no_bias = 1}},
     {"wph_d2_same_elu", 18, 20, 21, {.cout = 16, .kh = 3, .kw = 3, .dh = 2, .dw = 2, .pad_same = 1, .act = OPC_ACT_ELU}},
+    /* The direct 1x1 kernel's narrowest input, MobileNetV2-small's first expansion. */
+    {"pw_narrow_k_relu6", 8, 11, 13, {.cout = 48, .kh = 1, .kw = 1, .act = OPC_ACT_RELU6}},
 };
 
 typedef struct {
