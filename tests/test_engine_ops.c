@@ -148,9 +148,10 @@ static const conv_case CONVS[] = {
     /* 8 blocks of 3 tile rows: the schedule that transforms all filters up front, here two
      * whole 16-filter groups and a partial one. */
     {"wino7_many_blocks", 40, 72, 46, {.cout = 16, .kh = 7, .kw = 7, .pad = {3, 3, 3, 3}, .act = OPC_ACT_RELU}},
-    /* The direct 1x1 kernel (64 to 128 inputs, 64+ outputs, 8192 weights at most): output
-     * channels not a multiple of its 8-channel blocks, pixels not a multiple of its
-     * 32-pixel blocks nor of a vector, several of them per thread, every activation. */
+    /* The direct 1x1 kernel (8 to 384 inputs, 16 to 384 outputs): output channels not a
+     * multiple of its 8-channel blocks, pixels not a multiple of its 48-pixel blocks nor of
+     * a vector (tiles of one, two and three vectors), several of them per thread, every
+     * activation. */
     {"pw_relu", 64, 7, 9, {.cout = 64, .kh = 1, .kw = 1, .act = OPC_ACT_RELU}},
     {"pw_odd_out_prelu", 70, 13, 11, {.cout = 67, .kh = 1, .kw = 1, .act = OPC_ACT_PRELU}},
     {"pw_wide_relu6_nobias", 112, 3, 101, {.cout = 72, .kh = 1, .kw = 1, .act = OPC_ACT_RELU6, .no_bias = 1}},

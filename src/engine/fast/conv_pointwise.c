@@ -1,4 +1,4 @@
-/* Fast 1x1 convolution with 16 to 384 input and output channels, as in MobileNets: a
+/* Fast 1x1 convolution with 8 to 384 inputs and 16 to 384 outputs, as in MobileNets: a
  * direct register-blocked kernel instead of a GEMM call. With K (input channels) this
  * small, OpenBLAS spends a good share of its time packing, zeroing the output before it
  * accumulates, and then bias and activation take one more pass; here each block of
