@@ -125,6 +125,18 @@ static inline __attribute__((always_inline)) void dw_band(const dw_ctx *x, int c
     }
 }
 
+/* Channel c's 3x3 weights, bias and activation into the caller's locals; act is the caller's
+ * constant, so that each activation's loop is its own. */
+static inline __attribute__((always_inline)) void taps_3x3(const opc_layer *l, int c,
+                                                           opc_act act, float w[9],
+                                                           float *bias, opc_act_fn *f)
+{
+    memcpy(w, l->weight.data + (size_t)c * 9, 9 * sizeof *w);
+    *bias = l->bias.data ? l->bias.data[c] : 0.0f;
+    *f = opc_layer_act(l, c);
+    f->act = act;
+}
+
 /* Input row r of the six under four output rows: its taps a0, a1, a2 (kx = 0, 1, 2) added
  * to the outputs it feeds, r - 2 .. r, with the 3x3 weights w, so that each output sums its
  * taps in (ky, kx) order, as dw_band does. Inlined with constant r. */
@@ -154,11 +166,9 @@ static inline __attribute__((always_inline)) void dw_band_3x3s1(const dw_ctx *x,
     const opc_kernel_args *a = x->a;
     const opc_shape os = a->out_shape;
     size_t row = x->rows.geo.row;
-    float wk[9]; /* a local the stores cannot alias: the weights stay in registers */
-    memcpy(wk, a->layer->weight.data + (size_t)c * 9, sizeof wk);
-    float bias = a->layer->bias.data ? a->layer->bias.data[c] : 0.0f;
-    opc_act_fn f = opc_layer_act(a->layer, c);
-    f.act = act; /* the caller's constant */
+    float wk[9], bias; /* locals the stores cannot alias: they stay in registers */
+    opc_act_fn f;
+    taps_3x3(a->layer, c, act, wk, &bias, &f);
     float *out = a->out + (size_t)c * os.h * os.w;
     int nvec = (os.w + OPC_LANES - 1) / OPC_LANES, oy = oy0;
     for (; oy + 4 <= oy1; oy += 4) {
@@ -202,11 +212,9 @@ static inline __attribute__((always_inline)) void dw_same_3x3(const dw_ctx *x, i
     const opc_kernel_args *a = x->a;
     int h = a->out_shape.h, w = a->out_shape.w;
     const float *plane = a->in[0] + (size_t)c * h * w;
-    float wk[9]; /* a local the stores cannot alias: the weights stay in registers */
-    memcpy(wk, a->layer->weight.data + (size_t)c * 9, sizeof wk);
-    float bias = a->layer->bias.data ? a->layer->bias.data[c] : 0.0f;
-    opc_act_fn f = opc_layer_act(a->layer, c);
-    f.act = act; /* the caller's constant */
+    float wk[9], bias; /* locals the stores cannot alias: they stay in registers */
+    opc_act_fn f;
+    taps_3x3(a->layer, c, act, wk, &bias, &f);
     float *out = a->out + (size_t)c * h * w;
     int nvec = (w + OPC_LANES - 1) / OPC_LANES;
     for (int oy = oy0; oy < oy1; oy += 4) {
@@ -295,11 +303,9 @@ static inline __attribute__((always_inline)) void dw_s2_3x3(const dw_ctx *x, int
     int ih = a->in_shape[0].h, iw = a->in_shape[0].w, oh = a->out_shape.h, ow = a->out_shape.w;
     int pt = x->rows.pad[0], pl = x->rows.pad[1];
     const float *plane = a->in[0] + (size_t)c * ih * iw;
-    float wk[9]; /* a local the stores cannot alias: the weights stay in registers */
-    memcpy(wk, a->layer->weight.data + (size_t)c * 9, sizeof wk);
-    float bias = a->layer->bias.data ? a->layer->bias.data[c] : 0.0f;
-    opc_act_fn f = opc_layer_act(a->layer, c);
-    f.act = act; /* the caller's constant */
+    float wk[9], bias; /* locals the stores cannot alias: they stay in registers */
+    opc_act_fn f;
+    taps_3x3(a->layer, c, act, wk, &bias, &f);
     float *out = a->out + (size_t)c * oh * ow;
     int nvec = (ow + OPC_LANES - 1) / OPC_LANES;
     for (int oy = oy0; oy < oy1; oy += 2) {
